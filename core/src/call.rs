@@ -1,0 +1,165 @@
+//! One API call as a state machine: it holds the request to send and judges each response (or transport
+//! failure) the host reports, deciding whether the call is done, must wait and send again, or has failed.
+//!
+//! ```text
+//! let mut call = client.get_gift_request(id)?;
+//! loop {
+//!     let reply = transport.send(call.request());          // host: the HTTP exchange
+//!     match call.handle_response(&reply, now()) {           // core: the decision
+//!         Step::Done(gift) => break,
+//!         Step::Wait(delay) => sleep(delay),                // then send call.request() again
+//!         Step::Failed(error) => return Err(error),
+//!     }
+//! }
+//! ```
+
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::error::{DecodeError, Error, OutcomeUnknown};
+use crate::http::{Request, Response};
+use crate::operations::Operation;
+use crate::response::{ResponseMeta, describe_unreadable, read_error_body};
+use crate::retry::{Attempt, Jitter, ReplaySafety, RetryPolicy, TransportFailure, Verdict, decide};
+use crate::timestamp::Timestamp;
+
+/// What the host does next.
+#[derive(Debug)]
+#[must_use = "a step says what the host must do next"]
+pub enum Step<T> {
+    /// The call is done: here is its result.
+    Done(T),
+    /// Sleep this long, then send the call's request again.
+    Wait(Duration),
+    /// The call failed; it will not send anything more.
+    Failed(Error),
+}
+
+/// A result with the facts of the response that carried it.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Reply<T> {
+    /// The result.
+    pub value: T,
+    /// Status, request id, rate-limit figures.
+    pub meta: ResponseMeta,
+}
+
+/// One call to one endpoint. Send [`Call::request`]; report what came back with
+/// [`Call::handle_response`] or [`Call::handle_transport_failure`]; do what the [`Step`] says.
+#[derive(Debug)]
+pub struct Call<O: Operation> {
+    request: Request,
+    policy: RetryPolicy,
+    attempts: u32,
+    jitter: Jitter,
+    finished: bool,
+    op: PhantomData<O>,
+}
+
+impl<O: Operation> Call<O> {
+    pub(crate) fn new(request: Request, config: &Config) -> Call<O> {
+        let seed = config.jitter_seed() ^ fingerprint(&request);
+        Call { request, policy: config.retry_policy().clone(), attempts: 1, jitter: Jitter::new(seed), finished: false, op: PhantomData }
+    }
+
+    /// The request to send now (and again after each [`Step::Wait`]).
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// How many requests this call has asked the host to send so far.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether the call has reached [`Step::Done`] or [`Step::Failed`].
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Judges the response to the last request sent. `now` is the current time (it turns
+    /// `RateLimit-Reset` into a wait).
+    pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> Step<Reply<O::Output>> {
+        if self.finished {
+            return Step::Failed(Error::Finished);
+        }
+        let meta = ResponseMeta::read(response);
+        if (200..300).contains(&response.status) {
+            self.finished = true;
+            return match O::decode(&response.body) {
+                Ok(value) => Step::Done(Reply { value, meta }),
+                Err(reason) if O::SAFETY == ReplaySafety::Unsafe => Step::Failed(Error::Decode(Box::new(DecodeError {
+                    reason: format!(
+                        "the gift request was created ({}) but the answer could not be read, so do not send it again: {reason}",
+                        meta.status
+                    ),
+                    meta,
+                }))),
+                Err(reason) => Step::Failed(Error::Decode(Box::new(DecodeError { meta, reason }))),
+            };
+        }
+        let attempt = Attempt::Status { status: response.status, retry_after: meta.retry_after, reset: meta.rate_limit.reset };
+        match decide(&self.policy, O::SAFETY, self.attempts, attempt, now, &mut self.jitter) {
+            Verdict::Retry(delay) => {
+                self.attempts += 1;
+                Step::Wait(delay)
+            }
+            Verdict::OutcomeUnknown => {
+                self.finished = true;
+                Step::Failed(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
+                    status: Some(meta.status),
+                    request_id: meta.request_id,
+                    reason: format!("the server answered {}", response.status),
+                })))
+            }
+            Verdict::Stop | Verdict::Exhausted | Verdict::WaitTooLong => {
+                self.finished = true;
+                Step::Failed(error_from(response, meta))
+            }
+        }
+    }
+
+    /// Reports that the last request got no response. `now` is the current time.
+    pub fn handle_transport_failure(&mut self, failure: TransportFailure, now: Timestamp) -> Step<Reply<O::Output>> {
+        if self.finished {
+            return Step::Failed(Error::Finished);
+        }
+        match decide(&self.policy, O::SAFETY, self.attempts, Attempt::Transport(failure), now, &mut self.jitter) {
+            Verdict::Retry(delay) => {
+                self.attempts += 1;
+                Step::Wait(delay)
+            }
+            Verdict::OutcomeUnknown => {
+                self.finished = true;
+                Step::Failed(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
+                    status: None,
+                    request_id: None,
+                    reason: "the connection failed after the request was sent".to_owned(),
+                })))
+            }
+            Verdict::Stop | Verdict::Exhausted | Verdict::WaitTooLong => {
+                self.finished = true;
+                Step::Failed(Error::Transport { attempts: self.attempts, failure })
+            }
+        }
+    }
+}
+
+/// The error a non-2xx response stands for: the server's errors, or a decode error naming the status
+/// when the body is not the contract's error body.
+pub(crate) fn error_from(response: &Response, meta: ResponseMeta) -> Error {
+    match read_error_body(&response.body) {
+        Some(errors) => Error::Api(Box::new(crate::error::ApiError { meta, errors })),
+        None => {
+            let reason = describe_unreadable(&response.body, "the error body is not the contract's { \"errors\": [...] }");
+            Error::Decode(Box::new(DecodeError { meta, reason }))
+        }
+    }
+}
+
+/// FNV-1a over the request, so that calls made with one seed still jitter apart.
+fn fingerprint(request: &Request) -> u64 {
+    let bytes = request.url.as_bytes().iter().chain(request.body.as_deref().unwrap_or_default());
+    bytes.fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}

@@ -1,0 +1,470 @@
+//! Where requests go and with which key: environments, regions, base URLs and the API key.
+//!
+//! Every check here runs once, when the [`Config`] is built, before anything can be sent:
+//! - the key must read `ao-v1-{stage}-{secret}` with `stage` `staging` or `production`, unless the
+//!   caller opts out for a custom deployment ([`ConfigBuilder::allow_custom_key`]);
+//! - a staging key is refused against a production base URL and the reverse (**DECISION**: the server
+//!   would answer 401; refusing first keeps a production key off staging and tells the caller why);
+//! - a key is refused over plain `http://` unless the host is loopback (**DECISION**).
+//!
+//! The key never appears in `Debug` or `Display` output, in an error value or in a panic message.
+
+use std::fmt;
+
+use crate::retry::RetryPolicy;
+
+/// The production US/global base URL (the default).
+pub const PRODUCTION_US: &str = "https://api.andopen.co";
+/// The production EU base URL.
+pub const PRODUCTION_EU: &str = "https://api.eu.andopen.co";
+/// The staging base URL.
+pub const STAGING: &str = "https://api.staging.andopen.co";
+
+/// The environment a key was issued for, and a base URL serves.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Environment {
+    /// Real gifts, real money.
+    Production,
+    /// A separate environment with its own data and keys.
+    Staging,
+}
+
+impl Environment {
+    /// The wire text (`production`, `staging`), as in the key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::Staging => "staging",
+        }
+    }
+}
+
+/// The production region an account was provisioned in.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub enum Region {
+    /// US / global (the default).
+    #[default]
+    Us,
+    /// EU.
+    Eu,
+}
+
+/// Why a configuration was refused. It never holds the key.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    /// What kind of problem.
+    pub code: ConfigErrorCode,
+    /// A readable explanation (without the key).
+    pub message: String,
+}
+
+/// The kinds of configuration problem.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum ConfigErrorCode {
+    /// The key does not read `ao-v1-{staging|production}-{secret}`, or cannot go in a header.
+    MalformedApiKey,
+    /// The key's environment, the chosen environment and the base URL do not agree.
+    EnvironmentMismatch,
+    /// A key would travel over plain http to a host that is not loopback.
+    InsecureTransport,
+    /// The base URL override is not an absolute http(s) URL without query, fragment or credentials.
+    InvalidBaseUrl,
+}
+
+impl ConfigErrorCode {
+    /// The text form (`malformed_api_key`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigErrorCode::MalformedApiKey => "malformed_api_key",
+            ConfigErrorCode::EnvironmentMismatch => "environment_mismatch",
+            ConfigErrorCode::InsecureTransport => "insecure_transport",
+            ConfigErrorCode::InvalidBaseUrl => "invalid_base_url",
+        }
+    }
+}
+
+fn refuse(code: ConfigErrorCode, message: impl Into<String>) -> ConfigError {
+    ConfigError { code, message: message.into() }
+}
+
+/// The API key. It has admin-level access: it prints as `ApiKey(production, redacted)` and its text is
+/// only reachable through [`ApiKey::expose`], which the request builder uses for the header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    text: String,
+    stage: Option<Environment>,
+}
+
+impl ApiKey {
+    /// Reads a key of the form `ao-v1-{staging|production}-{secret}`.
+    pub fn parse(text: &str) -> Result<ApiKey, ConfigError> {
+        ApiKey::read(text, false)
+    }
+
+    /// Reads a key, accepting any shape when `allow_custom` is set (custom deployments). A key must
+    /// always be non-empty visible ASCII, since it goes into a header.
+    pub fn read(text: &str, allow_custom: bool) -> Result<ApiKey, ConfigError> {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(refuse(
+                ConfigErrorCode::MalformedApiKey,
+                "api_key must be non-empty and made of visible ASCII characters (no spaces or line breaks)",
+            ));
+        }
+        let stage = stage_of(text);
+        if stage.is_none() && !allow_custom {
+            return Err(refuse(
+                ConfigErrorCode::MalformedApiKey,
+                "api_key must look like ao-v1-{staging|production}-{secret}; for a custom deployment, allow custom keys",
+            ));
+        }
+        Ok(ApiKey { text: text.to_owned(), stage })
+    }
+
+    /// The environment the key was issued for, when it has the standard shape.
+    pub fn stage(&self) -> Option<Environment> {
+        self.stage
+    }
+
+    /// The key itself. Call it only to put the key where it must go.
+    pub fn expose(&self) -> &str {
+        &self.text
+    }
+}
+
+fn stage_of(text: &str) -> Option<Environment> {
+    let rest = text.strip_prefix("ao-v1-")?;
+    let (stage, secret) = rest.split_once('-')?;
+    if secret.is_empty() {
+        return None;
+    }
+    match stage {
+        "production" => Some(Environment::Production),
+        "staging" => Some(Environment::Staging),
+        _ => None,
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.stage {
+            Some(stage) => write!(f, "ApiKey({}, redacted)", stage.as_str()),
+            None => f.write_str("ApiKey(custom, redacted)"),
+        }
+    }
+}
+
+/// A base URL: scheme, host, optional port and optional path prefix, without a trailing slash.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BaseUrl {
+    text: String,
+    host: String,
+    https: bool,
+}
+
+impl BaseUrl {
+    /// Reads an absolute `http://` or `https://` URL with a host, an optional port and an optional path
+    /// prefix; no credentials, query or fragment. A trailing slash is dropped.
+    pub fn parse(text: &str) -> Result<BaseUrl, ConfigError> {
+        let bad = |why: &str| refuse(ConfigErrorCode::InvalidBaseUrl, format!("base_url {why}"));
+        let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(text, "https://") {
+            (true, rest)
+        } else if let Some(rest) = strip_prefix_ignore_case(text, "http://") {
+            (false, rest)
+        } else {
+            return Err(bad("must start with https:// (or http:// for a loopback host)"));
+        };
+        if rest.contains(['?', '#']) {
+            return Err(bad("must not carry a query or a fragment"));
+        }
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if authority.contains('@') {
+            return Err(bad("must not carry credentials"));
+        }
+        let (host, port) = split_host_port(authority).ok_or_else(|| bad("must name a host, and a port only as digits"))?;
+        if !path.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(bad("path must be plain visible ASCII"));
+        }
+        let path = path.trim_end_matches('/');
+        let scheme = if https { "https" } else { "http" };
+        let host = host.to_ascii_lowercase();
+        let text = match port {
+            Some(port) => format!("{scheme}://{host}:{port}{path}"),
+            None => format!("{scheme}://{host}{path}"),
+        };
+        Ok(BaseUrl { text, host, https })
+    }
+
+    /// The URL, without a trailing slash: paths are appended to it.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether requests go over TLS.
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+
+    /// Whether the host is this machine (`localhost`, `127.0.0.0/8`, `[::1]`).
+    pub fn is_loopback(&self) -> bool {
+        let h = self.host.as_str();
+        h == "localhost"
+            || h.ends_with(".localhost")
+            || h == "[::1]"
+            || h.strip_prefix("127.").is_some_and(|rest| {
+                let parts: Vec<&str> = rest.split('.').collect();
+                parts.len() == 3
+                    && parts
+                        .iter()
+                        .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u8>().is_ok())
+            })
+    }
+
+    /// The environment this URL is known to serve; `None` for a custom host.
+    pub fn environment(&self) -> Option<Environment> {
+        match self.text.as_str() {
+            PRODUCTION_US | PRODUCTION_EU => Some(Environment::Production),
+            STAGING => Some(Environment::Staging),
+            _ => None,
+        }
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| text.get(prefix.len()..)).flatten()
+}
+
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        let (host, rest) = authority.split_at(end + 1);
+        let inner = host.get(1..host.len() - 1)?;
+        if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+            return None;
+        }
+        (host, if rest.is_empty() { None } else { Some(rest.strip_prefix(':')?) })
+    } else {
+        let (host, port) = match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        };
+        let host_ok = !host.is_empty()
+            && host.split('.').all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+        if !host_ok {
+            return None;
+        }
+        (host, port)
+    };
+    if let Some(port) = port {
+        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err() {
+            return None;
+        }
+    }
+    Some((host, port))
+}
+
+/// Everything a client needs to build requests: the base URL, the key (if any) and the retry policy.
+///
+/// A configuration without a key is valid: it validates and builds requests without an `Authorization`
+/// header, for a browser that sends through its own backend, or a host that adds the header itself.
+#[derive(Clone, Debug)]
+pub struct Config {
+    base_url: BaseUrl,
+    api_key: Option<ApiKey>,
+    retry: RetryPolicy,
+    jitter_seed: u64,
+}
+
+impl Config {
+    /// Starts a configuration: production, US region, no key, the default retry policy.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// The configuration for `api_key`, with the environment its stage names and the default region.
+    pub fn from_api_key(api_key: &str) -> Result<Config, ConfigError> {
+        Config::builder().api_key(api_key).build()
+    }
+
+    /// Where requests go.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base_url
+    }
+
+    /// The key, if one was given.
+    pub fn api_key(&self) -> Option<&ApiKey> {
+        self.api_key.as_ref()
+    }
+
+    /// The retry policy of every call made with this configuration.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The seed that retry jitter is derived from.
+    pub fn jitter_seed(&self) -> u64 {
+        self.jitter_seed
+    }
+}
+
+/// Builds a [`Config`]; [`ConfigBuilder::build`] runs every check.
+#[derive(Clone, Default)]
+pub struct ConfigBuilder {
+    api_key: Option<String>,
+    environment: Option<Environment>,
+    region: Region,
+    base_url: Option<String>,
+    allow_custom_key: bool,
+    retry: RetryPolicy,
+    jitter_seed: u64,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "redacted"))
+            .field("environment", &self.environment)
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .field("allow_custom_key", &self.allow_custom_key)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl ConfigBuilder {
+    /// The API key (`ao-v1-{stage}-{secret}`). Without an explicit environment, the key's stage picks it.
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// The environment; it must agree with the key's stage.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+
+    /// The production region (US by default). Staging has no regions.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Sends to this base URL instead (a local mock server, a custom deployment).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Accepts a key that does not have the standard shape (custom deployments). The environment checks
+    /// then rely on the base URL alone.
+    pub fn allow_custom_key(mut self, allow: bool) -> Self {
+        self.allow_custom_key = allow;
+        self
+    }
+
+    /// Replaces the retry policy.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The seed retry jitter is derived from. Hosts pass a random value; tests pass a fixed one.
+    pub fn jitter_seed(mut self, seed: u64) -> Self {
+        self.jitter_seed = seed;
+        self
+    }
+
+    /// Checks everything and returns the configuration, or the first problem found.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let api_key = self.api_key.as_deref().map(|text| ApiKey::read(text, self.allow_custom_key)).transpose()?;
+        let key_stage = api_key.as_ref().and_then(ApiKey::stage);
+        if let (Some(chosen), Some(stage)) = (self.environment, key_stage) {
+            if chosen != stage {
+                return Err(refuse(
+                    ConfigErrorCode::EnvironmentMismatch,
+                    format!("a {} key cannot be used in the {} environment", stage.as_str(), chosen.as_str()),
+                ));
+            }
+        }
+        let environment = self.environment.or(key_stage).unwrap_or(Environment::Production);
+        let base_url = match &self.base_url {
+            Some(text) => BaseUrl::parse(text)?,
+            None => BaseUrl::parse(match (environment, self.region) {
+                (Environment::Production, Region::Us) => PRODUCTION_US,
+                (Environment::Production, Region::Eu) => PRODUCTION_EU,
+                (Environment::Staging, Region::Us) => STAGING,
+                (Environment::Staging, Region::Eu) => {
+                    return Err(refuse(ConfigErrorCode::EnvironmentMismatch, "staging has no EU region: use the staging base URL"));
+                }
+            })?,
+        };
+        if let Some(served) = base_url.environment() {
+            let wanted = self.environment.or(key_stage);
+            if let Some(wanted) = wanted.filter(|w| *w != served) {
+                return Err(refuse(
+                    ConfigErrorCode::EnvironmentMismatch,
+                    format!(
+                        "a {} key or environment cannot be used against the {} base URL {}",
+                        wanted.as_str(),
+                        served.as_str(),
+                        base_url.as_str()
+                    ),
+                ));
+            }
+        }
+        if api_key.is_some() && !base_url.is_https() && !base_url.is_loopback() {
+            return Err(refuse(
+                ConfigErrorCode::InsecureTransport,
+                format!("refusing to send the API key over plain http to {}: use https, or a loopback host", base_url.as_str()),
+            ));
+        }
+        Ok(Config { base_url, api_key, retry: self.retry, jitter_seed: self.jitter_seed })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_picks_the_environment() {
+        let c = Config::from_api_key("ao-v1-staging-abc").unwrap();
+        assert_eq!(c.base_url().as_str(), STAGING);
+        let c = Config::builder().api_key("ao-v1-production-abc").region(Region::Eu).build().unwrap();
+        assert_eq!(c.base_url().as_str(), PRODUCTION_EU);
+    }
+
+    #[test]
+    fn mismatches_are_refused() {
+        let e = Config::builder().api_key("ao-v1-staging-abc").base_url("https://api.andopen.co/").build().unwrap_err();
+        assert_eq!(e.code, ConfigErrorCode::EnvironmentMismatch);
+        let e = Config::builder().api_key("ao-v1-production-abc").environment(Environment::Staging).build().unwrap_err();
+        assert_eq!(e.code, ConfigErrorCode::EnvironmentMismatch);
+    }
+
+    #[test]
+    fn base_urls() {
+        for (text, ok) in [
+            ("http://127.0.0.1:8080", true),
+            ("http://localhost:3000/api/", true),
+            ("http://[::1]:9", true),
+            ("HTTPS://API.ANDOPEN.CO", true),
+            ("ftp://x", false),
+            ("https://", false),
+            ("https://user:pw@host", false),
+            ("https://host?x=1", false),
+            ("https://host:99999", false),
+            ("https://ho st", false),
+            ("https://host:", false),
+        ] {
+            assert_eq!(BaseUrl::parse(text).is_ok(), ok, "{text}");
+        }
+        assert!(BaseUrl::parse("http://127.0.0.1").unwrap().is_loopback());
+        assert!(!BaseUrl::parse("http://127.0.0.1.example.com").unwrap().is_loopback());
+        assert!(!BaseUrl::parse("http://10.0.0.1").unwrap().is_loopback());
+        assert_eq!(BaseUrl::parse("HTTPS://API.ANDOPEN.CO/").unwrap().environment(), Some(Environment::Production));
+    }
+}

@@ -1,0 +1,349 @@
+//! A gift-request body as the caller gave it, field by field ([`Slot`]s), before any rule is applied;
+//! and the writer that turns an accepted draft back into body bytes, unknown keys included.
+//!
+//! Both ways in lead here: JSON bytes ([`GiftRequestDraft::from_json`]) and the typed
+//! [`NewGiftRequest`] ([`GiftRequestDraft::from_params`]), so that one validator serves both.
+
+use std::borrow::Cow;
+use std::io::Write as _;
+
+use serde::de::MapAccess;
+use serde_json::value::RawValue;
+
+use crate::loose::{Extra, Key, Loose, Slot};
+use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
+
+/// A create body, read loosely.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct GiftRequestDraft<'a> {
+    pub(crate) campaign_id: Slot<Cow<'a, str>>,
+    pub(crate) recipient: Slot<RecipientDraft<'a>>,
+    pub(crate) shipping_address: Slot<AddressDraft<'a>>,
+    pub(crate) line_items: Slot<Vec<Slot<LineItemDraft<'a>>>>,
+    pub(crate) extra: Extra<'a>,
+    pub(crate) duplicates: Vec<Cow<'a, str>>,
+}
+
+/// `recipient`, read loosely.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct RecipientDraft<'a> {
+    pub(crate) first_name: Slot<Cow<'a, str>>,
+    pub(crate) last_name: Slot<Cow<'a, str>>,
+    pub(crate) email: Slot<Cow<'a, str>>,
+    pub(crate) extra: Extra<'a>,
+    pub(crate) duplicates: Vec<Cow<'a, str>>,
+}
+
+/// `shipping_address`, read loosely.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct AddressDraft<'a> {
+    pub(crate) address1: Slot<Cow<'a, str>>,
+    pub(crate) address2: Slot<Cow<'a, str>>,
+    pub(crate) city: Slot<Cow<'a, str>>,
+    pub(crate) region: Slot<Cow<'a, str>>,
+    pub(crate) postal_code: Slot<Cow<'a, str>>,
+    pub(crate) country_code: Slot<Cow<'a, str>>,
+    pub(crate) phone: Slot<Cow<'a, str>>,
+    pub(crate) extra: Extra<'a>,
+    pub(crate) duplicates: Vec<Cow<'a, str>>,
+}
+
+/// One entry of `line_items`, read loosely.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct LineItemDraft<'a> {
+    pub(crate) sku: Slot<Cow<'a, str>>,
+    pub(crate) variant_id: Slot<Cow<'a, str>>,
+    pub(crate) quantity: Slot<i128>,
+    pub(crate) extra: Extra<'a>,
+    pub(crate) duplicates: Vec<Cow<'a, str>>,
+}
+
+/// Why a body could not be read as a JSON object at all (the server's 400 `malformed_request`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Unreadable(pub(crate) String);
+
+impl<'a> GiftRequestDraft<'a> {
+    /// Reads a body. Fails only when the bytes are not one JSON object.
+    pub(crate) fn from_json(body: &'a [u8]) -> Result<GiftRequestDraft<'a>, Unreadable> {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let slot: Slot<GiftRequestDraft<'a>> =
+            serde::Deserialize::deserialize(&mut deserializer).map_err(|e| Unreadable(format!("the body is not valid JSON: {e}")))?;
+        deserializer.end().map_err(|e| Unreadable(format!("the body is not valid JSON: {e}")))?;
+        match slot {
+            Slot::Value(draft) => Ok(draft),
+            _ => Err(Unreadable("the body must be a JSON object".to_owned())),
+        }
+    }
+
+    /// Views typed parameters as a draft, borrowing every string.
+    pub(crate) fn from_params(params: &'a NewGiftRequest) -> GiftRequestDraft<'a> {
+        GiftRequestDraft {
+            campaign_id: text(&params.campaign_id),
+            recipient: Slot::Value(RecipientDraft::from_params(&params.recipient)),
+            shipping_address: params.shipping_address.as_ref().map_or(Slot::Absent, |a| Slot::Value(AddressDraft::from_params(a))),
+            line_items: params
+                .line_items
+                .as_ref()
+                .map_or(Slot::Absent, |items| Slot::Value(items.iter().map(|i| Slot::Value(LineItemDraft::from_params(i))).collect())),
+            extra: params.extra.borrowed(),
+            duplicates: Vec::new(),
+        }
+    }
+}
+
+fn text(value: &str) -> Slot<Cow<'_, str>> {
+    Slot::Value(Cow::Borrowed(value))
+}
+
+fn optional_text(value: Option<&String>) -> Slot<Cow<'_, str>> {
+    value.map_or(Slot::Absent, |v| text(v))
+}
+
+impl<'a> RecipientDraft<'a> {
+    fn from_params(p: &'a NewRecipient) -> RecipientDraft<'a> {
+        RecipientDraft {
+            first_name: text(&p.first_name),
+            last_name: text(&p.last_name),
+            email: optional_text(p.email.as_ref()),
+            extra: p.extra.borrowed(),
+            duplicates: Vec::new(),
+        }
+    }
+}
+
+impl<'a> AddressDraft<'a> {
+    fn from_params(p: &'a NewShippingAddress) -> AddressDraft<'a> {
+        AddressDraft {
+            address1: text(&p.address1),
+            address2: optional_text(p.address2.as_ref()),
+            city: text(&p.city),
+            region: text(&p.region),
+            postal_code: text(&p.postal_code),
+            country_code: text(&p.country_code),
+            phone: text(&p.phone),
+            extra: p.extra.borrowed(),
+            duplicates: Vec::new(),
+        }
+    }
+}
+
+impl<'a> LineItemDraft<'a> {
+    fn from_params(p: &'a NewLineItem) -> LineItemDraft<'a> {
+        LineItemDraft {
+            sku: optional_text(p.sku.as_ref()),
+            variant_id: optional_text(p.variant_id.as_ref()),
+            quantity: Slot::Value(i128::from(p.quantity)),
+            extra: p.extra.borrowed(),
+            duplicates: Vec::new(),
+        }
+    }
+}
+
+/// Stores `value` in `slot`, noting the key when the object already had it.
+fn fill<'de, T: Loose<'de>, A: MapAccess<'de>>(
+    slot: &mut Slot<T>,
+    key: Cow<'de, str>,
+    map: &mut A,
+    duplicates: &mut Vec<Cow<'de, str>>,
+) -> Result<(), A::Error> {
+    let value: Slot<T> = map.next_value()?;
+    if !matches!(slot, Slot::Absent) && !duplicates.contains(&key) {
+        duplicates.push(key);
+    }
+    *slot = value;
+    Ok(())
+}
+
+/// Keeps an unknown key, noting it when the object already had it.
+fn keep<'de, A: MapAccess<'de>>(
+    extra: &mut Extra<'de>,
+    key: Cow<'de, str>,
+    map: &mut A,
+    duplicates: &mut Vec<Cow<'de, str>>,
+) -> Result<(), A::Error> {
+    if extra.0.iter().any(|(k, _)| *k == key) && !duplicates.contains(&key) {
+        duplicates.push(key.clone());
+    }
+    extra.keep(key, map)
+}
+
+impl<'de> Loose<'de> for GiftRequestDraft<'de> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut d = GiftRequestDraft::default();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "campaign_id" => fill(&mut d.campaign_id, key, &mut map, &mut d.duplicates)?,
+                "recipient" => fill(&mut d.recipient, key, &mut map, &mut d.duplicates)?,
+                "shipping_address" => fill(&mut d.shipping_address, key, &mut map, &mut d.duplicates)?,
+                "line_items" => fill(&mut d.line_items, key, &mut map, &mut d.duplicates)?,
+                _ => keep(&mut d.extra, key, &mut map, &mut d.duplicates)?,
+            }
+        }
+        Ok(Some(d))
+    }
+}
+
+impl<'de> Loose<'de> for RecipientDraft<'de> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut d = RecipientDraft::default();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "first_name" => fill(&mut d.first_name, key, &mut map, &mut d.duplicates)?,
+                "last_name" => fill(&mut d.last_name, key, &mut map, &mut d.duplicates)?,
+                "email" => fill(&mut d.email, key, &mut map, &mut d.duplicates)?,
+                _ => keep(&mut d.extra, key, &mut map, &mut d.duplicates)?,
+            }
+        }
+        Ok(Some(d))
+    }
+}
+
+impl<'de> Loose<'de> for AddressDraft<'de> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut d = AddressDraft::default();
+        while let Some(Key(key)) = map.next_key()? {
+            let slot = match key.as_ref() {
+                "address1" => &mut d.address1,
+                "address2" => &mut d.address2,
+                "city" => &mut d.city,
+                "region" => &mut d.region,
+                "postal_code" => &mut d.postal_code,
+                "country_code" => &mut d.country_code,
+                "phone" => &mut d.phone,
+                _ => {
+                    keep(&mut d.extra, key, &mut map, &mut d.duplicates)?;
+                    continue;
+                }
+            };
+            fill(slot, key, &mut map, &mut d.duplicates)?;
+        }
+        Ok(Some(d))
+    }
+}
+
+impl<'de> Loose<'de> for LineItemDraft<'de> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut d = LineItemDraft::default();
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "sku" => fill(&mut d.sku, key, &mut map, &mut d.duplicates)?,
+                "variant_id" => fill(&mut d.variant_id, key, &mut map, &mut d.duplicates)?,
+                "quantity" => fill(&mut d.quantity, key, &mut map, &mut d.duplicates)?,
+                _ => keep(&mut d.extra, key, &mut map, &mut d.duplicates)?,
+            }
+        }
+        Ok(Some(d))
+    }
+}
+
+/// Writes JSON objects field by field into a byte buffer.
+struct ObjectWriter<'w> {
+    out: &'w mut Vec<u8>,
+    first: bool,
+}
+
+impl<'w> ObjectWriter<'w> {
+    fn open(out: &'w mut Vec<u8>) -> ObjectWriter<'w> {
+        out.push(b'{');
+        ObjectWriter { out, first: true }
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        write_str(self.out, key);
+        self.out.push(b':');
+    }
+
+    /// Writes a text slot: absent keys stay absent, `null` stays `null`.
+    fn text(&mut self, key: &str, slot: &Slot<Cow<'_, str>>) {
+        match slot {
+            Slot::Absent | Slot::WrongType => {}
+            Slot::Null => {
+                self.key(key);
+                self.out.extend_from_slice(b"null");
+            }
+            Slot::Value(v) => {
+                self.key(key);
+                write_str(self.out, v);
+            }
+        }
+    }
+
+    fn raw(&mut self, key: &str, raw: &RawValue) {
+        self.key(key);
+        self.out.extend_from_slice(raw.get().as_bytes());
+    }
+
+    fn extra(&mut self, extra: &Extra<'_>) {
+        for (key, raw) in &extra.0 {
+            self.raw(key, raw);
+        }
+    }
+
+    fn close(self) {
+        self.out.push(b'}');
+    }
+}
+
+fn write_str(out: &mut Vec<u8>, text: &str) {
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+impl GiftRequestDraft<'_> {
+    /// Writes the body to send: the caller's fields in the contract's order, then unknown keys as given.
+    /// Call it only on a draft the validator accepted.
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        let mut w = ObjectWriter::open(out);
+        w.text("campaign_id", &self.campaign_id);
+        if let Slot::Value(r) = &self.recipient {
+            w.key("recipient");
+            let mut o = ObjectWriter::open(w.out);
+            o.text("first_name", &r.first_name);
+            o.text("last_name", &r.last_name);
+            o.text("email", &r.email);
+            o.extra(&r.extra);
+            o.close();
+        }
+        if let Slot::Value(a) = &self.shipping_address {
+            w.key("shipping_address");
+            let mut o = ObjectWriter::open(w.out);
+            o.text("address1", &a.address1);
+            o.text("address2", &a.address2);
+            o.text("city", &a.city);
+            o.text("region", &a.region);
+            o.text("postal_code", &a.postal_code);
+            o.text("country_code", &a.country_code);
+            o.text("phone", &a.phone);
+            o.extra(&a.extra);
+            o.close();
+        }
+        if let Slot::Value(items) = &self.line_items {
+            w.key("line_items");
+            w.out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    w.out.push(b',');
+                }
+                if let Slot::Value(item) = item {
+                    let mut o = ObjectWriter::open(w.out);
+                    o.text("sku", &item.sku);
+                    o.text("variant_id", &item.variant_id);
+                    if let Slot::Value(q) = item.quantity {
+                        o.key("quantity");
+                        // Writing into a Vec cannot fail.
+                        let _ = write!(o.out, "{q}");
+                    }
+                    o.extra(&item.extra);
+                    o.close();
+                }
+            }
+            w.out.push(b']');
+        }
+        w.extra(&self.extra);
+        w.close();
+    }
+}

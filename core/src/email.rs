@@ -1,0 +1,96 @@
+//! The rule for what counts as an email address.
+//!
+//! The API validates emails "as email addresses" without naming a grammar. This is the SDK's rule
+//! (**DECISION**), chosen to refuse what no mail server accepts while letting every deliverable
+//! address through:
+//! - one `@`, with 1–64 bytes before it and at most 254 bytes in all;
+//! - the local part: printable characters other than whitespace, `@`, `"`, `(`, `)`, `,`, `:`, `;`,
+//!   `<`, `>`, `[`, `\`, `]`; no leading, trailing or doubled `.`;
+//! - the domain: at least two dot-separated labels of 1–63 bytes each, made of letters, digits, `-` or
+//!   non-ASCII characters (internationalised names), neither starting nor ending with `-`; the last
+//!   label is not all digits.
+
+/// Whether `text` is an email address by the rule above.
+pub fn is_email_address(text: &str) -> bool {
+    if text.len() > 254 {
+        return false;
+    }
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    local_part_ok(local) && domain_ok(domain)
+}
+
+fn local_part_ok(local: &str) -> bool {
+    if local.is_empty() || local.len() > 64 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return false;
+    }
+    local.chars().all(|c| {
+        !c.is_whitespace() && !c.is_control() && !matches!(c, '@' | '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']')
+    })
+}
+
+fn domain_ok(domain: &str) -> bool {
+    let mut labels = 0;
+    let mut last = "";
+    for label in domain.split('.') {
+        let label_ok = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && !c.is_whitespace() && !c.is_control()));
+        if !label_ok {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+    labels >= 2 && !last.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_deliverable_addresses() {
+        for ok in [
+            "alice@example.com",
+            "a.b+tag@mail.example.co.uk",
+            "o'brien@example.ie",
+            "user_name-1@sub-domain.example",
+            "josé@exámple.com",
+            "x@y.io",
+        ] {
+            assert!(is_email_address(ok), "{ok}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_address() {
+        for bad in [
+            "",
+            "alice",
+            "alice@",
+            "@example.com",
+            "alice@example",
+            "alice@@example.com",
+            "al ice@example.com",
+            "alice@exa mple.com",
+            ".alice@example.com",
+            "alice.@example.com",
+            "al..ice@example.com",
+            "alice@-example.com",
+            "alice@example-.com",
+            "alice@example..com",
+            "alice@.example.com",
+            "alice@127.0.0.1",
+            "alice@example.com\n",
+            "alice<x>@example.com",
+        ] {
+            assert!(!is_email_address(bad), "{bad:?}");
+        }
+        assert!(!is_email_address(&format!("{}@example.com", "a".repeat(65))));
+        assert!(!is_email_address(&format!("a@{}.com", "b".repeat(64))));
+    }
+}

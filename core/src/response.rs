@@ -1,0 +1,64 @@
+//! What every response says besides its body: the request id, the rate-limit figures, `Retry-After`.
+
+use std::time::Duration;
+
+use crate::api_error::{ErrorBody, ErrorItem};
+use crate::http::Response;
+
+/// The rate-limit headers of a response, each as received when it could be read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct RateLimit {
+    /// `RateLimit-Limit`: the ceiling for the current window.
+    pub limit: Option<u64>,
+    /// `RateLimit-Remaining`: requests left in the window.
+    pub remaining: Option<u64>,
+    /// `RateLimit-Reset`: when the window resets, in absolute Unix seconds (not a delay).
+    pub reset: Option<i64>,
+}
+
+impl RateLimit {
+    /// Whether no rate-limit header could be read.
+    pub fn is_empty(&self) -> bool {
+        self.limit.is_none() && self.remaining.is_none() && self.reset.is_none()
+    }
+}
+
+/// The facts of a response that matter whatever its body: keep them with results and errors alike.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ResponseMeta {
+    /// The HTTP status.
+    pub status: u16,
+    /// `Request-Id`: quote it to support.
+    pub request_id: Option<String>,
+    /// The `RateLimit-*` figures.
+    pub rate_limit: RateLimit,
+    /// `Retry-After`, in whole seconds as sent.
+    pub retry_after: Option<Duration>,
+}
+
+impl ResponseMeta {
+    /// Reads the headers of `response` (names without regard to case). Unreadable figures are `None`.
+    pub fn read(response: &Response) -> ResponseMeta {
+        let h = &response.headers;
+        ResponseMeta {
+            status: response.status,
+            request_id: h.get("request-id").filter(|v| !v.is_empty()).map(str::to_owned),
+            rate_limit: RateLimit {
+                limit: h.get("ratelimit-limit").and_then(|v| v.parse().ok()),
+                remaining: h.get("ratelimit-remaining").and_then(|v| v.parse().ok()),
+                reset: h.get("ratelimit-reset").and_then(|v| v.parse().ok()),
+            },
+            retry_after: h.get("retry-after").and_then(|v| v.parse::<u64>().ok()).map(Duration::from_secs),
+        }
+    }
+}
+
+/// Reads an error body; `None` when it is not `{ "errors": [...] }`.
+pub(crate) fn read_error_body(body: &[u8]) -> Option<Vec<ErrorItem>> {
+    serde_json::from_slice::<ErrorBody>(body).ok().map(|b| b.errors)
+}
+
+/// A short description of a body that could not be read, for error messages.
+pub(crate) fn describe_unreadable(body: &[u8], problem: &str) -> String {
+    if body.is_empty() { "the body is empty".to_owned() } else { format!("{problem} ({} bytes)", body.len()) }
+}

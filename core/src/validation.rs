@@ -1,0 +1,229 @@
+//! Every rule `POST /gift_requests` applies to its body (CONTRACT §3), in one place, worded as the
+//! server words them: each problem is an [`ErrorItem`] with `type` `validation_error`, a `code` and a
+//! `param` in dot notation with indexes. All problems are reported together, as the server does.
+//!
+//! | field | problem | code | message |
+//! | --- | --- | --- | --- |
+//! | any required text | missing, `null`, empty or blank | `required` | `is required` |
+//! | any field | wrong JSON type | `invalid_format` | `must be a string` (object, array, integer) |
+//! | `campaign_id` | not a UUID (**DECISION**: no id can match it) | `invalid_format` | `must be a UUID` |
+//! | `recipient.email` | not an address ([`crate::email`]) | `invalid_format` | `must be a valid email address` |
+//! | `shipping_address.country_code` | not two uppercase letters | `invalid_format` | `must be an ISO 3166-1 alpha-2 country code in uppercase` |
+//! | `shipping_address.country_code` | two letters, not assigned | `invalid` | `is not an assigned ISO 3166-1 alpha-2 country code` |
+//! | `shipping_address` / `line_items` | given without the other | `required` at the missing one | `is required with …` |
+//! | `shipping_address` / `line_items` | explicit `null` | `invalid` | `must not be null` |
+//! | `line_items` | empty array | `required` | `must contain at least one item` |
+//! | `line_items[i]` | neither `sku` nor `variant_id` (a blank `sku` names nothing) | `required` at `line_items[i].sku` | `sku or variant_id is required` |
+//! | `line_items[i].sku` | blank beside a `variant_id` | `invalid_format` | `must not be blank` |
+//! | `line_items[i].variant_id` | not a UUID | `invalid_format` | `must be a UUID` |
+//! | `line_items[i].quantity` | missing / not an integer / below 1 | `required` / `invalid_format` / `invalid` | `is required` / `must be an integer` / `must be at least 1` |
+//! | any key | given twice in one object | `invalid` | `is given more than once` |
+//!
+//! What only the server can judge stays with it: whether the campaign exists and allows direct-send,
+//! whether a SKU or variant exists and has stock, whether a phone suits its country, whether a campaign
+//! requires an email. A body that is not a JSON object is reported as the server would: `api_error` /
+//! `malformed_request`, without a param.
+
+use std::borrow::Cow;
+
+use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
+use crate::country::{CountryCode, CountryCodeProblem};
+use crate::draft::{AddressDraft, GiftRequestDraft, LineItemDraft, RecipientDraft, Unreadable};
+use crate::email::is_email_address;
+use crate::loose::Slot;
+use crate::uuid::Uuid;
+
+/// The server's message for a country code that is not two uppercase letters.
+pub const COUNTRY_CODE_MESSAGE: &str = "must be an ISO 3166-1 alpha-2 country code in uppercase";
+
+/// Which kind of gift request a valid body creates.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Mode {
+    /// The recipient chooses their gift when they redeem.
+    ChoiceMode,
+    /// The items ship straight to the address given.
+    DirectSend,
+}
+
+/// Collects problems while walking a draft.
+struct Findings(Vec<ErrorItem>);
+
+impl Findings {
+    fn add(&mut self, code: ErrorCode, param: String, message: &'static str) {
+        self.0.push(ErrorItem { error_type: ErrorType::ValidationError, code, message: Cow::Borrowed(message), param: Some(param) });
+    }
+
+    fn duplicates(&mut self, prefix: &str, keys: &[Cow<'_, str>]) {
+        for key in keys {
+            self.add(ErrorCode::Invalid, join(prefix, key), "is given more than once");
+        }
+    }
+
+    /// A required text: present, a string, not blank. Returns the text when it is one.
+    fn required_text<'s>(&mut self, slot: &'s Slot<Cow<'_, str>>, param: impl FnOnce() -> String) -> Option<&'s str> {
+        match slot {
+            Slot::Absent | Slot::Null => self.add(ErrorCode::Required, param(), "is required"),
+            Slot::WrongType => self.add(ErrorCode::InvalidFormat, param(), "must be a string"),
+            Slot::Value(v) if v.trim().is_empty() => self.add(ErrorCode::Required, param(), "is required"),
+            Slot::Value(v) => return Some(v),
+        }
+        None
+    }
+
+    /// An optional text: absent, `null` or a string. Returns the text when it is one.
+    fn optional_text<'s>(&mut self, slot: &'s Slot<Cow<'_, str>>, param: impl FnOnce() -> String) -> Option<&'s str> {
+        match slot {
+            Slot::WrongType => self.add(ErrorCode::InvalidFormat, param(), "must be a string"),
+            Slot::Value(v) => return Some(v),
+            Slot::Absent | Slot::Null => {}
+        }
+        None
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") }
+}
+
+/// Checks a draft against every rule; returns the mode, or every problem found in body order.
+pub(crate) fn check(draft: &GiftRequestDraft<'_>) -> Result<Mode, Vec<ErrorItem>> {
+    let mut f = Findings(Vec::new());
+    f.duplicates("", &draft.duplicates);
+    if let Some(id) = f.required_text(&draft.campaign_id, || "campaign_id".to_owned()) {
+        if !Uuid::is_valid(id) {
+            f.add(ErrorCode::InvalidFormat, "campaign_id".to_owned(), "must be a UUID");
+        }
+    }
+    match &draft.recipient {
+        Slot::Absent | Slot::Null => f.add(ErrorCode::Required, "recipient".to_owned(), "is required"),
+        Slot::WrongType => f.add(ErrorCode::InvalidFormat, "recipient".to_owned(), "must be an object"),
+        Slot::Value(r) => check_recipient(&mut f, r),
+    }
+    let mode = check_direct_send_pair(&mut f, draft);
+    match &draft.shipping_address {
+        Slot::WrongType => f.add(ErrorCode::InvalidFormat, "shipping_address".to_owned(), "must be an object"),
+        Slot::Value(a) => check_address(&mut f, a),
+        Slot::Absent | Slot::Null => {}
+    }
+    match &draft.line_items {
+        Slot::WrongType => f.add(ErrorCode::InvalidFormat, "line_items".to_owned(), "must be an array"),
+        Slot::Value(items) if items.is_empty() => f.add(ErrorCode::Required, "line_items".to_owned(), "must contain at least one item"),
+        Slot::Value(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_line_item(&mut f, i, item);
+            }
+        }
+        Slot::Absent | Slot::Null => {}
+    }
+    if f.0.is_empty() { Ok(mode) } else { Err(f.0) }
+}
+
+fn check_recipient(f: &mut Findings, r: &RecipientDraft<'_>) {
+    f.duplicates("recipient", &r.duplicates);
+    f.required_text(&r.first_name, || "recipient.first_name".to_owned());
+    f.required_text(&r.last_name, || "recipient.last_name".to_owned());
+    if let Some(email) = f.optional_text(&r.email, || "recipient.email".to_owned()) {
+        if !is_email_address(email) {
+            f.add(ErrorCode::InvalidFormat, "recipient.email".to_owned(), "must be a valid email address");
+        }
+    }
+}
+
+/// `shipping_address` and `line_items`: both or neither, and never an explicit `null`.
+fn check_direct_send_pair(f: &mut Findings, draft: &GiftRequestDraft<'_>) -> Mode {
+    let address = &draft.shipping_address;
+    let items = &draft.line_items;
+    if matches!(address, Slot::Null) {
+        f.add(ErrorCode::Invalid, "shipping_address".to_owned(), "must not be null");
+    }
+    if matches!(items, Slot::Null) {
+        f.add(ErrorCode::Invalid, "line_items".to_owned(), "must not be null");
+    }
+    match (address.is_given(), items.is_given()) {
+        (true, false) if matches!(items, Slot::Absent) => {
+            f.add(ErrorCode::Required, "line_items".to_owned(), "is required with shipping_address");
+        }
+        (false, true) if matches!(address, Slot::Absent) => {
+            f.add(ErrorCode::Required, "shipping_address".to_owned(), "is required with line_items");
+        }
+        _ => {}
+    }
+    if address.is_given() || items.is_given() { Mode::DirectSend } else { Mode::ChoiceMode }
+}
+
+fn check_address(f: &mut Findings, a: &AddressDraft<'_>) {
+    f.duplicates("shipping_address", &a.duplicates);
+    f.required_text(&a.address1, || "shipping_address.address1".to_owned());
+    f.optional_text(&a.address2, || "shipping_address.address2".to_owned());
+    f.required_text(&a.city, || "shipping_address.city".to_owned());
+    f.required_text(&a.region, || "shipping_address.region".to_owned());
+    f.required_text(&a.postal_code, || "shipping_address.postal_code".to_owned());
+    if let Some(code) = f.required_text(&a.country_code, || "shipping_address.country_code".to_owned()) {
+        match CountryCode::parse(code) {
+            Ok(_) => {}
+            Err(CountryCodeProblem::NotTwoUppercaseLetters) => {
+                f.add(ErrorCode::InvalidFormat, "shipping_address.country_code".to_owned(), COUNTRY_CODE_MESSAGE);
+            }
+            Err(CountryCodeProblem::NotAssigned) => {
+                f.add(ErrorCode::Invalid, "shipping_address.country_code".to_owned(), "is not an assigned ISO 3166-1 alpha-2 country code");
+            }
+        }
+    }
+    f.required_text(&a.phone, || "shipping_address.phone".to_owned());
+}
+
+fn check_line_item(f: &mut Findings, i: usize, slot: &Slot<LineItemDraft<'_>>) {
+    let at = || format!("line_items[{i}]");
+    let item = match slot {
+        Slot::Value(item) => item,
+        Slot::Absent | Slot::Null | Slot::WrongType => {
+            f.add(ErrorCode::InvalidFormat, at(), "must be an object");
+            return;
+        }
+    };
+    f.duplicates(&at(), &item.duplicates);
+    let sku = f.optional_text(&item.sku, || format!("line_items[{i}].sku"));
+    let variant = f.optional_text(&item.variant_id, || format!("line_items[{i}].variant_id"));
+    let blank_sku = sku.is_some_and(|s| s.trim().is_empty());
+    let names_sku = matches!(item.sku, Slot::WrongType) || (sku.is_some() && !blank_sku);
+    let names_variant = matches!(item.variant_id, Slot::WrongType | Slot::Value(_));
+    if !names_sku && !names_variant {
+        f.add(ErrorCode::Required, format!("line_items[{i}].sku"), "sku or variant_id is required");
+    } else if blank_sku {
+        f.add(ErrorCode::InvalidFormat, format!("line_items[{i}].sku"), "must not be blank");
+    }
+    if variant.is_some_and(|v| !Uuid::is_valid(v)) {
+        f.add(ErrorCode::InvalidFormat, format!("line_items[{i}].variant_id"), "must be a UUID");
+    }
+    match item.quantity {
+        Slot::Absent | Slot::Null => f.add(ErrorCode::Required, format!("line_items[{i}].quantity"), "is required"),
+        Slot::WrongType => f.add(ErrorCode::InvalidFormat, format!("line_items[{i}].quantity"), "must be an integer"),
+        Slot::Value(q) if q < 1 => f.add(ErrorCode::Invalid, format!("line_items[{i}].quantity"), "must be at least 1"),
+        Slot::Value(_) => {}
+    }
+}
+
+/// The problem of a body that is not a JSON object, as the server reports it.
+pub(crate) fn malformed(unreadable: Unreadable) -> ErrorItem {
+    ErrorItem { error_type: ErrorType::ApiError, code: ErrorCode::MalformedRequest, message: Cow::Owned(unreadable.0), param: None }
+}
+
+/// Checks a create body given as JSON bytes: every problem at once, or the mode it would create.
+///
+/// Call it as a form changes, before anything is sent; it needs no key and no client.
+pub fn validate_gift_request_json(body: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
+    match GiftRequestDraft::from_json(body) {
+        Ok(draft) => check(&draft),
+        Err(unreadable) => Err(vec![malformed(unreadable)]),
+    }
+}
+
+/// Checks a create body given as JSON bytes and returns the exact body to send: the caller's fields in
+/// the contract's order, unknown fields passed through untouched.
+pub fn gift_request_body_from_json(body: &[u8]) -> Result<Vec<u8>, Vec<ErrorItem>> {
+    let draft = GiftRequestDraft::from_json(body).map_err(|u| vec![malformed(u)])?;
+    check(&draft)?;
+    let mut out = Vec::with_capacity(body.len() + 16);
+    draft.write(&mut out);
+    Ok(out)
+}

@@ -1,0 +1,386 @@
+//! Replays every case of `tests/vectors/` (see its README for the format) against the core.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use andopen_core::{
+    Client, Config, Environment, Error, GiftRequestStatus, Headers, ListCampaigns, PollTarget, Region, Request, Response, RetryPolicy,
+    Step, Timestamp, TransportFailure,
+};
+use serde_json::{Value, json};
+
+fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+/// Every call kind behind one face.
+enum Machine {
+    Create(andopen_core::Call<andopen_core::CreateGiftRequest>),
+    GetGift(andopen_core::Call<andopen_core::GetGiftRequest>),
+    GetCampaign(andopen_core::Call<andopen_core::GetCampaign>),
+    Pages(andopen_core::CampaignPages),
+    Poll(andopen_core::Poller),
+}
+
+enum Outcome {
+    Done { value: Value, status: u16, request_id: Option<String> },
+    Wait(Duration),
+    Failed(Error),
+}
+
+fn outcome<T: serde::Serialize>(step: Step<andopen_core::Reply<T>>) -> Outcome {
+    match step {
+        Step::Done(reply) => Outcome::Done {
+            value: serde_json::to_value(&reply.value).unwrap(),
+            status: reply.meta.status,
+            request_id: reply.meta.request_id,
+        },
+        Step::Wait(d) => Outcome::Wait(d),
+        Step::Failed(e) => Outcome::Failed(e),
+    }
+}
+
+impl Machine {
+    fn request(&self) -> Option<Request> {
+        match self {
+            Machine::Create(c) => Some(c.request().clone()),
+            Machine::GetGift(c) => Some(c.request().clone()),
+            Machine::GetCampaign(c) => Some(c.request().clone()),
+            Machine::Pages(p) => p.request().cloned(),
+            Machine::Poll(p) => Some(p.request().clone()),
+        }
+    }
+
+    fn respond(&mut self, r: &Response, now: Timestamp) -> Outcome {
+        match self {
+            Machine::Create(c) => outcome(c.handle_response(r, now)),
+            Machine::GetGift(c) => outcome(c.handle_response(r, now)),
+            Machine::GetCampaign(c) => outcome(c.handle_response(r, now)),
+            Machine::Pages(p) => outcome(p.handle_response(r, now)),
+            Machine::Poll(p) => outcome(p.handle_response(r, now)),
+        }
+    }
+
+    fn fail(&mut self, f: TransportFailure, now: Timestamp) -> Outcome {
+        match self {
+            Machine::Create(c) => outcome(c.handle_transport_failure(f, now)),
+            Machine::GetGift(c) => outcome(c.handle_transport_failure(f, now)),
+            Machine::GetCampaign(c) => outcome(c.handle_transport_failure(f, now)),
+            Machine::Pages(p) => outcome(p.handle_transport_failure(f, now)),
+            Machine::Poll(p) => outcome(p.handle_transport_failure(f, now)),
+        }
+    }
+}
+
+fn config_of(case: &Value) -> Result<Config, Error> {
+    let default = json!({ "api_key": "ao-v1-production-k3y5ecr3t", "environment": "production" });
+    let c = case.get("config").unwrap_or(&default);
+    let mut b = Config::builder().jitter_seed(case["retry"]["seed"].as_u64().unwrap_or(1));
+    if let Some(k) = c["api_key"].as_str() {
+        b = b.api_key(k);
+    }
+    match c["environment"].as_str() {
+        Some("production") => b = b.environment(Environment::Production),
+        Some("staging") => b = b.environment(Environment::Staging),
+        None => {}
+        Some(other) => panic!("unknown environment {other}"),
+    }
+    match c["region"].as_str() {
+        Some("eu") => b = b.region(Region::Eu),
+        Some("us") | None => {}
+        Some(other) => panic!("unknown region {other}"),
+    }
+    if let Some(u) = c["base_url"].as_str() {
+        b = b.base_url(u);
+    }
+    b = b.allow_custom_key(c["allow_custom_key"].as_bool().unwrap_or(false));
+    let r = &case["retry"];
+    let mut policy = RetryPolicy::default();
+    if let Some(v) = r["max_attempts"].as_u64() {
+        policy.max_attempts = v as u32;
+    }
+    if let Some(v) = r["base_delay_ms"].as_u64() {
+        policy.base_delay = Duration::from_millis(v);
+    }
+    if let Some(v) = r["max_delay_ms"].as_u64() {
+        policy.max_delay = Duration::from_millis(v);
+    }
+    if let Some(v) = r["max_retry_after_ms"].as_u64() {
+        policy.max_retry_after = Duration::from_millis(v);
+    }
+    Ok(b.retry_policy(policy).build()?)
+}
+
+fn start(client: &Client, call: &Value) -> Result<Machine, Error> {
+    let op = call["op"].as_str().unwrap();
+    Ok(match op {
+        "create_gift_request" => {
+            let body = match call.get("raw_body") {
+                Some(raw) => raw.as_str().unwrap().as_bytes().to_vec(),
+                None => serde_json::to_vec(&call["params"]).unwrap(),
+            };
+            Machine::Create(client.create_gift_request_json(&body)?)
+        }
+        "get_gift_request" => Machine::GetGift(client.get_gift_request(call["id"].as_str().unwrap())?),
+        "get_campaign" => Machine::GetCampaign(client.get_campaign(call["id"].as_str().unwrap())?),
+        "list_campaigns" => {
+            let mut params = serde_json::Map::new();
+            for key in ["limit", "after", "extra_query"] {
+                if let Some(v) = call.get(key) {
+                    params.insert(key.to_owned(), v.clone());
+                }
+            }
+            let params = ListCampaigns::from_json(&serde_json::to_vec(&params).unwrap())?;
+            Machine::Pages(client.list_campaigns(&params)?)
+        }
+        "poll_gift_request" => {
+            let target = match &call["until"] {
+                Value::String(s) if s == "redemption_url" => PollTarget::RedemptionUrl,
+                other => PollTarget::Status(GiftRequestStatus::from_wire(other["status"].as_str().unwrap())),
+            };
+            let interval = Duration::from_millis(call["interval_ms"].as_u64().unwrap());
+            let timeout = Duration::from_millis(call["timeout_ms"].as_u64().unwrap());
+            Machine::Poll(client.wait_for_gift_request(call["id"].as_str().unwrap(), target, interval, timeout)?)
+        }
+        other => panic!("unknown op {other}"),
+    })
+}
+
+/// `expected` is a subset of `actual`: every key given matches, arrays have the same length.
+fn subset(expected: &Value, actual: &Value, at: &str) -> Result<(), String> {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, v) in e {
+                let av = a.get(k).ok_or_else(|| format!("{at}.{k}: missing"))?;
+                subset(v, av, &format!("{at}.{k}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            if e.len() != a.len() {
+                return Err(format!("{at}: {} items, expected {}", a.len(), e.len()));
+            }
+            e.iter().zip(a).enumerate().try_for_each(|(i, (ev, av))| subset(ev, av, &format!("{at}[{i}]")))
+        }
+        (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => Ok(()),
+        (e, a) if e == a => Ok(()),
+        (e, a) => Err(format!("{at}: got {a}, expected {e}")),
+    }
+}
+
+fn check_request(expected: &Value, actual: &Request) -> Result<(), String> {
+    if let Some(m) = expected.get("method") {
+        if m.as_str() != Some(actual.method.as_str()) {
+            return Err(format!("method {}, expected {m}", actual.method.as_str()));
+        }
+    }
+    if let Some(u) = expected.get("url") {
+        if u.as_str() != Some(actual.url.as_str()) {
+            return Err(format!("url {}, expected {u}", actual.url));
+        }
+    }
+    if let Some(Value::Object(headers)) = expected.get("headers") {
+        for (name, value) in headers {
+            match actual.header(name) {
+                Some(v) if Some(v) == value.as_str() => {}
+                other => return Err(format!("header {name}: got {other:?}, expected {value}")),
+            }
+        }
+    }
+    if let Some(Value::Array(absent)) = expected.get("absent_headers") {
+        for name in absent {
+            if actual.header(name.as_str().unwrap()).is_some() {
+                return Err(format!("header {name} should be absent"));
+            }
+        }
+    }
+    if let Some(body) = expected.get("body") {
+        let got = actual.body.as_ref().map(|b| serde_json::from_slice::<Value>(b).expect("the SDK built a body that is not JSON"));
+        let want = if body.is_null() { None } else { Some(body.clone()) };
+        if got != want {
+            return Err(format!("body {got:?}, expected {want:?}"));
+        }
+    }
+    Ok(())
+}
+
+fn item_json(e: &andopen_core::ErrorItem) -> Value {
+    json!({ "type": e.error_type.as_str(), "code": e.code.as_str(), "message": e.message, "param": e.param })
+}
+
+fn check_errors(expected: &Value, actual: &[andopen_core::ErrorItem]) -> Result<(), String> {
+    let expected = expected.as_array().unwrap();
+    let mut left: Vec<Value> = actual.iter().map(item_json).collect();
+    if expected.len() != left.len() {
+        return Err(format!("{} errors, expected {}: {left:?}", left.len(), expected.len()));
+    }
+    for e in expected {
+        let mut want = e.clone();
+        if want.get("param").is_none() {
+            want["param"] = Value::Null;
+        }
+        let pos = left.iter().position(|a| subset(&want, a, "").is_ok()).ok_or_else(|| format!("no error matches {e}; got {left:?}"))?;
+        left.remove(pos);
+    }
+    Ok(())
+}
+
+fn check_error(expected: &Value, actual: &Error) -> Result<(), String> {
+    let kind = expected["kind"].as_str().unwrap();
+    if kind != actual.kind().as_str() {
+        return Err(format!("error kind {}, expected {kind}: {actual}", actual.kind().as_str()));
+    }
+    let fields = expected.as_object().unwrap();
+    for (field, want) in fields {
+        let ok = match field.as_str() {
+            "kind" => true,
+            "code" if kind == "config" => match actual {
+                Error::Config(c) => want.as_str() == Some(c.code.as_str()),
+                _ => false,
+            },
+            "code" => want.as_str() == actual.code().map(|c| c.as_str()),
+            "type" => want.as_str() == actual.error_type().as_ref().map(|t| t.as_str()),
+            "param" => want.as_str() == actual.param(),
+            "status" => want.as_u64().map(|s| s as u16) == actual.status(),
+            "request_id" => want.as_str() == actual.request_id(),
+            "retry_after_s" => want.as_u64() == actual.retry_after().map(|d| d.as_secs()),
+            "attempts" => match actual {
+                Error::Transport { attempts, .. } => want.as_u64() == Some(u64::from(*attempts)),
+                _ => false,
+            },
+            "rate_limit" => {
+                let rl = actual.rate_limit().unwrap_or_default();
+                let got = json!({ "limit": rl.limit, "remaining": rl.remaining, "reset": rl.reset });
+                subset(want, &got, "rate_limit").is_ok()
+            }
+            "errors" => {
+                check_errors(want, actual.errors())?;
+                true
+            }
+            other => return Err(format!("unknown error field {other}")),
+        };
+        if !ok {
+            return Err(format!("error {field}: expected {want}, got {actual:?}"));
+        }
+    }
+    Ok(())
+}
+
+fn response_of(r: &Value) -> Response {
+    let mut headers = Headers::new();
+    if let Some(Value::Object(h)) = r.get("headers") {
+        for (k, v) in h {
+            headers.push(k.clone(), v.as_str().unwrap());
+        }
+    }
+    let body = match (r.get("body"), r.get("body_text")) {
+        (Some(b), _) => serde_json::to_vec(b).unwrap(),
+        (None, Some(t)) => t.as_str().unwrap().as_bytes().to_vec(),
+        (None, None) => Vec::new(),
+    };
+    Response::new(r["status"].as_u64().unwrap() as u16, headers, body)
+}
+
+fn run_case(case: &Value) -> Result<(), String> {
+    let expect = &case["expect"];
+    let config = match config_of(case) {
+        Ok(c) => c,
+        Err(e) => return expect.get("error").ok_or_else(|| format!("configuration refused: {e}")).and_then(|x| check_error(x, &e)),
+    };
+    if case["call"]["op"] == "configure" {
+        return match (expect.get("base_url"), expect.get("error")) {
+            (Some(url), _) if url.as_str() == Some(config.base_url().as_str()) => Ok(()),
+            (Some(url), _) => Err(format!("base_url {}, expected {url}", config.base_url().as_str())),
+            _ => Err("configuration accepted, expected an error".to_owned()),
+        };
+    }
+    let client = Client::new(config);
+    let mut machine = match start(&client, &case["call"]) {
+        Ok(m) => m,
+        Err(e) => {
+            return match (expect.get("errors"), expect.get("error")) {
+                (Some(errors), _) if matches!(e, Error::Validation(_)) => check_errors(errors, e.errors()),
+                (_, Some(x)) => check_error(x, &e),
+                _ => Err(format!("refused before sending: {e}")),
+            };
+        }
+    };
+    let first = expect.get("request").ok_or_else(|| format!("call accepted, expected {expect}"))?;
+    check_request(first, &machine.request().unwrap()).map_err(|e| format!("first request: {e}"))?;
+    for (i, x) in case["exchanges"].as_array().into_iter().flatten().enumerate() {
+        let now = Timestamp::parse(x["now"].as_str().unwrap()).unwrap();
+        let got = match (x.get("response"), x.get("transport_failure")) {
+            (Some(r), _) => machine.respond(&response_of(r), now),
+            (None, Some(f)) => machine.fail(
+                match f.as_str().unwrap() {
+                    "not_sent" => TransportFailure::NotSent,
+                    _ => TransportFailure::MaybeSent,
+                },
+                now,
+            ),
+            _ => return Err(format!("exchange {i}: neither response nor transport_failure")),
+        };
+        let step = &x["expect"];
+        let ctx = |e: String| format!("exchange {i}: {e}");
+        match got {
+            Outcome::Done { value, status, request_id } => {
+                let want = step.get("done").ok_or_else(|| ctx(format!("done, expected {step}")))?;
+                subset(want, &value, "value").map_err(ctx)?;
+                if let Some(s) = step.get("status") {
+                    (s.as_u64() == Some(u64::from(status))).then_some(()).ok_or_else(|| ctx(format!("status {status}, expected {s}")))?;
+                }
+                if let Some(id) = step.get("request_id") {
+                    (id.as_str() == request_id.as_deref())
+                        .then_some(())
+                        .ok_or_else(|| ctx(format!("request id {request_id:?}, expected {id}")))?;
+                }
+            }
+            Outcome::Wait(d) => {
+                let want = step.get("wait").ok_or_else(|| ctx(format!("wait {d:?}, expected {step}")))?;
+                let ms = d.as_millis() as u64;
+                let (lo, hi) = (want["min_ms"].as_u64().unwrap(), want["max_ms"].as_u64().unwrap());
+                if !(lo..=hi).contains(&ms) {
+                    return Err(ctx(format!("wait {ms} ms, expected {lo}..={hi}")));
+                }
+            }
+            Outcome::Failed(e) => {
+                let want = step.get("failed").ok_or_else(|| ctx(format!("failed ({e}), expected {step}")))?;
+                check_error(want, &e).map_err(ctx)?;
+            }
+        }
+        if let Some(next) = step.get("next_request") {
+            match (next, machine.request()) {
+                (Value::Null, None) => {}
+                (Value::Null, Some(r)) => return Err(ctx(format!("a next request {}, expected none", r.url))),
+                (want, Some(r)) => check_request(want, &r).map_err(|e| ctx(format!("next request: {e}")))?,
+                (_, None) => return Err(ctx("no next request".to_owned())),
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_vector_passes() {
+    let mut files: Vec<_> = std::fs::read_dir(vectors_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let (mut passed, mut failures) = (0, Vec::new());
+    for file in &files {
+        let doc: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+        for case in doc["cases"].as_array().unwrap() {
+            match run_case(case) {
+                Ok(()) => passed += 1,
+                Err(why) => {
+                    failures.push(format!("{} / {}: {why}", file.file_name().unwrap().to_string_lossy(), case["name"].as_str().unwrap()))
+                }
+            }
+        }
+    }
+    assert!(passed + failures.len() >= 60, "too few vectors");
+    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), passed + failures.len(), failures.join("\n"));
+}
