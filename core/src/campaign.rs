@@ -172,17 +172,15 @@ impl<'de> Deserialize<'de> for InvitationMethod {
 
 /// Reads a value of the modelled shape, or `None` when the API sent another shape.
 fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Option<T>, D::Error> {
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(serde_json::from_value(value).ok())
+    let raw = <&'de RawValue>::deserialize(deserializer)?;
+    Ok(serde_json::from_str(raw.get()).ok())
 }
 
 /// Reads a list, keeping the items of the modelled shape.
 fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Vec<T>, D::Error> {
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(match value {
-        serde_json::Value::Array(items) => items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect(),
-        _ => Vec::new(),
-    })
+    let raw = <&'de RawValue>::deserialize(deserializer)?;
+    let items: Vec<&RawValue> = serde_json::from_str(raw.get()).unwrap_or_default();
+    Ok(items.into_iter().filter_map(|item| serde_json::from_str(item.get()).ok()).collect())
 }
 
 #[derive(Deserialize)]

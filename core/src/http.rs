@@ -1,5 +1,6 @@
 //! What crosses the wire, as plain data: the request the host sends and the response it hands back.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// The API's version, sent on every request as `AndOpen-API-Version`.
@@ -34,7 +35,7 @@ pub struct Request {
     /// The absolute URL, query included.
     pub url: String,
     /// The headers, in the order to send them.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, Cow<'static, str>)>,
     /// The body, for a POST.
     pub body: Option<Vec<u8>>,
 }
@@ -42,7 +43,7 @@ pub struct Request {
 impl Request {
     /// The value of a header, by name without regard to case.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_ref())
     }
 }
 
@@ -51,7 +52,7 @@ impl fmt::Debug for Request {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
-            .map(|(n, v)| (*n, if n.eq_ignore_ascii_case("authorization") { "Bearer <redacted>" } else { v.as_str() }))
+            .map(|(n, v)| (*n, if n.eq_ignore_ascii_case("authorization") { "Bearer <redacted>" } else { v.as_ref() }))
             .collect();
         f.debug_struct("Request")
             .field("method", &self.method)

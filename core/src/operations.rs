@@ -1,5 +1,6 @@
 //! The four documented endpoints: how each request is built and how each success body is read.
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use crate::api_error::{ErrorCode, ErrorItem};
@@ -95,12 +96,12 @@ pub(crate) fn build(config: &Config, method: Method, path: &str, query: &str, bo
     }
     let mut headers = Vec::with_capacity(4);
     if let Some(key) = config.api_key() {
-        headers.push(("Authorization", format!("Bearer {}", key.expose())));
+        headers.push(("Authorization", Cow::Owned(format!("Bearer {}", key.expose()))));
     }
-    headers.push(("AndOpen-API-Version", API_VERSION.to_owned()));
-    headers.push(("Accept", "application/json".to_owned()));
+    headers.push(("AndOpen-API-Version", Cow::Borrowed(API_VERSION)));
+    headers.push(("Accept", Cow::Borrowed("application/json")));
     if body.is_some() {
-        headers.push(("Content-Type", "application/json".to_owned()));
+        headers.push(("Content-Type", Cow::Borrowed("application/json")));
     }
     Request { method, url, headers, body }
 }
