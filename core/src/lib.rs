@@ -39,7 +39,7 @@
 //! | building requests, path ids, list query | [`operations`] |
 //! | response headers (request id, rate limits, `Retry-After`) | [`response`] |
 //! | the retry table | [`retry`] |
-//! | the error body, types and codes | [`api_error`] |
+//! | the error body, types and codes | [`api_error`]; errors as plain data for bindings: [`report`] |
 //! | resources | [`gift_request`], [`campaign`], [`page`] |
 //! | ids, timestamps, money, countries, emails | [`uuid`], [`timestamp`], [`money`], [`country`], [`email`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
@@ -62,6 +62,7 @@ pub mod page;
 pub mod paginate;
 pub mod params;
 pub mod poll;
+pub mod report;
 pub mod response;
 pub mod retry;
 pub mod timestamp;
@@ -83,6 +84,7 @@ pub use page::Page;
 pub use paginate::CampaignPages;
 pub use params::{ExtraFields, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
 pub use poll::{PollTarget, Poller};
+pub use report::ErrorReport;
 pub use response::{RateLimit, ResponseMeta};
 pub use retry::{ReplaySafety, RetryPolicy, TransportFailure};
 pub use timestamp::Timestamp;

@@ -2,11 +2,13 @@
 
 use std::time::Duration;
 
+use serde::Serialize;
+
 use crate::api_error::{ErrorBody, ErrorItem};
 use crate::http::Response;
 
 /// The rate-limit headers of a response, each as received when it could be read.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize)]
 pub struct RateLimit {
     /// `RateLimit-Limit`: the ceiling for the current window.
     pub limit: Option<u64>,
