@@ -5,7 +5,9 @@
 //!   caller opts out for a custom deployment ([`ConfigBuilder::allow_custom_key`]);
 //! - a staging key is refused against a production base URL and the reverse (**DECISION**: the server
 //!   would answer 401; refusing first keeps a production key off staging and tells the caller why);
-//! - a key is refused over plain `http://` unless the host is loopback (**DECISION**).
+//! - a key is refused over plain `http://` unless the host is loopback (**DECISION**);
+//! - a key is refused in a web browser unless the caller opts in ([`ConfigBuilder::allow_key_in_browser`]):
+//!   the key has admin-level access, and a page's code is readable by anyone who loads it.
 //!
 //! The key never appears in `Debug` or `Display` output, in an error value or in a panic message.
 
@@ -70,6 +72,8 @@ pub enum ConfigErrorCode {
     InsecureTransport,
     /// The base URL override is not an absolute http(s) URL without query, fragment or credentials.
     InvalidBaseUrl,
+    /// A key was given in a web browser without the caller opting in.
+    KeyInBrowser,
 }
 
 impl ConfigErrorCode {
@@ -80,6 +84,7 @@ impl ConfigErrorCode {
             ConfigErrorCode::EnvironmentMismatch => "environment_mismatch",
             ConfigErrorCode::InsecureTransport => "insecure_transport",
             ConfigErrorCode::InvalidBaseUrl => "invalid_base_url",
+            ConfigErrorCode::KeyInBrowser => "key_in_browser",
         }
     }
 }
@@ -316,6 +321,8 @@ pub struct ConfigBuilder {
     region: Region,
     base_url: Option<String>,
     allow_custom_key: bool,
+    in_browser: bool,
+    allow_key_in_browser: bool,
     retry: RetryPolicy,
     jitter_seed: u64,
 }
@@ -328,6 +335,8 @@ impl fmt::Debug for ConfigBuilder {
             .field("region", &self.region)
             .field("base_url", &self.base_url)
             .field("allow_custom_key", &self.allow_custom_key)
+            .field("in_browser", &self.in_browser)
+            .field("allow_key_in_browser", &self.allow_key_in_browser)
             .field("retry", &self.retry)
             .finish()
     }
@@ -365,6 +374,20 @@ impl ConfigBuilder {
         self
     }
 
+    /// Says that the configuration is built in a web browser: a key is then refused unless
+    /// [`ConfigBuilder::allow_key_in_browser`] is set. The JavaScript layer sets it when it runs in a page.
+    pub fn in_browser(mut self, in_browser: bool) -> Self {
+        self.in_browser = in_browser;
+        self
+    }
+
+    /// Accepts a key in a web browser. Only for pages that are themselves private (an internal tool
+    /// behind a login): anyone who can load the page can read the key, and the key has admin-level access.
+    pub fn allow_key_in_browser(mut self, allow: bool) -> Self {
+        self.allow_key_in_browser = allow;
+        self
+    }
+
     /// Replaces the retry policy.
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
@@ -379,6 +402,13 @@ impl ConfigBuilder {
 
     /// Checks everything and returns the configuration, or the first problem found.
     pub fn build(self) -> Result<Config, ConfigError> {
+        if self.api_key.is_some() && self.in_browser && !self.allow_key_in_browser {
+            return Err(refuse(
+                ConfigErrorCode::KeyInBrowser,
+                "refusing an API key in a web browser: it has admin-level access and anyone who loads the page can read it; \
+                 send through your own backend, or opt in explicitly for a private internal tool",
+            ));
+        }
         let api_key = self.api_key.as_deref().map(|text| ApiKey::read(text, self.allow_custom_key)).transpose()?;
         let key_stage = api_key.as_ref().and_then(ApiKey::stage);
         if let (Some(chosen), Some(stage)) = (self.environment, key_stage) {
@@ -443,6 +473,14 @@ mod tests {
         assert_eq!(e.code, ConfigErrorCode::EnvironmentMismatch);
         let e = Config::builder().api_key("ao-v1-production-abc").environment(Environment::Staging).build().unwrap_err();
         assert_eq!(e.code, ConfigErrorCode::EnvironmentMismatch);
+    }
+
+    #[test]
+    fn a_browser_holds_a_key_only_when_told_to() {
+        let e = Config::builder().api_key("ao-v1-production-abc").in_browser(true).build().unwrap_err();
+        assert_eq!(e.code, ConfigErrorCode::KeyInBrowser);
+        assert!(Config::builder().in_browser(true).build().is_ok());
+        assert!(Config::builder().api_key("ao-v1-production-abc").in_browser(true).allow_key_in_browser(true).build().is_ok());
     }
 
     #[test]

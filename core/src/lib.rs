@@ -54,6 +54,7 @@ mod draft;
 pub mod email;
 pub mod error;
 pub mod gift_request;
+pub mod host;
 pub mod http;
 mod loose;
 pub mod money;
@@ -77,6 +78,7 @@ pub use config::{ApiKey, BaseUrl, Config, ConfigBuilder, ConfigError, ConfigErro
 pub use country::CountryCode;
 pub use error::{ApiError, DecodeError, Error, ErrorKind, OutcomeUnknown};
 pub use gift_request::{GiftRequest, GiftRequestStatus, LineItem, Recipient, ShippingAddress};
+pub use host::{HostCall, MetaReport, RequestReport, StepReport};
 pub use http::{API_VERSION, Headers, Method, Request, Response};
 pub use money::{Currency, Money};
 pub use operations::{CreateGiftRequest, GetCampaign, GetGiftRequest, ListCampaigns, ListCampaignsPage, Operation};

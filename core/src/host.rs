@@ -1,0 +1,158 @@
+//! Every kind of call behind one type, with results as JSON: what a binding holds when its language
+//! cannot hold the core's generic [`Call`]s. The JavaScript layer and the conformance replayer use it.
+//!
+//! A [`HostCall`] is driven like any call: send [`HostCall::request`], hand the answer to
+//! [`HostCall::handle_response`] (or [`HostCall::handle_transport_failure`]), do what the
+//! [`StepReport`] says.
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::call::{Call, Reply, Step};
+use crate::error::Error;
+use crate::http::{Request, Response};
+use crate::operations::{CreateGiftRequest, GetCampaign, GetGiftRequest};
+use crate::paginate::CampaignPages;
+use crate::poll::Poller;
+use crate::report::ErrorReport;
+use crate::response::ResponseMeta;
+use crate::retry::TransportFailure;
+use crate::timestamp::Timestamp;
+
+/// Any call the client makes.
+#[derive(Debug)]
+pub enum HostCall {
+    /// `POST /gift_requests`.
+    CreateGiftRequest(Call<CreateGiftRequest>),
+    /// `GET /gift_requests/{id}`.
+    GetGiftRequest(Call<GetGiftRequest>),
+    /// `GET /campaigns/{id}`.
+    GetCampaign(Call<GetCampaign>),
+    /// `GET /campaigns`, page after page.
+    ListCampaigns(CampaignPages),
+    /// `GET /gift_requests/{id}` until a target is reached.
+    Poll(Poller),
+}
+
+/// What the host does next, with the result as JSON in its wire shape.
+#[derive(Debug, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum StepReport {
+    /// Done: `value` is the result (a gift request, a campaign, a page) in its wire shape.
+    Done {
+        /// The result, as JSON.
+        value: Box<RawValue>,
+        /// Status, request id, rate-limit figures.
+        meta: MetaReport,
+    },
+    /// Sleep `ms` milliseconds, then send the call's request again.
+    Wait {
+        /// How long to wait.
+        ms: u64,
+    },
+    /// The call failed.
+    Failed {
+        /// What went wrong.
+        error: ErrorReport,
+    },
+}
+
+/// [`ResponseMeta`] as plain data.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct MetaReport {
+    /// The HTTP status.
+    pub status: u16,
+    /// `Request-Id`.
+    pub request_id: Option<String>,
+    /// The `RateLimit-*` figures.
+    pub rate_limit: crate::response::RateLimit,
+}
+
+impl From<&ResponseMeta> for MetaReport {
+    fn from(meta: &ResponseMeta) -> MetaReport {
+        MetaReport { status: meta.status, request_id: meta.request_id.clone(), rate_limit: meta.rate_limit }
+    }
+}
+
+impl StepReport {
+    /// The report as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!(r#"{{"step":"failed","error":{{"kind":"decode","message":"{e}"}}}}"#))
+    }
+}
+
+fn report<T: Serialize>(step: Step<Reply<T>>) -> StepReport {
+    match step {
+        Step::Done(reply) => match serde_json::value::to_raw_value(&reply.value) {
+            Ok(value) => StepReport::Done { value, meta: MetaReport::from(&reply.meta) },
+            Err(e) => StepReport::Failed {
+                error: ErrorReport::of(&Error::Decode(Box::new(crate::error::DecodeError { meta: reply.meta, reason: e.to_string() }))),
+            },
+        },
+        Step::Wait(delay) => StepReport::Wait { ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) },
+        Step::Failed(error) => StepReport::Failed { error: ErrorReport::of(&error) },
+    }
+}
+
+impl HostCall {
+    /// The request to send now; `None` once a list is finished.
+    pub fn request(&self) -> Option<&Request> {
+        match self {
+            HostCall::CreateGiftRequest(c) => Some(c.request()),
+            HostCall::GetGiftRequest(c) => Some(c.request()),
+            HostCall::GetCampaign(c) => Some(c.request()),
+            HostCall::ListCampaigns(p) => p.request(),
+            HostCall::Poll(p) => Some(p.request()),
+        }
+    }
+
+    /// Judges the answer to the last request sent.
+    pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> StepReport {
+        match self {
+            HostCall::CreateGiftRequest(c) => report(c.handle_response(response, now)),
+            HostCall::GetGiftRequest(c) => report(c.handle_response(response, now)),
+            HostCall::GetCampaign(c) => report(c.handle_response(response, now)),
+            HostCall::ListCampaigns(p) => report(p.handle_response(response, now)),
+            HostCall::Poll(p) => report(p.handle_response(response, now)),
+        }
+    }
+
+    /// Reports that the last request got no response.
+    pub fn handle_transport_failure(&mut self, failure: TransportFailure, now: Timestamp) -> StepReport {
+        match self {
+            HostCall::CreateGiftRequest(c) => report(c.handle_transport_failure(failure, now)),
+            HostCall::GetGiftRequest(c) => report(c.handle_transport_failure(failure, now)),
+            HostCall::GetCampaign(c) => report(c.handle_transport_failure(failure, now)),
+            HostCall::ListCampaigns(p) => report(p.handle_transport_failure(failure, now)),
+            HostCall::Poll(p) => report(p.handle_transport_failure(failure, now)),
+        }
+    }
+}
+
+/// A request as plain data: `{ "method", "url", "headers": [[name, value]…], "body": text or null }`.
+/// The `Authorization` header is included: this is what the host sends.
+#[derive(Serialize)]
+pub struct RequestReport<'a> {
+    method: &'static str,
+    url: &'a str,
+    headers: Vec<(&'static str, &'a str)>,
+    body: Option<&'a str>,
+}
+
+impl<'a> RequestReport<'a> {
+    /// The plain-data view of `request`.
+    pub fn of(request: &'a Request) -> RequestReport<'a> {
+        RequestReport {
+            method: request.method.as_str(),
+            url: &request.url,
+            headers: request.headers.iter().map(|(n, v)| (*n, v.as_ref())).collect(),
+            // Bodies are built by the core from UTF-8 JSON.
+            body: request.body.as_deref().and_then(|b| std::str::from_utf8(b).ok()),
+        }
+    }
+
+    /// The request as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
