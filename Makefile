@@ -3,16 +3,25 @@
 
 CARGO ?= cargo
 
-.PHONY: demo test toolchain bench fuzz doc
+JS := bindings/js
+
+.PHONY: demo test test-rust test-js toolchain bench fuzz doc
 
 demo: toolchain
 	$(CARGO) run --quiet --locked -p andopen-core --example demo
 
-test: toolchain
+test: test-rust test-js
+
+test-rust: toolchain
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) test --workspace --locked
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --locked
+
+# The npm package: build (wasm + TypeScript), replay the vectors, client tests, type tests.
+test-js: toolchain
+	$(JS)/scripts/build.sh
+	cd $(JS) && npm test && npm run typecheck
 
 toolchain:
 	@scripts/ensure-toolchain.sh

@@ -3,17 +3,18 @@
 //! Only prose documents the campaign, so the SDK types the fields it can name (**DECISION**: `id`, `name`,
 //! `invitation_method`, `products` → `variants` → `stock_levels` → `warehouse`, timestamps) and keeps the
 //! whole object as received in [`Campaign::raw_json`], so that no field the API sends is ever lost.
-//! A typed field whose value has another shape than modelled reads as absent rather than failing the read.
+//! A typed field whose value has another shape than modelled reads as absent (a list keeps its items that
+//! are objects) rather than failing the read; only the campaign's `id` is required.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::country::CountryCode;
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::timestamp::Timestamp;
 use crate::uuid::Uuid;
 
@@ -48,7 +49,7 @@ impl Campaign {
 
     /// Reads a campaign from its JSON text.
     pub fn from_json(text: &str) -> Result<Campaign, serde_json::Error> {
-        serde_json::from_str(text)
+        serde_json::from_slice(text.as_bytes())
     }
 }
 
@@ -59,36 +60,28 @@ impl PartialEq for Campaign {
 }
 
 /// A product of a campaign's catalogue.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct Product {
     /// The product's id.
-    #[serde(default, deserialize_with = "lenient")]
     pub id: Option<Uuid>,
     /// Its name.
-    #[serde(default, deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Its variants.
-    #[serde(default, deserialize_with = "lenient_list")]
     pub variants: Vec<Variant>,
 }
 
 /// A variant: what a line item names by `variant_id` or `sku`.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct Variant {
     /// The variant's id (a line item's `variant_id`).
-    #[serde(default, deserialize_with = "lenient")]
     pub id: Option<Uuid>,
     /// Its SKU (a line item's `sku`).
-    #[serde(default, deserialize_with = "lenient")]
     pub sku: Option<String>,
     /// Its name.
-    #[serde(default, deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Its value, where the API gives one.
-    #[serde(default, deserialize_with = "lenient")]
     pub price: Option<Money>,
     /// Stock per warehouse.
-    #[serde(default, deserialize_with = "lenient_list")]
     pub stock_levels: Vec<StockLevel>,
 }
 
@@ -100,27 +93,22 @@ impl Variant {
 }
 
 /// How much of a variant one warehouse holds.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct StockLevel {
     /// Units available.
-    #[serde(default, deserialize_with = "lenient")]
     pub available: Option<i64>,
     /// The warehouse.
-    #[serde(default, deserialize_with = "lenient")]
     pub warehouse: Option<Warehouse>,
 }
 
 /// A warehouse holding stock.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct Warehouse {
     /// The warehouse's id.
-    #[serde(default, deserialize_with = "lenient")]
     pub id: Option<Uuid>,
     /// Its name.
-    #[serde(default, deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Where it is.
-    #[serde(default, deserialize_with = "lenient")]
     pub country_code: Option<CountryCode>,
 }
 
@@ -170,45 +158,73 @@ impl<'de> Deserialize<'de> for InvitationMethod {
     }
 }
 
-/// Reads a value of the modelled shape, or `None` when the API sent another shape.
-fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Option<T>, D::Error> {
-    let raw = <&'de RawValue>::deserialize(deserializer)?;
-    Ok(serde_json::from_str(raw.get()).ok())
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-/// Reads a list, keeping the items of the modelled shape.
-fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<Vec<T>, D::Error> {
-    let raw = <&'de RawValue>::deserialize(deserializer)?;
-    let items: Vec<&RawValue> = serde_json::from_str(raw.get()).unwrap_or_default();
-    Ok(items.into_iter().filter_map(|item| serde_json::from_str(item.get()).ok()).collect())
+fn parsed<T>(v: &Value, key: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    v.get(key).and_then(Value::as_str).and_then(parse)
 }
 
-#[derive(Deserialize)]
-struct CampaignFields {
-    id: Uuid,
-    #[serde(default, deserialize_with = "lenient")]
-    name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    invitation_method: Option<InvitationMethod>,
-    #[serde(default, deserialize_with = "lenient_list")]
-    products: Vec<Product>,
-    #[serde(default, deserialize_with = "lenient")]
-    created_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "lenient")]
-    updated_at: Option<Timestamp>,
+/// The objects of a list field; anything else reads as empty.
+fn objects<'v>(v: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
+    v.get(key).and_then(Value::as_array).into_iter().flatten().filter(|item| item.is_object())
+}
+
+impl Product {
+    fn read(v: &Value) -> Product {
+        Product { id: parsed(v, "id", Uuid::parse), name: text(v, "name"), variants: objects(v, "variants").map(Variant::read).collect() }
+    }
+}
+
+impl Variant {
+    fn read(v: &Value) -> Variant {
+        let price = v.get("price").and_then(|p| {
+            let amount = p.get("amount").and_then(Value::as_i64)?;
+            let currency = parsed(p, "currency", Currency::parse)?;
+            Some(Money { amount, currency })
+        });
+        Variant {
+            id: parsed(v, "id", Uuid::parse),
+            sku: text(v, "sku"),
+            name: text(v, "name"),
+            price,
+            stock_levels: objects(v, "stock_levels").map(StockLevel::read).collect(),
+        }
+    }
+}
+
+impl StockLevel {
+    fn read(v: &Value) -> StockLevel {
+        StockLevel {
+            available: v.get("available").and_then(Value::as_i64),
+            warehouse: v.get("warehouse").filter(|w| w.is_object()).map(Warehouse::read),
+        }
+    }
+}
+
+impl Warehouse {
+    fn read(v: &Value) -> Warehouse {
+        Warehouse {
+            id: parsed(v, "id", Uuid::parse),
+            name: text(v, "name"),
+            country_code: parsed(v, "country_code", CountryCode::parse_any),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Campaign {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(deserializer)?;
-        let fields: CampaignFields = serde_json::from_str(raw.get()).map_err(de::Error::custom)?;
+        let v: Value = serde_json::from_slice(raw.get().as_bytes()).map_err(de::Error::custom)?;
+        let id = parsed(&v, "id", Uuid::parse).ok_or_else(|| de::Error::custom("a campaign needs an id (a UUID)"))?;
         Ok(Campaign {
-            id: fields.id,
-            name: fields.name,
-            invitation_method: fields.invitation_method,
-            products: fields.products,
-            created_at: fields.created_at,
-            updated_at: fields.updated_at,
+            id,
+            name: text(&v, "name"),
+            invitation_method: parsed(&v, "invitation_method", |m| Some(InvitationMethod::from_wire(m))),
+            products: objects(&v, "products").map(Product::read).collect(),
+            created_at: parsed(&v, "created_at", Timestamp::parse),
+            updated_at: parsed(&v, "updated_at", Timestamp::parse),
             raw,
         })
     }

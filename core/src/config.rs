@@ -74,6 +74,8 @@ pub enum ConfigErrorCode {
     InvalidBaseUrl,
     /// A key was given in a web browser without the caller opting in.
     KeyInBrowser,
+    /// An option given through a binding has the wrong type or an unknown value.
+    InvalidOption,
 }
 
 impl ConfigErrorCode {
@@ -85,12 +87,20 @@ impl ConfigErrorCode {
             ConfigErrorCode::InsecureTransport => "insecure_transport",
             ConfigErrorCode::InvalidBaseUrl => "invalid_base_url",
             ConfigErrorCode::KeyInBrowser => "key_in_browser",
+            ConfigErrorCode::InvalidOption => "invalid_option",
         }
     }
 }
 
 fn refuse(code: ConfigErrorCode, message: impl Into<String>) -> ConfigError {
     ConfigError { code, message: message.into() }
+}
+
+impl ConfigError {
+    /// The error for an option a binding could not read (`message` names the option and what it takes).
+    pub fn invalid_option(message: impl Into<String>) -> ConfigError {
+        refuse(ConfigErrorCode::InvalidOption, message)
+    }
 }
 
 /// The API key. It has admin-level access: it prints as `ApiKey(production, redacted)` and its text is

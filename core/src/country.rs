@@ -78,6 +78,11 @@ impl CountryCode {
         if code.is_assigned() { Ok(code) } else { Err(CountryCodeProblem::NotAssigned) }
     }
 
+    /// Reads a code received from the API: two uppercase letters, assigned or not.
+    pub fn parse_any(text: &str) -> Option<CountryCode> {
+        CountryCode::parse_shape(text)
+    }
+
     fn parse_shape(text: &str) -> Option<CountryCode> {
         match text.as_bytes() {
             &[a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => Some(CountryCode([a, b])),

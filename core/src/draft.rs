@@ -10,7 +10,7 @@ use std::io::Write as _;
 use serde::de::MapAccess;
 use serde_json::value::RawValue;
 
-use crate::loose::{Extra, Key, Loose, Slot};
+use crate::loose::{Extra, Integer, Key, Loose, Slot};
 use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
 
 /// A create body, read loosely.
@@ -53,7 +53,7 @@ pub(crate) struct AddressDraft<'a> {
 pub(crate) struct LineItemDraft<'a> {
     pub(crate) sku: Slot<Cow<'a, str>>,
     pub(crate) variant_id: Slot<Cow<'a, str>>,
-    pub(crate) quantity: Slot<i128>,
+    pub(crate) quantity: Slot<Integer>,
     pub(crate) extra: Extra<'a>,
     pub(crate) duplicates: Vec<Cow<'a, str>>,
 }
@@ -132,7 +132,7 @@ impl<'a> LineItemDraft<'a> {
         LineItemDraft {
             sku: optional_text(p.sku.as_ref()),
             variant_id: optional_text(p.variant_id.as_ref()),
-            quantity: Slot::Value(i128::from(p.quantity)),
+            quantity: Slot::Value(Integer::Signed(p.quantity)),
             extra: p.extra.borrowed(),
             duplicates: Vec::new(),
         }

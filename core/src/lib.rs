@@ -63,6 +63,7 @@ pub mod page;
 pub mod paginate;
 pub mod params;
 pub mod poll;
+mod read;
 pub mod report;
 pub mod response;
 pub mod retry;

@@ -39,7 +39,7 @@ pub(crate) trait Loose<'de>: Sized {
         None
     }
     /// Accepts an integer.
-    fn from_int(_value: i128) -> Option<Self> {
+    fn from_int(_value: Integer) -> Option<Self> {
         None
     }
     /// Accepts an object.
@@ -60,8 +60,36 @@ impl<'de> Loose<'de> for Cow<'de, str> {
     }
 }
 
-impl<'de> Loose<'de> for i128 {
-    fn from_int(value: i128) -> Option<Self> {
+/// A JSON integer, as read: any `i64`, or a `u64` beyond it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Integer {
+    /// Fits an `i64`.
+    Signed(i64),
+    /// Above `i64::MAX`.
+    Unsigned(u64),
+}
+
+impl Integer {
+    /// Whether the integer is at least `min`.
+    pub(crate) fn is_at_least(self, min: i64) -> bool {
+        match self {
+            Integer::Signed(v) => v >= min,
+            Integer::Unsigned(_) => true,
+        }
+    }
+}
+
+impl std::fmt::Display for Integer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Integer::Signed(v) => write!(f, "{v}"),
+            Integer::Unsigned(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+impl<'de> Loose<'de> for Integer {
+    fn from_int(value: Integer) -> Option<Self> {
         Some(value)
     }
 }
@@ -104,10 +132,10 @@ impl<'de, T: Loose<'de>> Visitor<'de> for SlotVisitor<T> {
         Ok(Slot::WrongType)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(slot(T::from_int(i128::from(v))))
+        Ok(slot(T::from_int(Integer::Signed(v))))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(slot(T::from_int(i128::from(v))))
+        Ok(slot(T::from_int(i64::try_from(v).map_or(Integer::Unsigned(v), Integer::Signed))))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
         Ok(Slot::WrongType)

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::api_error::{ErrorBody, ErrorItem};
+use serde_json::Value;
+
+use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::http::Response;
 
 /// The rate-limit headers of a response, each as received when it could be read.
@@ -55,9 +57,25 @@ impl ResponseMeta {
     }
 }
 
-/// Reads an error body; `None` when it is not `{ "errors": [...] }`.
+/// Reads an error body; `None` when it is not `{ "errors": [...] }`. Entries are read leniently: a missing
+/// `type` or `code` reads as empty text (the type then falls back on the status), entries that are not
+/// objects are skipped.
 pub(crate) fn read_error_body(body: &[u8]) -> Option<Vec<ErrorItem>> {
-    serde_json::from_slice::<ErrorBody>(body).ok().map(|b| b.errors)
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let entries = value.get("errors")?.as_array()?;
+    let text = |entry: &Value, key: &str| entry.get(key).and_then(Value::as_str).map(str::to_owned);
+    Some(
+        entries
+            .iter()
+            .filter(|entry| entry.is_object())
+            .map(|entry| ErrorItem {
+                error_type: ErrorType::from_wire(entry.get("type").and_then(Value::as_str).unwrap_or_default()),
+                code: ErrorCode::from_wire(entry.get("code").and_then(Value::as_str).unwrap_or_default()),
+                message: text(entry, "message").unwrap_or_default().into(),
+                param: text(entry, "param"),
+            })
+            .collect(),
+    )
 }
 
 /// A short description of a body that could not be read, for error messages.

@@ -198,7 +198,7 @@ fn check_line_item(f: &mut Findings, i: usize, slot: &Slot<LineItemDraft<'_>>) {
     match item.quantity {
         Slot::Absent | Slot::Null => f.add(ErrorCode::Required, format!("line_items[{i}].quantity"), "is required"),
         Slot::WrongType => f.add(ErrorCode::InvalidFormat, format!("line_items[{i}].quantity"), "must be an integer"),
-        Slot::Value(q) if q < 1 => f.add(ErrorCode::Invalid, format!("line_items[{i}].quantity"), "must be at least 1"),
+        Slot::Value(q) if !q.is_at_least(1) => f.add(ErrorCode::Invalid, format!("line_items[{i}].quantity"), "must be at least 1"),
         Slot::Value(_) => {}
     }
 }

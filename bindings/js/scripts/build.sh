@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the npm package: the wasm module (wasm-bindgen glue, wasm-opt for size) and the TypeScript.
+# Installs what a fresh machine lacks: the wasm32 target, the pinned wasm-bindgen CLI, the npm dependencies
+# (binaryen's wasm-opt comes from npm: Debian's release predates the reference-types handling that
+# wasm-bindgen's output needs).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$here/../.." && pwd)"
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen version pinned in wasm/Cargo.toml
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  rustup target add wasm32-unknown-unknown
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; then
+  echo "installing wasm-bindgen-cli ${WASM_BINDGEN_VERSION} (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}"
+fi
+cd "$here"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+cd "$root"
+# Paths of the build machine stay out of the bundle.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=$root=andopen"
+cargo build --locked -p andopen-wasm --target wasm32-unknown-unknown --profile wasm-release
+rm -rf "$here/wasm"
+# wasm-bindgen needs the target-features section to know which features the module uses.
+wasm-bindgen --target web --out-dir "$here/wasm" --out-name andopen \
+  target/wasm32-unknown-unknown/wasm-release/andopen_wasm.wasm
+"$here/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
+  --enable-multivalue --enable-reference-types \
+  "$here/wasm/andopen_bg.wasm" -o "$here/wasm/andopen_bg.wasm"
+
+cd "$here"
+rm -rf dist
+npx tsc -p tsconfig.json

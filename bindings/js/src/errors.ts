@@ -1,0 +1,130 @@
+/**
+ * The SDK's errors: one `AndOpenError` class per kind of failure, each carrying the server's own words.
+ * They are built from the core's error reports; no rule of the contract is decided here.
+ */
+
+/** One problem, in the server's words: what a form shows under the field named by `param`. */
+export interface FieldError {
+  /** The category, e.g. `validation_error`. */
+  type: string;
+  /** The machine-readable code, e.g. `required`, `invalid_format`. */
+  code: string;
+  /** A readable explanation, e.g. `is required`. */
+  message: string;
+  /** The field in dot notation with indexes, e.g. `line_items[0].quantity`; `null` for no field. */
+  param: string | null;
+}
+
+/** The `RateLimit-*` headers of a response. */
+export interface RateLimit {
+  /** The ceiling for the current window. */
+  limit: number | null;
+  /** Requests left in the window. */
+  remaining: number | null;
+  /** When the window resets, in absolute Unix seconds. */
+  reset: number | null;
+}
+
+/** The plain-data form of an error, as the core reports it. */
+export interface ErrorReport {
+  kind: ErrorKind;
+  message: string;
+  type: string | null;
+  code: string | null;
+  param: string | null;
+  status: number | null;
+  request_id: string | null;
+  retry_after_s: number | null;
+  rate_limit: RateLimit | null;
+  attempts: number | null;
+  errors: FieldError[];
+}
+
+/** What kind of failure an `AndOpenError` is. */
+export type ErrorKind =
+  | "config"
+  | "validation"
+  | "api"
+  | "outcome_unknown"
+  | "transport"
+  | "decode"
+  | "timeout"
+  | "unreachable"
+  | "finished";
+
+/** Any error of the SDK. Check `instanceof` a subclass, or read `kind`. */
+export class AndOpenError extends Error {
+  /** What kind of failure this is. */
+  readonly kind: ErrorKind;
+  /** The category of the first problem (`validation_error`, `rate_limit_error`, …), falling back on the status. */
+  readonly type: string | null;
+  /** The first problem's code (or the configuration problem's code). */
+  readonly code: string | null;
+  /** The first problem's field, in dot notation. */
+  readonly param: string | null;
+  /** The HTTP status behind the error, when a response came. */
+  readonly status: number | null;
+  /** The `Request-Id` behind the error: quote it to support. */
+  readonly requestId: string | null;
+  /** `Retry-After`, in seconds, when the response carried one. */
+  readonly retryAfter: number | null;
+  /** The rate-limit figures of the response behind the error. */
+  readonly rateLimit: RateLimit | null;
+  /** Requests sent, when every attempt failed without a response. */
+  readonly attempts: number | null;
+  /** Every problem, in the server's words (field errors included). */
+  readonly errors: FieldError[];
+
+  constructor(report: ErrorReport) {
+    super(report.message);
+    this.name = new.target.name;
+    this.kind = report.kind;
+    this.type = report.type;
+    this.code = report.code;
+    this.param = report.param;
+    this.status = report.status;
+    this.requestId = report.request_id;
+    this.retryAfter = report.retry_after_s;
+    this.rateLimit = report.rate_limit;
+    this.attempts = report.attempts;
+    this.errors = report.errors;
+  }
+}
+
+/** The client options were refused (a malformed key, a staging key against production, a key in a browser…). */
+export class ConfigError extends AndOpenError {}
+/** The input was refused before anything was sent; `errors` lists every field problem. */
+export class ValidationError extends AndOpenError {}
+/** The API answered with an error status. */
+export class ApiError extends AndOpenError {}
+/**
+ * A gift creation may or may not have happened (a 5xx or a lost connection after sending). It was not sent
+ * again: look the gift up before sending another.
+ */
+export class OutcomeUnknownError extends AndOpenError {}
+/** No response came, after every attempt. */
+export class TransportError extends AndOpenError {}
+/** A response could not be read as the contract says. */
+export class DecodeError extends AndOpenError {}
+/** A wait ran past its deadline. */
+export class TimeoutError extends AndOpenError {}
+/** What a wait was for can no longer happen (the gift request was cancelled). */
+export class UnreachableError extends AndOpenError {}
+
+const classes: Record<ErrorKind, new (report: ErrorReport) => AndOpenError> = {
+  config: ConfigError,
+  validation: ValidationError,
+  api: ApiError,
+  outcome_unknown: OutcomeUnknownError,
+  transport: TransportError,
+  decode: DecodeError,
+  timeout: TimeoutError,
+  unreachable: UnreachableError,
+  finished: AndOpenError,
+};
+
+/** The error for a report. */
+export function errorFromReport(report: ErrorReport): AndOpenError {
+  const Class = classes[report.kind] ?? AndOpenError;
+  return new Class(report);
+}

@@ -1,0 +1,53 @@
+/**
+ * The &Open SDK for JavaScript and TypeScript.
+ *
+ * - `validateGiftRequest(payload)`: every field problem of a gift request, in the server's words, with no
+ *   key and no network (for forms).
+ * - `buildRequest.*`: the exact HTTP request for an operation, as plain JSON (for no-code tools).
+ * - `Client`: the API over `fetch`, with retries that never send a gift twice.
+ */
+import { guarded, core } from "./wasm.js";
+import type { FieldError } from "./errors.js";
+import { SansIo, type CoreOptions } from "./sansio.js";
+import type { GiftRequestPayload, HttpRequest, ListCampaignsParams } from "./types.js";
+
+export * from "./errors.js";
+export * from "./types.js";
+export { Client, type ClientOptions, type WaitOptions } from "./client.js";
+export { Call, SansIo, type CoreOptions, type Step } from "./sansio.js";
+
+/**
+ * Every problem of a gift-request payload, in the server's words (`[]` when it is valid). Call it as a form
+ * changes: it needs no key and sends nothing. Each error's `param` names the field to show it under.
+ */
+export function validateGiftRequest(payload: GiftRequestPayload | object | string): FieldError[] {
+  const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+  const errors = core.validateGiftRequest(text);
+  return errors === undefined ? [] : (JSON.parse(errors) as FieldError[]);
+}
+
+/** The exact JSON body to send for a payload; throws `ValidationError` with every field problem. */
+export function giftRequestBody(payload: GiftRequestPayload | object | string): string {
+  const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+  return guarded(() => core.giftRequestBody(text));
+}
+
+function firstRequest(call: { request(): HttpRequest | undefined }): HttpRequest {
+  const request = call.request();
+  if (request === undefined) throw new Error("unreachable: a new call always has a request");
+  return request;
+}
+
+/**
+ * The exact HTTP request for each operation, as plain JSON: for tools that send it themselves. Options are
+ * those of a client (`apiKey`, `environment`, `region`, `baseUrl`); without a key there is no
+ * `Authorization` header.
+ */
+export const buildRequest = {
+  createGiftRequest: (payload: GiftRequestPayload | object | string, options: CoreOptions = {}): HttpRequest =>
+    firstRequest(new SansIo(options).createGiftRequest(payload)),
+  getGiftRequest: (id: string, options: CoreOptions = {}): HttpRequest => firstRequest(new SansIo(options).getGiftRequest(id)),
+  getCampaign: (id: string, options: CoreOptions = {}): HttpRequest => firstRequest(new SansIo(options).getCampaign(id)),
+  listCampaigns: (params: ListCampaignsParams = {}, options: CoreOptions = {}): HttpRequest =>
+    firstRequest(new SansIo(options).listCampaigns(params)),
+};

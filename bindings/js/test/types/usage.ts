@@ -1,0 +1,65 @@
+// Type tests: this file must compile (`npm run typecheck`), and each `@ts-expect-error` must be an error.
+import {
+  AndOpenError,
+  Client,
+  OutcomeUnknownError,
+  ValidationError,
+  buildRequest,
+  validateGiftRequest,
+  type Campaign,
+  type FieldError,
+  type GiftRequest,
+  type GiftRequestPayload,
+  type HttpRequest,
+  type WithResponse,
+} from "../../dist/index.js";
+
+const payload: GiftRequestPayload = {
+  campaign_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+  recipient: { first_name: "Alice", last_name: "Smith", email: "alice@example.com" },
+  shipping_address: { address1: "12 Merrion Square", city: "Dublin", region: "Leinster", postal_code: "D02 XY45", country_code: "IE", phone: "+353871234567" },
+  line_items: [{ sku: "HOODIE-L-BLK", quantity: 1 }],
+};
+
+// @ts-expect-error: a recipient needs a last name
+const missingLastName: GiftRequestPayload = { campaign_id: "x", recipient: { first_name: "A" } };
+void missingLastName;
+
+// @ts-expect-error: quantity is a number
+const badQuantity: GiftRequestPayload = { ...payload, line_items: [{ sku: "X", quantity: "1" }] };
+void badQuantity;
+
+const errors: FieldError[] = validateGiftRequest(payload);
+const params: (string | null)[] = errors.map((e) => e.param);
+void params;
+
+const request: HttpRequest = buildRequest.createGiftRequest(payload, { apiKey: "ao-v1-staging-x" });
+const method: "GET" | "POST" = request.method;
+void method;
+
+async function flow(client: Client): Promise<void> {
+  const created: WithResponse<GiftRequest> = await client.createGiftRequest(payload);
+  const requestId: string | null = created.lastResponse.requestId;
+  const url: string | null = created.redemption_url;
+  void requestId;
+  void url;
+  for await (const campaign of client.listCampaigns({ limit: 25 })) {
+    const c: Campaign = campaign;
+    const name: string | null | undefined = c.name;
+    void name;
+  }
+  try {
+    await client.getGiftRequest(created.id);
+  } catch (e) {
+    if (e instanceof OutcomeUnknownError || e instanceof ValidationError) {
+      const status: number | null = e.status;
+      void status;
+    } else if (e instanceof AndOpenError) {
+      const kind: string = e.kind;
+      void kind;
+    }
+  }
+  // @ts-expect-error: the wait takes options, not a number
+  await client.waitForRedemptionUrl(created.id, 5);
+}
+void flow;

@@ -1,0 +1,132 @@
+//! Client options as the JavaScript package passes them (JSON text, camelCase), read into a core config.
+//! Every option is checked for its type; an unknown option is refused rather than ignored.
+
+use std::time::Duration;
+
+use andopen_core::{Config, ConfigError, Environment, Region, RetryPolicy, Timestamp};
+use serde_json::{Map, Value};
+
+const KNOWN: [&str; 9] =
+    ["apiKey", "environment", "region", "baseUrl", "allowCustomKey", "inBrowser", "allowKeyInBrowser", "retry", "jitterSeed"];
+const KNOWN_RETRY: [&str; 4] = ["maxAttempts", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"];
+
+fn refuse(message: String) -> ConfigError {
+    ConfigError::invalid_option(message)
+}
+
+fn object<'v>(value: &'v Value, name: &str, known: &[&str]) -> Result<&'v Map<String, Value>, ConfigError> {
+    let map = value.as_object().ok_or_else(|| refuse(format!("{name} must be an object")))?;
+    match map.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(unknown) => Err(refuse(format!("{name} has no option {unknown:?}"))),
+        None => Ok(map),
+    }
+}
+
+fn text<'v>(map: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>, ConfigError> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(refuse(format!("{key} must be a string"))),
+    }
+}
+
+fn flag(map: &Map<String, Value>, key: &str) -> Result<bool, ConfigError> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(refuse(format!("{key} must be true or false"))),
+    }
+}
+
+fn millis_option(map: &Map<String, Value>, key: &str) -> Result<Option<Duration>, ConfigError> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_f64()
+            .and_then(checked_millis)
+            .map(Some)
+            .ok_or_else(|| refuse(format!("retry.{key} must be a number of milliseconds, at least 0"))),
+    }
+}
+
+/// Reads the options and builds the configuration (every check of the core runs here).
+pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
+    let value: Value = serde_json::from_slice(options.as_bytes()).map_err(|e| refuse(format!("client options: {e}")))?;
+    let o = object(&value, "the client options", &KNOWN)?;
+    let seed = match o.get("jitterSeed") {
+        None | Some(Value::Null) => 0,
+        Some(v) => v
+            .as_f64()
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| s as u64)
+            .ok_or_else(|| refuse("jitterSeed must be a number, at least 0".to_owned()))?,
+    };
+    let mut b = Config::builder()
+        .allow_custom_key(flag(o, "allowCustomKey")?)
+        .in_browser(flag(o, "inBrowser")?)
+        .allow_key_in_browser(flag(o, "allowKeyInBrowser")?)
+        .jitter_seed(seed);
+    if let Some(key) = text(o, "apiKey")? {
+        b = b.api_key(key);
+    }
+    match text(o, "environment")? {
+        None => {}
+        Some("production") => b = b.environment(Environment::Production),
+        Some("staging") => b = b.environment(Environment::Staging),
+        Some(other) => return Err(refuse(format!("environment must be \"production\" or \"staging\", not {other:?}"))),
+    }
+    match text(o, "region")? {
+        None | Some("us") => {}
+        Some("eu") => b = b.region(Region::Eu),
+        Some(other) => return Err(refuse(format!("region must be \"us\" or \"eu\", not {other:?}"))),
+    }
+    if let Some(url) = text(o, "baseUrl")? {
+        b = b.base_url(url);
+    }
+    if let Some(retry) = o.get("retry").filter(|v| !v.is_null()) {
+        let r = object(retry, "retry", &KNOWN_RETRY)?;
+        let mut policy = RetryPolicy::default();
+        if let Some(n) = r.get("maxAttempts").filter(|v| !v.is_null()) {
+            policy.max_attempts = n
+                .as_u64()
+                .filter(|n| *n >= 1)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| refuse("retry.maxAttempts must be an integer, at least 1".to_owned()))?;
+        }
+        if let Some(d) = millis_option(r, "baseDelayMs")? {
+            policy.base_delay = d;
+        }
+        if let Some(d) = millis_option(r, "maxDelayMs")? {
+            policy.max_delay = d;
+        }
+        if let Some(d) = millis_option(r, "maxRetryAfterMs")? {
+            policy.max_retry_after = d;
+        }
+        b = b.retry_policy(policy);
+    }
+    b.build()
+}
+
+/// A JavaScript number of milliseconds as a duration; `None` when negative or not finite.
+pub(crate) fn checked_millis(ms: f64) -> Option<Duration> {
+    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_millis(ms as u64))
+}
+
+/// A JavaScript `Date.now()` as an instant.
+pub(crate) fn instant(now_ms: f64) -> Timestamp {
+    Timestamp::from_unix_millis(if now_ms.is_finite() { now_ms as i64 } else { 0 })
+}
+
+/// Headers as the package passes them (JSON text `[[name, value]…]`); anything else reads as none.
+pub(crate) fn headers(text: &str) -> andopen_core::Headers {
+    let value: Value = serde_json::from_slice(text.as_bytes()).unwrap_or(Value::Null);
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|pair| match pair.as_array().map(Vec::as_slice) {
+            Some([Value::String(name), Value::String(value)]) => Some((name.clone(), value.clone())),
+            _ => None,
+        })
+        .collect()
+}
