@@ -18,7 +18,7 @@ use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddres
 pub(crate) struct GiftRequestDraft<'a> {
     pub(crate) campaign_id: Slot<Cow<'a, str>>,
     pub(crate) recipient: Slot<RecipientDraft<'a>>,
-    pub(crate) shipping_address: Slot<AddressDraft<'a>>,
+    pub(crate) shipping_address: Slot<Box<AddressDraft<'a>>>,
     pub(crate) line_items: Slot<Vec<Slot<LineItemDraft<'a>>>>,
     pub(crate) extra: Extra<'a>,
     pub(crate) duplicates: Vec<Cow<'a, str>>,
@@ -80,7 +80,10 @@ impl<'a> GiftRequestDraft<'a> {
         GiftRequestDraft {
             campaign_id: text(&params.campaign_id),
             recipient: Slot::Value(RecipientDraft::from_params(&params.recipient)),
-            shipping_address: params.shipping_address.as_ref().map_or(Slot::Absent, |a| Slot::Value(AddressDraft::from_params(a))),
+            shipping_address: params
+                .shipping_address
+                .as_ref()
+                .map_or(Slot::Absent, |a| Slot::Value(Box::new(AddressDraft::from_params(a)))),
             line_items: params
                 .line_items
                 .as_ref()
@@ -198,9 +201,9 @@ impl<'de> Loose<'de> for RecipientDraft<'de> {
     }
 }
 
-impl<'de> Loose<'de> for AddressDraft<'de> {
+impl<'de> Loose<'de> for Box<AddressDraft<'de>> {
     fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
-        let mut d = AddressDraft::default();
+        let mut d = Box::<AddressDraft<'de>>::default();
         while let Some(Key(key)) = map.next_key()? {
             let slot = match key.as_ref() {
                 "address1" => &mut d.address1,

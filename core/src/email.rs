@@ -22,23 +22,33 @@ pub fn is_email_address(text: &str) -> bool {
 }
 
 fn local_part_ok(local: &str) -> bool {
-    if local.is_empty() || local.len() > 64 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    let bytes = local.as_bytes();
+    if bytes.is_empty() || bytes.len() > 64 || bytes.first() == Some(&b'.') || bytes.last() == Some(&b'.') {
         return false;
     }
-    local.chars().all(|c| {
-        !c.is_whitespace() && !c.is_control() && !matches!(c, '@' | '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']')
-    })
+    if bytes.windows(2).any(|pair| pair == b"..") {
+        return false;
+    }
+    let forbidden = |c: char| matches!(c, '@' | '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']');
+    if local.is_ascii() {
+        return bytes.iter().all(|&b| b.is_ascii_graphic() && !forbidden(char::from(b)));
+    }
+    local.chars().all(|c| !c.is_whitespace() && !c.is_control() && !forbidden(c))
 }
 
 fn domain_ok(domain: &str) -> bool {
     let mut labels = 0;
     let mut last = "";
     for label in domain.split('.') {
-        let label_ok = !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && !c.is_whitespace() && !c.is_control()));
+        let b = label.as_bytes();
+        let label_ok = !b.is_empty()
+            && b.len() <= 63
+            && b.first() != Some(&b'-')
+            && b.last() != Some(&b'-')
+            && (b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+                || label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())));
         if !label_ok {
             return false;
         }

@@ -12,6 +12,8 @@
 mod options;
 
 use andopen_core::{ErrorCode, ErrorItem, ErrorReport, HostCall, ListCampaigns, PollTarget, RequestReport, Response, TransportFailure};
+use std::cell::RefCell;
+
 use wasm_bindgen::prelude::*;
 
 fn thrown(error: &andopen_core::Error) -> JsValue {
@@ -22,7 +24,37 @@ fn thrown(error: &andopen_core::Error) -> JsValue {
 /// is valid, else the JSON text of every field error, in the server's words.
 #[wasm_bindgen(js_name = validateGiftRequest)]
 pub fn validate_gift_request(body: &str) -> Option<String> {
-    andopen_core::validate_gift_request_json(body.as_bytes()).err().map(|errors| serde_json::to_string(&errors).unwrap_or_default())
+    validate(body.as_bytes())
+}
+
+fn validate(body: &[u8]) -> Option<String> {
+    andopen_core::validate_gift_request_json(body).err().map(|errors| serde_json::to_string(&errors).unwrap_or_default())
+}
+
+thread_local! {
+    /// The input area: the package writes a payload's UTF-8 here (with `TextEncoder.encodeInto`) and calls
+    /// [`validate_input`], so that validating costs no allocation on either side.
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes the input area hold at least `capacity` bytes and returns where it starts in the module's memory.
+/// Call it again whenever a payload may be longer than the last capacity asked for.
+#[wasm_bindgen(js_name = inputArea)]
+pub fn input_area(capacity: usize) -> *const u8 {
+    INPUT.with_borrow_mut(|input| {
+        input.clear();
+        input.resize(capacity, 0);
+        input.as_ptr()
+    })
+}
+
+/// [`validate_gift_request`] on the first `len` bytes of the input area.
+#[wasm_bindgen(js_name = validateInput)]
+pub fn validate_input(len: usize) -> Option<String> {
+    INPUT.with_borrow(|input| match input.get(..len) {
+        Some(body) => validate(body),
+        None => validate(b""),
+    })
 }
 
 /// The exact body to send for a gift-request payload (JSON text); throws its field errors.
