@@ -18,10 +18,12 @@ test-rust: toolchain
 	$(CARGO) test --workspace --locked
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --locked
 
-# The npm package: build (wasm + TypeScript), replay the vectors, client tests, type tests.
+# The npm package: build (wasm + TypeScript), replay the vectors, client tests, the real-browser test,
+# type tests, and the size of what ships.
 test-js: toolchain
 	$(JS)/scripts/build.sh
-	cd $(JS) && npm test && npm run typecheck
+	$(JS)/scripts/ensure-chromium.sh
+	cd $(JS) && npm test && npm run typecheck && npm run size
 
 toolchain:
 	@scripts/ensure-toolchain.sh

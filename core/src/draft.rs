@@ -89,7 +89,7 @@ impl<'a> GiftRequestDraft<'a> {
                 .as_ref()
                 .map_or(Slot::Absent, |items| Slot::Value(items.iter().map(|i| Slot::Value(LineItemDraft::from_params(i))).collect())),
             extra: params.extra.borrowed(),
-            duplicates: Vec::new(),
+            duplicates: params.extra.clashes(&["campaign_id", "recipient", "shipping_address", "line_items"]),
         }
     }
 }
@@ -109,7 +109,7 @@ impl<'a> RecipientDraft<'a> {
             last_name: text(&p.last_name),
             email: optional_text(p.email.as_ref()),
             extra: p.extra.borrowed(),
-            duplicates: Vec::new(),
+            duplicates: p.extra.clashes(&["first_name", "last_name", "email"]),
         }
     }
 }
@@ -125,7 +125,7 @@ impl<'a> AddressDraft<'a> {
             country_code: text(&p.country_code),
             phone: text(&p.phone),
             extra: p.extra.borrowed(),
-            duplicates: Vec::new(),
+            duplicates: p.extra.clashes(&["address1", "address2", "city", "region", "postal_code", "country_code", "phone"]),
         }
     }
 }
@@ -137,7 +137,7 @@ impl<'a> LineItemDraft<'a> {
             variant_id: optional_text(p.variant_id.as_ref()),
             quantity: Slot::Value(Integer::Signed(p.quantity)),
             extra: p.extra.borrowed(),
-            duplicates: Vec::new(),
+            duplicates: p.extra.clashes(&["sku", "variant_id", "quantity"]),
         }
     }
 }

@@ -163,6 +163,19 @@ impl ExtraFields {
         self.0.is_empty()
     }
 
+    /// The names that would appear twice in the body: an extra field named like a modelled one, or an extra
+    /// name given more than once. Validation reports each, as it does for a JSON body.
+    pub(crate) fn clashes(&self, modelled: &[&str]) -> Vec<Cow<'_, str>> {
+        let mut clashes: Vec<Cow<'_, str>> = Vec::new();
+        for (i, (name, _)) in self.0.iter().enumerate() {
+            let repeated = modelled.contains(&name.as_str()) || self.0.iter().take(i).any(|(earlier, _)| earlier == name);
+            if repeated && !clashes.iter().any(|c| c == name) {
+                clashes.push(Cow::Borrowed(name.as_str()));
+            }
+        }
+        clashes
+    }
+
     pub(crate) fn borrowed(&self) -> Extra<'_> {
         Extra(self.0.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(&**v))).collect())
     }
