@@ -158,8 +158,14 @@ pub(crate) fn error_from(response: &Response, meta: ResponseMeta) -> Error {
     }
 }
 
-/// FNV-1a over the request, so that calls made with one seed still jitter apart.
+/// A cheap hash of the request (eight bytes at a time), so that calls made with one seed still jitter apart.
 fn fingerprint(request: &Request) -> u64 {
-    let bytes = request.url.as_bytes().iter().chain(request.body.as_deref().unwrap_or_default());
-    bytes.fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    let mix = |h: u64, bytes: &[u8]| {
+        bytes.chunks(8).fold(h, |h, chunk| {
+            let mut word = [0u8; 8];
+            word.iter_mut().zip(chunk).for_each(|(w, b)| *w = *b);
+            (h ^ u64::from_le_bytes(word)).wrapping_mul(0x0100_0000_01b3).rotate_left(29)
+        })
+    };
+    mix(mix(0xcbf2_9ce4_8422_2325, request.url.as_bytes()), request.body.as_deref().unwrap_or_default())
 }

@@ -63,7 +63,6 @@ pub mod page;
 pub mod paginate;
 pub mod params;
 pub mod poll;
-mod read;
 pub mod report;
 pub mod response;
 pub mod retry;
