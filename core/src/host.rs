@@ -106,6 +106,17 @@ impl HostCall {
         }
     }
 
+    /// Whether the call has ended (done, failed, or a list read to its end).
+    pub fn is_finished(&self) -> bool {
+        match self {
+            HostCall::CreateGiftRequest(c) => c.is_finished(),
+            HostCall::GetGiftRequest(c) => c.is_finished(),
+            HostCall::GetCampaign(c) => c.is_finished(),
+            HostCall::ListCampaigns(p) => p.is_finished(),
+            HostCall::Poll(p) => p.is_finished(),
+        }
+    }
+
     /// Judges the answer to the last request sent.
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> StepReport {
         match self {
