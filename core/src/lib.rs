@@ -39,7 +39,9 @@
 //! | building requests, path ids, list query | [`operations`] |
 //! | response headers (request id, rate limits, `Retry-After`) | [`response`] |
 //! | the retry table | [`retry`] |
-//! | the error body, types and codes | [`api_error`]; errors as plain data for bindings: [`report`] |
+//! | one call as a state machine; every page; polling | [`call`], [`paginate`], [`poll`] |
+//! | the error body, types and codes | [`api_error`] |
+//! | calls and errors as plain data, for bindings | [`host`], [`report`] |
 //! | resources | [`gift_request`], [`campaign`], [`page`] |
 //! | ids, timestamps, money, countries, emails | [`uuid`], [`timestamp`], [`money`], [`country`], [`email`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
