@@ -2,22 +2,23 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::collections::HashSet;
-use std::fmt;
 use std::time::Duration;
 
 use andopen_core::config::BaseUrl;
 use andopen_core::{
-    ApiKey, Call, CampaignPages, Client, Config, ConfigBuilder, CreateGiftRequest, Error, ErrorType, GetCampaign, GetGiftRequest,
-    GiftRequestStatus, Headers, ListCampaigns, Mode, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress, PollTarget, Poller,
-    Reply, Request, Response, RetryPolicy, Step, Timestamp, TransportFailure, Uuid, gift_request_body_from_json,
-    validate_gift_request_json,
+    ApiKey, Client, Config, ConfigBuilder, Error, ErrorType, GiftRequestStatus, Headers, HostCall, ListCampaigns, Mode, NewGiftRequest,
+    NewLineItem, NewRecipient, NewShippingAddress, PollTarget, Request, Response, RetryPolicy, Step, StepReport, Timestamp,
+    TransportFailure, Uuid, gift_request_body_from_json, validate_gift_request_json,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{TestCaseError, TestRunner};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+
+#[path = "support/json.rs"]
+mod json;
+use json::json_without_duplicates;
 
 /// `cases` cases, and no regression file written next to this one on failure (a failure prints its input).
 fn config(cases: u32) -> ProptestConfig {
@@ -378,60 +379,6 @@ fn json_ish_bytes() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-/// Parses JSON and refuses an object that gives a key twice, at any depth.
-struct NoDuplicateKeys;
-
-impl<'de> Deserialize<'de> for NoDuplicateKeys {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = NoDuplicateKeys;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut seen = HashSet::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if !seen.insert(key) {
-                        return Err(de::Error::custom("a key is given twice"));
-                    }
-                    map.next_value::<NoDuplicateKeys>()?;
-                }
-                Ok(NoDuplicateKeys)
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-/// `x` as a JSON value, when it is valid JSON without a repeated key.
-fn json_without_duplicates(x: &[u8]) -> Option<Value> {
-    serde_json::from_slice::<NoDuplicateKeys>(x).ok()?;
-    serde_json::from_slice::<Value>(x).ok()
-}
-
 fn client() -> Client {
     Client::new(Config::builder().api_key("ao-v1-production-k3y5ecr3t").jitter_seed(7).build().unwrap())
 }
@@ -624,15 +571,6 @@ fn list_params() -> impl Strategy<Value = ListCampaigns> {
         .prop_map(|(limit, after, extra_query)| ListCampaigns { limit, after, extra_query })
 }
 
-/// Every call kind behind one face, with the invariants every step must keep.
-enum Machine {
-    Create(Call<CreateGiftRequest>),
-    GetGift(Call<GetGiftRequest>),
-    GetCampaign(Call<GetCampaign>),
-    Pages(CampaignPages),
-    Poll(Poller),
-}
-
 /// What a step was, without its payload.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -643,88 +581,56 @@ enum Kind {
     OutcomeUnknown,
 }
 
-fn kind<T: fmt::Debug>(step: Step<Reply<T>>) -> Kind {
-    match step {
-        Step::Done(reply) => {
-            // Formatting must not panic either.
-            let _ = format!("{reply:?}");
-            Kind::Done
-        }
-        Step::Wait(delay) => Kind::Wait(delay),
-        Step::Failed(error) => {
-            let _ = (error.to_string(), format!("{error:?}"), error.kind().as_str(), error.status(), error.request_id());
-            let _ = (error.errors(), error.error_type(), error.code(), error.param(), error.retry_after(), error.rate_limit());
-            match error {
-                Error::Finished => Kind::Finished,
-                Error::OutcomeUnknown(_) => Kind::OutcomeUnknown,
+impl Kind {
+    /// The kind of a step report. Printing the report, as Rust and as JSON, must not panic either (the
+    /// report already holds the error's message and every accessor's answer, and the result serialized).
+    fn of(report: &StepReport) -> Kind {
+        let _ = (format!("{report:?}"), report.to_json());
+        match report {
+            StepReport::Done { .. } => Kind::Done,
+            StepReport::Wait { ms } => Kind::Wait(Duration::from_millis(*ms)),
+            StepReport::Failed { error } => match error.kind {
+                "finished" => Kind::Finished,
+                "outcome_unknown" => Kind::OutcomeUnknown,
                 _ => Kind::Failed,
-            }
+            },
         }
     }
 }
 
-impl Machine {
-    fn step(&mut self, event: &Event) -> Kind {
-        match (self, event) {
-            (Machine::Create(c), Event::Respond(r, t)) => kind(c.handle_response(r, *t)),
-            (Machine::Create(c), Event::Fail(f, t)) => kind(c.handle_transport_failure(*f, *t)),
-            (Machine::GetGift(c), Event::Respond(r, t)) => kind(c.handle_response(r, *t)),
-            (Machine::GetGift(c), Event::Fail(f, t)) => kind(c.handle_transport_failure(*f, *t)),
-            (Machine::GetCampaign(c), Event::Respond(r, t)) => kind(c.handle_response(r, *t)),
-            (Machine::GetCampaign(c), Event::Fail(f, t)) => kind(c.handle_transport_failure(*f, *t)),
-            (Machine::Pages(p), Event::Respond(r, t)) => kind(p.handle_response(r, *t)),
-            (Machine::Pages(p), Event::Fail(f, t)) => kind(p.handle_transport_failure(*f, *t)),
-            (Machine::Poll(p), Event::Respond(r, t)) => kind(p.handle_response(r, *t)),
-            (Machine::Poll(p), Event::Fail(f, t)) => kind(p.handle_transport_failure(*f, *t)),
-        }
-    }
-
-    fn is_finished(&self) -> bool {
-        match self {
-            Machine::Create(c) => c.is_finished(),
-            Machine::GetGift(c) => c.is_finished(),
-            Machine::GetCampaign(c) => c.is_finished(),
-            Machine::Pages(p) => p.is_finished(),
-            Machine::Poll(p) => p.is_finished(),
-        }
-    }
-
-    fn attempts(&self) -> Option<u32> {
-        match self {
-            Machine::Create(c) => Some(c.attempts()),
-            Machine::GetGift(c) => Some(c.attempts()),
-            Machine::GetCampaign(c) => Some(c.attempts()),
-            Machine::Pages(_) | Machine::Poll(_) => None,
-        }
-    }
-}
-
-/// Drives one machine through the events, checking what must hold at every step.
-fn drive(mut machine: Machine, events: &[Event], policy: &RetryPolicy, poll_interval: Duration) -> Result<(), TestCaseError> {
+/// Drives one call through the events, checking what must hold at every step.
+fn drive(mut call: HostCall, events: &[Event], policy: &RetryPolicy, poll_interval: Duration) -> Result<(), TestCaseError> {
     // Printing a call must not panic either.
-    let _ = match &machine {
-        Machine::Create(c) => format!("{c:?}"),
-        Machine::GetGift(c) => format!("{c:?}"),
-        Machine::GetCampaign(c) => format!("{c:?}"),
-        Machine::Pages(p) => format!("{p:?}"),
-        Machine::Poll(p) => format!("{p:?}"),
-    };
+    let _ = format!("{call:?}");
+    let is_create = matches!(call, HostCall::CreateGiftRequest(_));
+    // A poll also waits an interval after an answer that misses its target, so not every wait of a poll
+    // is a retry; every wait of the others is (a list starts each page afresh).
+    let waits_are_retries = !matches!(call, HostCall::Poll(_));
     let longest_wait = policy.max_retry_after.max(policy.max_delay).max(poll_interval);
+    // Requests sent again since the last result: one more attempt each.
+    let mut retries = 0u32;
     for event in events {
-        let was_finished = machine.is_finished();
-        let step = machine.step(event);
+        let was_finished = call.is_finished();
+        let report = match event {
+            Event::Respond(r, t) => call.handle_response(r, *t),
+            Event::Fail(f, t) => call.handle_transport_failure(*f, *t),
+        };
+        let step = Kind::of(&report);
         if was_finished {
             prop_assert_eq!(step, Kind::Finished, "a finished call must refuse further answers");
             continue;
         }
-        if let Kind::Wait(delay) = step {
-            prop_assert!(delay <= longest_wait, "waits {delay:?}, more than the policy allows ({longest_wait:?})");
-            prop_assert!(!machine.is_finished());
+        match step {
+            Kind::Wait(delay) => {
+                prop_assert!(delay <= longest_wait, "waits {delay:?}, more than the policy allows ({longest_wait:?})");
+                prop_assert!(!call.is_finished());
+                retries += 1;
+            }
+            Kind::Done => retries = 0,
+            Kind::Failed | Kind::OutcomeUnknown | Kind::Finished => prop_assert!(call.is_finished(), "a failed call must be finished"),
         }
-        if matches!(step, Kind::Failed | Kind::OutcomeUnknown | Kind::Finished) {
-            prop_assert!(machine.is_finished(), "a failed call must be finished");
-        }
-        if let Machine::Create(call) = &machine {
+        prop_assert!(call.is_finished() || call.request().is_some(), "an unfinished call has no request to send");
+        if is_create {
             // The create is never sent again once it may have landed.
             let may_have_landed = match event {
                 Event::Respond(r, _) => (500..=599).contains(&r.status) && r.status != 503,
@@ -734,11 +640,12 @@ fn drive(mut machine: Machine, events: &[Event], policy: &RetryPolicy, poll_inte
                 prop_assert_eq!(step, Kind::OutcomeUnknown);
                 prop_assert!(call.is_finished());
             }
-            if matches!(step, Kind::Done) {
-                prop_assert!(matches!(event, Event::Respond(r, _) if (200..300).contains(&r.status)));
+            if let StepReport::Done { meta, .. } = &report {
+                prop_assert!(matches!(event, Event::Respond(r, _) if (200..300).contains(&r.status) && r.status == meta.status));
             }
         }
-        if let Some(attempts) = machine.attempts() {
+        if waits_are_retries {
+            let attempts = retries + 1;
             prop_assert!(attempts <= policy.max_attempts.max(1), "{attempts} attempts with max {}", policy.max_attempts);
         }
     }
@@ -804,15 +711,15 @@ proptest! {
             let params = NewGiftRequest::choice_mode(id, NewRecipient::new("Alice", "Smith"));
             client.create_gift_request(&params).ok()
         });
-        drive(Machine::Create(create.unwrap()), &events, &policy, Duration::ZERO)?;
-        drive(Machine::GetGift(client.get_gift_request(id).unwrap()), &events, &policy, Duration::ZERO)?;
-        drive(Machine::GetCampaign(client.get_campaign(id).unwrap()), &events, &policy, Duration::ZERO)?;
+        drive(HostCall::CreateGiftRequest(create.unwrap()), &events, &policy, Duration::ZERO)?;
+        drive(HostCall::GetGiftRequest(client.get_gift_request(id).unwrap()), &events, &policy, Duration::ZERO)?;
+        drive(HostCall::GetCampaign(client.get_campaign(id).unwrap()), &events, &policy, Duration::ZERO)?;
         if let Ok(pages) = client.list_campaigns(&list) {
-            drive(Machine::Pages(pages), &events, &policy, Duration::ZERO)?;
+            drive(HostCall::ListCampaigns(pages), &events, &policy, Duration::ZERO)?;
         }
-        drive(Machine::Pages(client.list_campaigns(&ListCampaigns::default()).unwrap()), &events, &policy, Duration::ZERO)?;
+        drive(HostCall::ListCampaigns(client.list_campaigns(&ListCampaigns::default()).unwrap()), &events, &policy, Duration::ZERO)?;
         let poller = client.wait_for_gift_request(id, target, interval, timeout).unwrap();
-        drive(Machine::Poll(poller), &events, &policy, interval)?;
+        drive(HostCall::Poll(poller), &events, &policy, interval)?;
     }
 }
 

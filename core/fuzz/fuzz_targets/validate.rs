@@ -8,13 +8,13 @@
 //! and can still change or break any part of them.
 #![no_main]
 
-use std::collections::HashSet;
-use std::fmt;
-
 use andopen_core::{Client, Config, Error, gift_request_body_from_json, validate_gift_request_json};
 use libfuzzer_sys::fuzz_target;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+
+#[path = "../../tests/support/json.rs"]
+mod json;
+use json::json_without_duplicates;
 
 /// Valid bodies with holes: with every hole empty, each is accepted.
 const TEMPLATES: &[&[&str]] = &[
@@ -62,54 +62,6 @@ fn body(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Parses JSON and refuses an object that gives a key twice, at any depth.
-struct NoDuplicateKeys;
-
-impl<'de> Deserialize<'de> for NoDuplicateKeys {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = NoDuplicateKeys;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
-                Ok(NoDuplicateKeys)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut seen = HashSet::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if !seen.insert(key) {
-                        return Err(de::Error::custom("a key is given twice"));
-                    }
-                    map.next_value::<NoDuplicateKeys>()?;
-                }
-                Ok(NoDuplicateKeys)
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
 fn check(x: &[u8], client: &Client) {
     let validated = validate_gift_request_json(x);
     let built = gift_request_body_from_json(x);
@@ -127,8 +79,7 @@ fn check(x: &[u8], client: &Client) {
     let shown = String::from_utf8_lossy(&body);
     assert_eq!(validate_gift_request_json(&body), validated, "the built body {shown} validates differently");
     assert_eq!(gift_request_body_from_json(&body).as_ref(), Ok(&body), "building {shown} again changes it");
-    let input_is_plain_json = serde_json::from_slice::<NoDuplicateKeys>(x).is_ok();
-    if let (true, Ok(input)) = (input_is_plain_json, serde_json::from_slice::<Value>(x)) {
+    if let Some(input) = json_without_duplicates(x) {
         let output = serde_json::from_slice::<Value>(&body);
         assert!(output.is_ok(), "the built body {shown} is not JSON: {output:?}");
         assert_eq!(output.ok(), Some(input), "the built body {shown} holds other JSON than the input");
