@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 /// The category of an error: the closed set of the contract, plus the text of a type this SDK does not
 /// know yet (kept, never dropped).
@@ -125,27 +125,8 @@ impl ErrorCode {
     }
 }
 
-macro_rules! wire_string {
-    ($t:ty) => {
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl Serialize for $t {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> Deserialize<'de> for $t {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok(<$t>::from_wire(&<Cow<'de, str>>::deserialize(deserializer)?))
-            }
-        }
-    };
-}
-wire_string!(ErrorType);
-wire_string!(ErrorCode);
+crate::wire::wire_string!(ErrorType);
+crate::wire::wire_string!(ErrorCode);
 
 /// One problem, in the server's words: `{ "type", "code", "message", "param"? }`.
 ///

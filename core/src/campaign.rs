@@ -6,9 +6,6 @@
 //! A typed field whose value has another shape than modelled reads as absent (a list keeps its items that
 //! are objects) rather than failing the read; only the campaign's `id` is required.
 
-use std::borrow::Cow;
-use std::fmt;
-
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -140,23 +137,7 @@ impl InvitationMethod {
     }
 }
 
-impl fmt::Display for InvitationMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for InvitationMethod {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InvitationMethod {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(InvitationMethod::from_wire(&<Cow<'de, str>>::deserialize(deserializer)?))
-    }
-}
+crate::wire::wire_string!(InvitationMethod);
 
 fn text(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_owned)

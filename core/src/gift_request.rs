@@ -1,9 +1,6 @@
 //! The gift request as the API returns it (create, get, and webhook bodies).
 
-use std::borrow::Cow;
-use std::fmt;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
 use crate::timestamp::Timestamp;
@@ -147,23 +144,7 @@ impl GiftRequestStatus {
     }
 }
 
-impl fmt::Display for GiftRequestStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for GiftRequestStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GiftRequestStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(GiftRequestStatus::from_wire(&<Cow<'de, str>>::deserialize(deserializer)?))
-    }
-}
+crate::wire::wire_string!(GiftRequestStatus);
 
 impl GiftRequest {
     /// Reads a gift request from JSON bytes (a response body, a webhook body); the error names what is

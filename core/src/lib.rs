@@ -71,6 +71,7 @@ pub mod retry;
 pub mod timestamp;
 pub mod uuid;
 pub mod validation;
+mod wire;
 
 pub use api_error::{ErrorBody, ErrorCode, ErrorItem, ErrorType};
 pub use call::{Call, Reply, Step};
