@@ -5,7 +5,7 @@ CARGO ?= cargo
 
 JS := bindings/js
 
-.PHONY: demo test test-rust test-js toolchain bench fuzz doc
+.PHONY: demo test test-rust test-js types toolchain bench fuzz doc
 
 demo: toolchain
 	$(CARGO) run --quiet --locked -p andopen-core --example demo
@@ -21,9 +21,14 @@ test-rust: toolchain
 # The npm package: build (wasm + TypeScript), replay the vectors, client tests, the real-browser test,
 # type tests, and the size of what ships.
 test-js: toolchain
+	$(CARGO) test --locked -p andopen-core --features typescript --test typescript
 	$(JS)/scripts/build.sh
 	$(JS)/scripts/ensure-chromium.sh
 	cd $(JS) && npm test && npm run typecheck && npm run size
+
+# Writes the JavaScript package's types of what the core returns from the Rust types.
+types: toolchain
+	UPDATE_TYPES=1 $(CARGO) test --locked -p andopen-core --features typescript --test typescript
 
 toolchain:
 	@scripts/ensure-toolchain.sh

@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize};
 
 /// The category of an error: the closed set of the contract, plus the text of a type this SDK does not
 /// know yet (kept, never dropped).
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(
+        type = r#""validation_error" | "authentication_error" | "authorization_error" | "not_found_error" | "rate_limit_error" | "api_error" | (string & {})"#
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum ErrorType {
     /// 422: the body was understood but a value was not accepted.
@@ -71,6 +78,13 @@ impl ErrorType {
 }
 
 /// A machine-readable error code: an open set. Known codes have variants; any other is kept as text.
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(
+        type = r#""required" | "invalid_format" | "invalid" | "invalid_reference" | "out_of_stock" | "malformed_request" | "unsupported_api_version" | "invalid_token" | (string & {})"#
+    )
+)]
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum ErrorCode {
     /// A required field is missing or empty.
@@ -132,6 +146,7 @@ crate::wire::wire_string!(ErrorCode);
 ///
 /// The server sends these in every error body, and the SDK's own validation reports its findings in the
 /// same shape, so a form can put each `message` under the field named by `param` whichever side found it.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct ErrorItem {
     /// The category.
@@ -142,6 +157,7 @@ pub struct ErrorItem {
     pub code: ErrorCode,
     /// A human-readable explanation of this occurrence, for developers.
     #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(as = "String"))]
     pub message: Cow<'static, str>,
     /// The field at fault in dot notation with indexes (`line_items[0].sku`); `None` when no field is.
     #[serde(default)]

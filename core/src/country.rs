@@ -68,6 +68,7 @@ pub enum CountryCodeProblem {
 /// [`CountryCode::parse`] is the rule for what a caller may send: two uppercase letters naming an
 /// assigned country. Codes read from the API are kept if they are two uppercase letters, assigned or not,
 /// so that a country added after this table never breaks a read.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(type = "string"))]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CountryCode([u8; 2]);
 

@@ -9,6 +9,7 @@ use crate::uuid::Uuid;
 /// One gifting transaction: a campaign, a recipient and, in direct-send, an address and items.
 ///
 /// Unknown fields are ignored; keys documented as always present but missing read as `null`.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct GiftRequest {
     /// The gift request's id.
@@ -37,6 +38,7 @@ pub struct GiftRequest {
 }
 
 /// The recipient of a gift request, as returned (with its server-assigned id).
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct Recipient {
     /// The server-assigned id.
@@ -52,6 +54,7 @@ pub struct Recipient {
 }
 
 /// A direct-send shipping address, as returned. It carries no name: the label uses the recipient's.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct ShippingAddress {
     /// Street address.
@@ -72,6 +75,7 @@ pub struct ShippingAddress {
 }
 
 /// A locked line item, as returned: a variant (bare id and/or sku) and a quantity.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct LineItem {
     /// The variant, as a bare id.
@@ -85,6 +89,11 @@ pub struct LineItem {
 }
 
 /// Where a gift request has got to. The set may grow: an unknown status is kept as text.
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(type = r#""submitted" | "redeemed" | "dispatched" | "delivered" | "cancelled" | (string & {})"#)
+)]
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum GiftRequestStatus {
     /// Created; the invitation has been sent.

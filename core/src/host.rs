@@ -58,6 +58,7 @@ pub enum StepReport {
 }
 
 /// [`ResponseMeta`] as plain data.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct MetaReport {
     /// The HTTP status.

@@ -8,10 +8,17 @@ use crate::error::Error;
 use crate::response::RateLimit;
 
 /// An [`Error`] flattened: what a JavaScript `Error`, a Python exception or a Kotlin exception carries.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct ErrorReport {
     /// [`crate::ErrorKind`] as text: `config`, `validation`, `api`, `outcome_unknown`, `transport`,
     /// `decode`, `timeout`, `unreachable`, `finished`.
+    #[cfg_attr(
+        feature = "typescript",
+        ts(
+            type = r#""config" | "validation" | "api" | "outcome_unknown" | "transport" | "decode" | "timeout" | "unreachable" | "finished""#
+        )
+    )]
     pub kind: &'static str,
     /// A readable sentence (the error's `Display`): never the API key.
     pub message: String,

@@ -10,6 +10,7 @@ use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::http::Response;
 
 /// The rate-limit headers of a response, each as received when it could be read.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize)]
 pub struct RateLimit {
     /// `RateLimit-Limit`: the ceiling for the current window.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 ///
 /// The API's timestamps parse into it and it prints them back in the API's form. It is also how hosts hand
 /// the current time to the core: every decision that depends on time takes a `now: Timestamp`.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(type = "string"))]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct Timestamp(i64);
 

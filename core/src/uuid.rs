@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 ///
 /// Parsing accepts upper- or lowercase hex in the hyphenated form only; printing is always lowercase.
 /// Use [`Uuid::parse`] on any id before it goes into a path: nothing else can reach the URL.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(type = "string"))]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Uuid([u8; 16]);
 

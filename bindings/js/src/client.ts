@@ -4,7 +4,8 @@
  */
 import { AndOpenError } from "./errors.js";
 import { type Call, type CoreOptions, SansIo } from "./sansio.js";
-import type { Campaign, GiftRequest, GiftRequestPayload, GiftRequestStatus, ListCampaignsParams, Page, ResponseInfo, WithResponse } from "./types.js";
+import type { GiftRequest, GiftRequestStatus } from "./generated.js";
+import type { Campaign, GiftRequestPayload, ListCampaignsParams, Page, ResponseInfo, WithResponse } from "./types.js";
 
 /** Options of a `Client`. */
 export interface ClientOptions extends CoreOptions {

@@ -3,54 +3,15 @@
  * They are built from the core's error reports; no rule of the contract is decided here.
  */
 
+import type { ErrorItem, ErrorReport, RateLimit } from "./generated.js";
+
+export type { ErrorItem, ErrorReport, RateLimit } from "./generated.js";
+
 /** One problem, in the server's words: what a form shows under the field named by `param`. */
-export interface FieldError {
-  /** The category, e.g. `validation_error`. */
-  type: string;
-  /** The machine-readable code, e.g. `required`, `invalid_format`. */
-  code: string;
-  /** A readable explanation, e.g. `is required`. */
-  message: string;
-  /** The field in dot notation with indexes, e.g. `line_items[0].quantity`; `null` for no field. */
-  param: string | null;
-}
-
-/** The `RateLimit-*` headers of a response. */
-export interface RateLimit {
-  /** The ceiling for the current window. */
-  limit: number | null;
-  /** Requests left in the window. */
-  remaining: number | null;
-  /** When the window resets, in absolute Unix seconds. */
-  reset: number | null;
-}
-
-/** The plain-data form of an error, as the core reports it. */
-export interface ErrorReport {
-  kind: ErrorKind;
-  message: string;
-  type: string | null;
-  code: string | null;
-  param: string | null;
-  status: number | null;
-  request_id: string | null;
-  retry_after_s: number | null;
-  rate_limit: RateLimit | null;
-  attempts: number | null;
-  errors: FieldError[];
-}
+export type FieldError = ErrorItem;
 
 /** What kind of failure an `AndOpenError` is. */
-export type ErrorKind =
-  | "config"
-  | "validation"
-  | "api"
-  | "outcome_unknown"
-  | "transport"
-  | "decode"
-  | "timeout"
-  | "unreachable"
-  | "finished";
+export type ErrorKind = ErrorReport["kind"];
 
 /** Any error of the SDK. Check `instanceof` a subclass, or read `kind`. */
 export class AndOpenError extends Error {

@@ -1,10 +1,9 @@
 /**
  * The shapes that cross the wire, as the API writes them (snake_case keys: they are the contract).
  */
-import type { RateLimit } from "./errors.js";
+import type { RateLimit } from "./generated.js";
 
-/** A gift request's status; unknown future statuses arrive as their text. */
-export type GiftRequestStatus = "submitted" | "redeemed" | "dispatched" | "delivered" | "cancelled" | (string & {});
+export type { GiftRequest, GiftRequestStatus, LineItem, Recipient, ShippingAddress, Uuid, Timestamp, CountryCode } from "./generated.js";
 
 /** The body of `POST /gift_requests`: choice-mode without `shipping_address`/`line_items`, direct-send with both. */
 export interface GiftRequestPayload {
@@ -43,29 +42,6 @@ export interface LineItemPayload {
   variant_id?: string | null;
   quantity: number;
   [field: string]: unknown;
-}
-
-/** A gift request, as returned. */
-export interface GiftRequest {
-  id: string;
-  status: GiftRequestStatus;
-  campaign_id: string | null;
-  /** Generated shortly after creation: `null` until then. */
-  redemption_url: string | null;
-  recipient: { id: string | null; first_name: string; last_name: string; email: string | null };
-  shipping_address: {
-    address1: string;
-    address2: string | null;
-    city: string;
-    region: string;
-    postal_code: string;
-    country_code: string;
-    phone: string;
-  } | null;
-  /** `null` until the items are locked (never "no items"). */
-  line_items: { variant_id: string | null; sku: string | null; quantity: number }[] | null;
-  created_at: string;
-  updated_at: string;
 }
 
 /** A campaign exactly as the API sent it; the fields below are the ones the SDK models. */
