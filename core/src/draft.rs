@@ -7,10 +7,7 @@
 use std::borrow::Cow;
 use std::io::Write as _;
 
-use serde::de::MapAccess;
-use serde_json::value::RawValue;
-
-use crate::loose::{Extra, Integer, Key, Loose, Slot};
+use crate::loose::{Extra, Integer, Loose, Scanner, Shape, Slot, Unreadable};
 use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
 
 /// A create body, read loosely.
@@ -58,17 +55,12 @@ pub(crate) struct LineItemDraft<'a> {
     pub(crate) duplicates: Vec<Cow<'a, str>>,
 }
 
-/// Why a body could not be read as a JSON object at all (the server's 400 `malformed_request`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Unreadable(pub(crate) String);
-
 impl<'a> GiftRequestDraft<'a> {
     /// Reads a body. Fails only when the bytes are not one JSON object.
     pub(crate) fn from_json(body: &'a [u8]) -> Result<GiftRequestDraft<'a>, Unreadable> {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let slot: Slot<GiftRequestDraft<'a>> =
-            serde::Deserialize::deserialize(&mut deserializer).map_err(|e| Unreadable(format!("the body is not valid JSON: {e}")))?;
-        deserializer.end().map_err(|e| Unreadable(format!("the body is not valid JSON: {e}")))?;
+        let mut scanner = Scanner::new(body)?;
+        let slot: Slot<GiftRequestDraft<'a>> = scanner.slot()?;
+        scanner.end()?;
         match slot {
             Slot::Value(draft) => Ok(draft),
             _ => Err(Unreadable("the body must be a JSON object".to_owned())),
@@ -142,14 +134,14 @@ impl<'a> LineItemDraft<'a> {
     }
 }
 
-/// Stores `value` in `slot`, noting the key when the object already had it.
-fn fill<'de, T: Loose<'de>, A: MapAccess<'de>>(
+/// Reads the value of `key` into `slot`, noting the key when the object already had it.
+fn fill<'a, T: Loose<'a>>(
     slot: &mut Slot<T>,
-    key: Cow<'de, str>,
-    map: &mut A,
-    duplicates: &mut Vec<Cow<'de, str>>,
-) -> Result<(), A::Error> {
-    let value: Slot<T> = map.next_value()?;
+    key: Cow<'a, str>,
+    s: &mut Scanner<'a>,
+    duplicates: &mut Vec<Cow<'a, str>>,
+) -> Result<(), Unreadable> {
+    let value = s.slot()?;
     if !matches!(slot, Slot::Absent) && !duplicates.contains(&key) {
         duplicates.push(key);
     }
@@ -157,54 +149,50 @@ fn fill<'de, T: Loose<'de>, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Keeps an unknown key, noting it when the object already had it.
-fn keep<'de, A: MapAccess<'de>>(
-    extra: &mut Extra<'de>,
-    key: Cow<'de, str>,
-    map: &mut A,
-    duplicates: &mut Vec<Cow<'de, str>>,
-) -> Result<(), A::Error> {
+/// Keeps an unknown key with its value's text, noting it when the object already had it.
+fn keep<'a>(extra: &mut Extra<'a>, key: Cow<'a, str>, s: &mut Scanner<'a>, duplicates: &mut Vec<Cow<'a, str>>) -> Result<(), Unreadable> {
+    let raw = s.skip()?;
     if extra.0.iter().any(|(k, _)| *k == key) && !duplicates.contains(&key) {
         duplicates.push(key.clone());
     }
-    extra.keep(key, map)
+    extra.0.push((key, Cow::Borrowed(raw)));
+    Ok(())
 }
 
-impl<'de> Loose<'de> for GiftRequestDraft<'de> {
-    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+impl<'a> Loose<'a> for GiftRequestDraft<'a> {
+    const SHAPE: Shape = Shape::Object;
+    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         let mut d = GiftRequestDraft::default();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "campaign_id" => fill(&mut d.campaign_id, key, &mut map, &mut d.duplicates)?,
-                "recipient" => fill(&mut d.recipient, key, &mut map, &mut d.duplicates)?,
-                "shipping_address" => fill(&mut d.shipping_address, key, &mut map, &mut d.duplicates)?,
-                "line_items" => fill(&mut d.line_items, key, &mut map, &mut d.duplicates)?,
-                _ => keep(&mut d.extra, key, &mut map, &mut d.duplicates)?,
-            }
-        }
+        scanner.object(|s, key| match key.as_ref() {
+            "campaign_id" => fill(&mut d.campaign_id, key, s, &mut d.duplicates),
+            "recipient" => fill(&mut d.recipient, key, s, &mut d.duplicates),
+            "shipping_address" => fill(&mut d.shipping_address, key, s, &mut d.duplicates),
+            "line_items" => fill(&mut d.line_items, key, s, &mut d.duplicates),
+            _ => keep(&mut d.extra, key, s, &mut d.duplicates),
+        })?;
         Ok(Some(d))
     }
 }
 
-impl<'de> Loose<'de> for RecipientDraft<'de> {
-    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+impl<'a> Loose<'a> for RecipientDraft<'a> {
+    const SHAPE: Shape = Shape::Object;
+    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         let mut d = RecipientDraft::default();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "first_name" => fill(&mut d.first_name, key, &mut map, &mut d.duplicates)?,
-                "last_name" => fill(&mut d.last_name, key, &mut map, &mut d.duplicates)?,
-                "email" => fill(&mut d.email, key, &mut map, &mut d.duplicates)?,
-                _ => keep(&mut d.extra, key, &mut map, &mut d.duplicates)?,
-            }
-        }
+        scanner.object(|s, key| match key.as_ref() {
+            "first_name" => fill(&mut d.first_name, key, s, &mut d.duplicates),
+            "last_name" => fill(&mut d.last_name, key, s, &mut d.duplicates),
+            "email" => fill(&mut d.email, key, s, &mut d.duplicates),
+            _ => keep(&mut d.extra, key, s, &mut d.duplicates),
+        })?;
         Ok(Some(d))
     }
 }
 
-impl<'de> Loose<'de> for Box<AddressDraft<'de>> {
-    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
-        let mut d = Box::<AddressDraft<'de>>::default();
-        while let Some(Key(key)) = map.next_key()? {
+impl<'a> Loose<'a> for Box<AddressDraft<'a>> {
+    const SHAPE: Shape = Shape::Object;
+    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
+        let mut d = Box::<AddressDraft<'a>>::default();
+        scanner.object(|s, key| {
             let slot = match key.as_ref() {
                 "address1" => &mut d.address1,
                 "address2" => &mut d.address2,
@@ -213,28 +201,24 @@ impl<'de> Loose<'de> for Box<AddressDraft<'de>> {
                 "postal_code" => &mut d.postal_code,
                 "country_code" => &mut d.country_code,
                 "phone" => &mut d.phone,
-                _ => {
-                    keep(&mut d.extra, key, &mut map, &mut d.duplicates)?;
-                    continue;
-                }
+                _ => return keep(&mut d.extra, key, s, &mut d.duplicates),
             };
-            fill(slot, key, &mut map, &mut d.duplicates)?;
-        }
+            fill(slot, key, s, &mut d.duplicates)
+        })?;
         Ok(Some(d))
     }
 }
 
-impl<'de> Loose<'de> for LineItemDraft<'de> {
-    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+impl<'a> Loose<'a> for LineItemDraft<'a> {
+    const SHAPE: Shape = Shape::Object;
+    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         let mut d = LineItemDraft::default();
-        while let Some(Key(key)) = map.next_key()? {
-            match key.as_ref() {
-                "sku" => fill(&mut d.sku, key, &mut map, &mut d.duplicates)?,
-                "variant_id" => fill(&mut d.variant_id, key, &mut map, &mut d.duplicates)?,
-                "quantity" => fill(&mut d.quantity, key, &mut map, &mut d.duplicates)?,
-                _ => keep(&mut d.extra, key, &mut map, &mut d.duplicates)?,
-            }
-        }
+        scanner.object(|s, key| match key.as_ref() {
+            "sku" => fill(&mut d.sku, key, s, &mut d.duplicates),
+            "variant_id" => fill(&mut d.variant_id, key, s, &mut d.duplicates),
+            "quantity" => fill(&mut d.quantity, key, s, &mut d.duplicates),
+            _ => keep(&mut d.extra, key, s, &mut d.duplicates),
+        })?;
         Ok(Some(d))
     }
 }
@@ -275,9 +259,9 @@ impl<'w> ObjectWriter<'w> {
         }
     }
 
-    fn raw(&mut self, key: &str, raw: &RawValue) {
+    fn raw(&mut self, key: &str, raw: &str) {
         self.key(key);
-        self.out.extend_from_slice(raw.get().as_bytes());
+        self.out.extend_from_slice(raw.as_bytes());
     }
 
     fn extra(&mut self, extra: &Extra<'_>) {

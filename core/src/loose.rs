@@ -1,15 +1,12 @@
-//! Reading JSON loosely: every field of a caller's body becomes a [`Slot`] that remembers whether it was
-//! absent, `null`, of the wrong JSON type, or a value, so that validation can name each problem the way
-//! the server would instead of stopping at the first type mismatch.
+//! Reading a caller's JSON loosely: every field becomes a [`Slot`] that remembers whether it was absent,
+//! `null`, of the wrong JSON type, or a value, so that validation can name each problem the way the server
+//! would instead of stopping at the first type mismatch.
 //!
-//! Strings borrow from the input when they hold no escapes; unknown keys keep their raw JSON text.
+//! The [`Scanner`] reads the JSON text in one pass, without a general-purpose deserializer: strings borrow
+//! from the input when they hold no escapes, unknown keys keep their raw JSON text, and nothing else is
+//! allocated. This is the path every keystroke of a form takes, in every language.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 
 /// What a field of the caller's JSON held.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -29,34 +26,6 @@ impl<T> Slot<T> {
     /// Whether the key was given with something other than `null`.
     pub(crate) fn is_given(&self) -> bool {
         matches!(self, Slot::Value(_) | Slot::WrongType)
-    }
-}
-
-/// The JSON shapes a slot can take. Each implementation accepts one shape; the defaults refuse.
-pub(crate) trait Loose<'de>: Sized {
-    /// Accepts a string.
-    fn from_str(_text: Cow<'de, str>) -> Option<Self> {
-        None
-    }
-    /// Accepts an integer.
-    fn from_int(_value: Integer) -> Option<Self> {
-        None
-    }
-    /// Accepts an object.
-    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-    /// Accepts an array.
-    fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-}
-
-impl<'de> Loose<'de> for Cow<'de, str> {
-    fn from_str(text: Cow<'de, str>) -> Option<Self> {
-        Some(text)
     }
 }
 
@@ -88,116 +57,437 @@ impl std::fmt::Display for Integer {
     }
 }
 
-impl<'de> Loose<'de> for Integer {
-    fn from_int(value: Integer) -> Option<Self> {
-        Some(value)
+/// Keys the SDK does not model, with their JSON text as given: passed through untouched, so that an
+/// optional parameter the API adds within 2026-05 can be sent before the SDK knows its name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Extra<'a>(pub(crate) Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+/// The JSON shape a field takes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Shape {
+    String,
+    Integer,
+    Object,
+    Array,
+}
+
+/// A field type the scanner can read into a [`Slot`].
+pub(crate) trait Loose<'a>: Sized {
+    /// The JSON shape the field takes; any other shape reads as [`Slot::WrongType`].
+    const SHAPE: Shape;
+    /// Reads a value of that shape (the scanner stands on its first byte); `None` when it is of the shape
+    /// but not of the type (a number that is not an integer).
+    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable>;
+}
+
+impl<'a> Loose<'a> for Cow<'a, str> {
+    const SHAPE: Shape = Shape::String;
+    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
+        scanner.string().map(Some)
     }
 }
 
-impl<'de, T: Loose<'de>> Loose<'de> for Vec<Slot<T>> {
-    fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(1).min(64));
-        while let Some(item) = seq.next_element::<Slot<T>>()? {
-            items.push(item);
-        }
+impl<'a> Loose<'a> for Integer {
+    const SHAPE: Shape = Shape::Integer;
+    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
+        scanner.number()
+    }
+}
+
+impl<'a, T: Loose<'a>> Loose<'a> for Vec<Slot<T>> {
+    const SHAPE: Shape = Shape::Array;
+    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
+        let mut items = Vec::new();
+        scanner.array(|s| {
+            items.push(s.slot()?);
+            Ok(())
+        })?;
         Ok(Some(items))
     }
 }
 
-impl<'de, T: Loose<'de>> Deserialize<'de> for Slot<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SlotVisitor(PhantomData))
-    }
+/// Why a body could not be read as JSON at all (the server's 400 `malformed_request`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Unreadable(pub(crate) String);
+
+/// Objects and arrays nested deeper than this are refused rather than followed.
+const MAX_DEPTH: usize = 128;
+
+/// A one-pass reader of JSON text.
+pub(crate) struct Scanner<'a> {
+    text: &'a str,
+    at: usize,
+    depth: usize,
 }
 
-struct SlotVisitor<T>(PhantomData<T>);
+impl<'a> Scanner<'a> {
+    /// A scanner over `bytes`, which must be UTF-8.
+    pub(crate) fn new(bytes: &'a [u8]) -> Result<Scanner<'a>, Unreadable> {
+        let text = std::str::from_utf8(bytes).map_err(|e| Unreadable(format!("the body is not UTF-8 (byte {})", e.valid_up_to())))?;
+        Ok(Scanner { text, at: 0, depth: 0 })
+    }
 
-fn slot<T>(value: Option<T>) -> Slot<T> {
-    value.map_or(Slot::WrongType, Slot::Value)
-}
+    fn fail(&self, expected: &str) -> Unreadable {
+        match self.text.as_bytes().get(self.at) {
+            Some(_) => Unreadable(format!("the body is not valid JSON: expected {expected} at byte {}", self.at)),
+            None => Unreadable(format!("the body is not valid JSON: it ends where {expected} was expected")),
+        }
+    }
 
-impl<'de, T: Loose<'de>> Visitor<'de> for SlotVisitor<T> {
-    type Value = Slot<T>;
+    /// The next byte after whitespace, without taking it.
+    fn peek(&mut self) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.at) {
+            self.at += 1;
+        }
+        bytes.get(self.at).copied()
+    }
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), Unreadable> {
+        if self.peek() == Some(byte) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(self.fail(what))
+        }
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Slot::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Slot::Null)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Slot::WrongType)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(slot(T::from_int(Integer::Signed(v))))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(slot(T::from_int(i64::try_from(v).map_or(Integer::Unsigned(v), Integer::Signed))))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Slot::WrongType)
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(slot(T::from_str(Cow::Borrowed(v))))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(slot(T::from_str(Cow::Owned(v.to_owned()))))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(slot(T::from_str(Cow::Owned(v))))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        Ok(slot(T::from_map(map)?))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Ok(slot(T::from_seq(seq)?))
-    }
-}
 
-/// An object key, borrowed from the input when it holds no escapes.
-pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
+    /// Checks that nothing but whitespace follows the value read.
+    pub(crate) fn end(&mut self) -> Result<(), Unreadable> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.fail("the end of the body")),
+        }
+    }
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
+    /// Reads one field: its slot, whatever the value holds.
+    pub(crate) fn slot<T: Loose<'a>>(&mut self) -> Result<Slot<T>, Unreadable> {
+        let shape = match self.peek() {
+            Some(b'n') => {
+                self.literal("null")?;
+                return Ok(Slot::Null);
             }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Borrowed(v)))
+            Some(b'"') => Shape::String,
+            Some(b'{') => Shape::Object,
+            Some(b'[') => Shape::Array,
+            Some(b'-' | b'0'..=b'9') => Shape::Integer,
+            _ => {
+                self.skip()?;
+                return Ok(Slot::WrongType);
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v)))
+        };
+        if shape != T::SHAPE {
+            self.skip()?;
+            return Ok(Slot::WrongType);
+        }
+        Ok(T::read(self)?.map_or(Slot::WrongType, Slot::Value))
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), Unreadable> {
+        self.peek();
+        if self.text.get(self.at..).is_some_and(|rest| rest.starts_with(word)) {
+            self.at += word.len();
+            Ok(())
+        } else {
+            Err(self.fail("a value"))
+        }
+    }
+
+    /// Reads a string, borrowing it when it holds no escape.
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, Unreadable> {
+        self.expect(b'"', "a string")?;
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        loop {
+            match bytes.get(self.at) {
+                Some(b'"') => {
+                    let text = self.text.get(start..self.at).unwrap_or_default();
+                    self.at += 1;
+                    return Ok(Cow::Borrowed(text));
+                }
+                Some(b'\\') => return self.escaped_string(start).map(Cow::Owned),
+                Some(b) if *b < 0x20 => return Err(self.fail("no control character inside a string")),
+                Some(_) => self.at += 1,
+                None => return Err(self.fail("the end of a string")),
             }
         }
-        deserializer.deserialize_str(KeyVisitor)
     }
-}
 
-/// Keys the SDK does not model, with their JSON text as given: passed through untouched, so that an
-/// optional parameter the API adds within 2026-05 can be sent before the SDK knows its name.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Extra<'de>(pub(crate) Vec<(Cow<'de, str>, Cow<'de, RawValue>)>);
+    /// The rest of a string that holds escapes, from `start` (its first byte after the quote).
+    fn escaped_string(&mut self, start: usize) -> Result<String, Unreadable> {
+        let bytes = self.text.as_bytes();
+        let mut out = String::from(self.text.get(start..self.at).unwrap_or_default());
+        loop {
+            let run = self.at;
+            while let Some(b) = bytes.get(self.at).filter(|b| !matches!(b, b'"' | b'\\') && **b >= 0x20) {
+                let _ = b;
+                self.at += 1;
+            }
+            out.push_str(self.text.get(run..self.at).unwrap_or_default());
+            match bytes.get(self.at) {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    let escape = bytes.get(self.at).copied();
+                    self.at += 1;
+                    match escape {
+                        Some(b'"') => out.push('"'),
+                        Some(b'\\') => out.push('\\'),
+                        Some(b'/') => out.push('/'),
+                        Some(b'b') => out.push('\u{8}'),
+                        Some(b'f') => out.push('\u{c}'),
+                        Some(b'n') => out.push('\n'),
+                        Some(b'r') => out.push('\r'),
+                        Some(b't') => out.push('\t'),
+                        Some(b'u') => out.push(self.unicode_escape()?),
+                        _ => return Err(self.fail("a valid escape")),
+                    }
+                }
+                Some(_) => return Err(self.fail("no control character inside a string")),
+                None => return Err(self.fail("the end of a string")),
+            }
+        }
+    }
 
-impl<'de> Extra<'de> {
-    /// Reads the value of an unknown key and keeps it.
-    pub(crate) fn keep<A: MapAccess<'de>>(&mut self, key: Cow<'de, str>, map: &mut A) -> Result<(), A::Error> {
-        let raw: &'de RawValue = map.next_value()?;
-        self.0.push((key, Cow::Borrowed(raw)));
+    fn hex4(&mut self) -> Result<u32, Unreadable> {
+        let digits = self.text.get(self.at..self.at + 4).ok_or_else(|| self.fail("four hex digits"))?;
+        let value = u32::from_str_radix(digits, 16).map_err(|_| self.fail("four hex digits"))?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(self.fail("four hex digits"));
+        }
+        self.at += 4;
+        Ok(value)
+    }
+
+    /// A `\uXXXX` escape (the scanner stands after the `u`), joining a surrogate pair.
+    fn unicode_escape(&mut self) -> Result<char, Unreadable> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if self.text.get(self.at..self.at + 2) != Some("\\u") {
+                    return Err(self.fail("the second half of a surrogate pair"));
+                }
+                self.at += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.fail("the second half of a surrogate pair"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.fail("no lone surrogate")),
+            other => other,
+        };
+        char::from_u32(code).ok_or_else(|| self.fail("a valid character"))
+    }
+
+    /// Reads a number: `Some` for an integer, `None` for a number with a fraction or an exponent (or one
+    /// beyond 64 bits).
+    pub(crate) fn number(&mut self) -> Result<Option<Integer>, Unreadable> {
+        self.peek();
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let digits = |s: &mut Self| {
+            let from = s.at;
+            while bytes.get(s.at).is_some_and(u8::is_ascii_digit) {
+                s.at += 1;
+            }
+            s.at > from
+        };
+        if bytes.get(self.at) == Some(&b'-') {
+            self.at += 1;
+        }
+        match bytes.get(self.at) {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => return Err(self.fail("a digit")),
+        }
+        let mut integral = true;
+        if bytes.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            integral = false;
+            if !digits(self) {
+                return Err(self.fail("a digit after the decimal point"));
+            }
+        }
+        if matches!(bytes.get(self.at), Some(b'e' | b'E')) {
+            self.at += 1;
+            integral = false;
+            if matches!(bytes.get(self.at), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if !digits(self) {
+                return Err(self.fail("a digit in the exponent"));
+            }
+        }
+        if !integral {
+            return Ok(None);
+        }
+        let text = self.text.get(start..self.at).unwrap_or_default();
+        Ok(text.parse::<i64>().map(Integer::Signed).ok().or_else(|| text.parse::<u64>().ok().map(Integer::Unsigned)))
+    }
+
+    fn enter(&mut self) -> Result<(), Unreadable> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH { Err(Unreadable(format!("the body nests objects and arrays deeper than {MAX_DEPTH}"))) } else { Ok(()) }
+    }
+
+    /// Reads an object, handing each key to `each`, which must read the key's value.
+    pub(crate) fn object(&mut self, mut each: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
+        self.expect(b'{', "an object")?;
+        self.enter()?;
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+        } else {
+            loop {
+                if self.peek() != Some(b'"') {
+                    return Err(self.fail("a key"));
+                }
+                let key = self.string()?;
+                self.expect(b':', "`:`")?;
+                each(self, key)?;
+                match self.peek() {
+                    Some(b',') => self.at += 1,
+                    Some(b'}') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(self.fail("`,` or `}`")),
+                }
+            }
+        }
+        self.depth -= 1;
         Ok(())
     }
+
+    /// Reads an array, calling `each` for every element, which must read it.
+    pub(crate) fn array(&mut self, mut each: impl FnMut(&mut Self) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
+        self.expect(b'[', "an array")?;
+        self.enter()?;
+        if self.peek() == Some(b']') {
+            self.at += 1;
+        } else {
+            loop {
+                each(self)?;
+                match self.peek() {
+                    Some(b',') => self.at += 1,
+                    Some(b']') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(self.fail("`,` or `]`")),
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// Reads any value and returns its JSON text as given.
+    pub(crate) fn skip(&mut self) -> Result<&'a str, Unreadable> {
+        let start = match self.peek() {
+            Some(_) => self.at,
+            None => return Err(self.fail("a value")),
+        };
+        match self.text.as_bytes().get(self.at) {
+            Some(b'"') => drop(self.string()?),
+            Some(b'{') => self.object(|s, _| s.skip().map(drop))?,
+            Some(b'[') => self.array(|s| s.skip().map(drop))?,
+            Some(b'-' | b'0'..=b'9') => drop(self.number()?),
+            Some(b't') => self.literal("true")?,
+            Some(b'f') => self.literal("false")?,
+            Some(b'n') => self.literal("null")?,
+            _ => return Err(self.fail("a value")),
+        }
+        Ok(self.text.get(start..self.at).unwrap_or_default())
+    }
 }
 
-impl PartialEq for Extra<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skip_all(text: &str) -> Result<String, Unreadable> {
+        let mut s = Scanner::new(text.as_bytes())?;
+        let raw = s.skip()?.to_owned();
+        s.end()?;
+        Ok(raw)
+    }
+
+    #[test]
+    fn reads_what_json_allows() {
+        for ok in [
+            "null",
+            "true",
+            " false ",
+            "0",
+            "-0",
+            "12.5e-3",
+            "1E9",
+            r#""a\"b\\c\/\b\f\n\r\t\u00e9\ud83d\ude00""#,
+            r#"{"a":[1,{"b":null}],"c":{}}"#,
+            "[]",
+            "\"é😀\"",
+        ] {
+            assert!(skip_all(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(skip_all(r#"  {"a" : 1}  "#).unwrap(), r#"{"a" : 1}"#);
+    }
+
+    #[test]
+    fn refuses_what_json_does_not() {
+        for bad in [
+            "",
+            "nul",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "+1",
+            r#""abc"#,
+            "\"a\u{1}\"",
+            r#""\x""#,
+            r#""\ud800""#,
+            r#""\udc00""#,
+            r#""\u12""#,
+            "[1,]",
+            "[1 2]",
+            r#"{"a" 1}"#,
+            r#"{"a":1,}"#,
+            "{1:2}",
+            "[] []",
+            "NaN",
+            "'a'",
+        ] {
+            assert!(skip_all(bad).is_err(), "{bad:?}");
+        }
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(skip_all(&deep).is_err());
+        let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(skip_all(&fine).is_ok());
+    }
+
+    #[test]
+    fn strings_borrow_unless_escaped() {
+        let mut s = Scanner::new(br#""plain""#).unwrap();
+        assert!(matches!(s.string().unwrap(), Cow::Borrowed("plain")));
+        let mut s = Scanner::new(br#""a\nb""#).unwrap();
+        assert_eq!(s.string().unwrap(), "a\nb");
+    }
+
+    #[test]
+    fn numbers_are_integers_or_not() {
+        let read = |t: &str| Scanner::new(t.as_bytes()).unwrap().number().unwrap();
+        assert_eq!(read("42"), Some(Integer::Signed(42)));
+        assert_eq!(read("-7"), Some(Integer::Signed(-7)));
+        assert_eq!(read("18446744073709551615"), Some(Integer::Unsigned(u64::MAX)));
+        assert_eq!(read("18446744073709551616"), None);
+        assert_eq!(read("1.0"), None);
+        assert_eq!(read("1e2"), None);
     }
 }

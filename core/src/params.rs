@@ -177,7 +177,7 @@ impl ExtraFields {
     }
 
     pub(crate) fn borrowed(&self) -> Extra<'_> {
-        Extra(self.0.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(&**v))).collect())
+        Extra(self.0.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.get()))).collect())
     }
 }
 

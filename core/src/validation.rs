@@ -28,9 +28,10 @@ use std::borrow::Cow;
 
 use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::country::{CountryCode, CountryCodeProblem};
-use crate::draft::{AddressDraft, GiftRequestDraft, LineItemDraft, RecipientDraft, Unreadable};
+use crate::draft::{AddressDraft, GiftRequestDraft, LineItemDraft, RecipientDraft};
 use crate::email::is_email_address;
 use crate::loose::Slot;
+use crate::loose::Unreadable;
 use crate::uuid::Uuid;
 
 /// The server's message for a country code that is not two uppercase letters.
