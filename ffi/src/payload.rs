@@ -38,6 +38,16 @@ pub fn validate_gift_request(params: NewGiftRequest) -> Vec<FieldError> {
     }
 }
 
+/// Checks a JSON body against every rule of the contract: every problem, in the server's words; empty
+/// when the body would be accepted. (Hosts with a fast JSON parser can use [`check_gift_request_json`].)
+#[uniffi::export]
+pub fn validate_gift_request_json(body: &[u8]) -> Vec<FieldError> {
+    match andopen_core::validate_gift_request_json(body) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.iter().map(FieldError::from).collect(),
+    }
+}
+
 /// The JSON body `POST /gift_requests` sends for typed parameters, after validation (throws kind
 /// `validation` with every problem).
 #[uniffi::export]
@@ -174,6 +184,8 @@ mod tests {
     #[test]
     fn single_bodies() {
         assert_eq!(check_gift_request_json(CHOICE.as_bytes()), CheckOutcome::Valid { mode: Mode::ChoiceMode });
+        assert!(validate_gift_request_json(CHOICE.as_bytes()).is_empty());
+        assert_eq!(validate_gift_request_json(b"{}").len(), 2);
         match gift_request_body_json(b"[]") {
             BodyOutcome::Invalid { report_json } => assert!(report_json.contains("malformed_request"), "{report_json}"),
             other => panic!("{other:?}"),
