@@ -51,7 +51,7 @@ pub use pages::CampaignPages;
 pub use params::{ExtraField, ListCampaignsParams, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress, QueryParam};
 pub use payload::{
     BodyOutcome, CheckOutcome, Mode, check_gift_request_json, gift_request_bodies_json, gift_request_body, gift_request_body_json,
-    validate_gift_request, validate_gift_request_json, validate_gift_requests_json,
+    gift_request_problem_count, validate_gift_request, validate_gift_request_json, validate_gift_requests_json,
 };
 pub use poll::{PollTarget, Poller};
 pub use resources::{

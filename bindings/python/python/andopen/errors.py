@@ -19,8 +19,9 @@ Catch what you can act on::
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from . import _native
 
@@ -44,18 +45,18 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class FieldError:
-    """One problem in the server's words. Put ``message`` under the form field named by ``param``."""
+class FieldError(NamedTuple):
+    """One problem in the server's words. Put ``message`` under the form field named by ``param``.
+
+    ``type`` is the category (``validation_error``, ``api_error``, ...), ``code`` the machine-readable code
+    (``required``, ``invalid_format``, ``invalid``, ...), ``param`` the field at fault in dot notation
+    (``line_items[0].quantity``) or ``None`` when no field is.
+    """
 
     type: str
-    """The category: ``validation_error``, ``api_error``, ..."""
     code: str
-    """The machine-readable code: ``required``, ``invalid_format``, ``invalid``, ..."""
     message: str
-    """A readable explanation."""
     param: str | None
-    """The field at fault in dot notation (``line_items[0].quantity``); ``None`` when no field is."""
 
 
 @dataclass(frozen=True)
@@ -70,30 +71,19 @@ class RateLimit:
     """When the window resets, in absolute Unix seconds."""
 
 
-class AndOpenError(Exception):
-    """Anything that stopped a call. Subclasses say what kind; the fields are the same on all of them."""
+def _field(name: str, doc: str) -> Any:
+    def get(self: AndOpenError) -> Any:
+        return self._load()[name]
 
-    kind: str
-    """``config``, ``validation``, ``api``, ``outcome_unknown``, ``transport``, ``decode``, ``timeout``,
-    ``unreachable`` or ``finished``."""
-    message: str
-    type: str | None
-    """The first problem's category (``validation_error``, ...), falling back on the HTTP status."""
-    code: str | None
-    """The first problem's code, or the configuration problem's code (``malformed_api_key``, ...)."""
-    param: str | None
-    """The first problem's field, in dot notation."""
-    status: int | None
-    """The HTTP status behind the error."""
-    request_id: str | None
-    """The ``Request-Id`` behind the error: quote it to support."""
-    retry_after: int | None
-    """``Retry-After`` in seconds, when the response carried one."""
-    rate_limit: RateLimit | None
-    attempts: int | None
-    """Requests sent, for a transport failure."""
-    errors: list[FieldError]
-    """Every problem, in the server's words."""
+    return property(get, doc=doc)
+
+
+class AndOpenError(Exception):
+    """Anything that stopped a call. Subclasses say what kind; the fields are the same on all of them.
+
+    An error built from the core's JSON report (validation without a client) decodes it only when a
+    field is first read, so that refusing many bodies stays cheap.
+    """
 
     def __init__(
         self,
@@ -111,17 +101,61 @@ class AndOpenError(Exception):
         errors: list[FieldError] | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
-        self.kind = kind
-        self.type = type
-        self.code = code
-        self.param = param
-        self.status = status
-        self.request_id = request_id
-        self.retry_after = retry_after
-        self.rate_limit = rate_limit
-        self.attempts = attempts
-        self.errors = list(errors or [])
+        self._report: str | Mapping[str, Any] | None = None
+        self._values: dict[str, Any] | None = {
+            "message": message,
+            "kind": kind,
+            "type": type,
+            "code": code,
+            "param": param,
+            "status": status,
+            "request_id": request_id,
+            "retry_after": retry_after,
+            "rate_limit": rate_limit,
+            "attempts": attempts,
+            "errors": list(errors or []),
+        }
+
+    @classmethod
+    def from_report_json(cls, report: str | Mapping[str, Any]) -> AndOpenError:
+        """An error of this class for a report the core wrote as JSON (text, or already decoded)."""
+        error = cls.__new__(cls)
+        Exception.__init__(error)
+        error._report = report
+        error._values = None
+        return error
+
+    def _load(self) -> dict[str, Any]:
+        if self._values is None:
+            r = json.loads(self._report) if isinstance(self._report, str) else self._report or {}
+            rate = r.get("rate_limit")
+            self._values = {
+                "message": r.get("message", ""),
+                "kind": r.get("kind", "unknown"),
+                "type": r.get("type"),
+                "code": r.get("code"),
+                "param": r.get("param"),
+                "status": r.get("status"),
+                "request_id": r.get("request_id"),
+                "retry_after": r.get("retry_after_s"),
+                "rate_limit": None if rate is None else RateLimit(rate.get("limit"), rate.get("remaining"), rate.get("reset")),
+                "attempts": r.get("attempts"),
+                "errors": field_errors(r),
+            }
+        return self._values
+
+    message: str = _field("message", "A readable sentence; never the API key.")
+    kind: str = _field("kind", "``config``, ``validation``, ``api``, ``outcome_unknown``, ``transport``, ``decode``, "
+                       "``timeout``, ``unreachable`` or ``finished``.")
+    type: str | None = _field("type", "The first problem's category (``validation_error``, ...), falling back on the HTTP status.")
+    code: str | None = _field("code", "The first problem's code, or the configuration problem's code (``malformed_api_key``, ...).")
+    param: str | None = _field("param", "The first problem's field, in dot notation.")
+    status: int | None = _field("status", "The HTTP status behind the error.")
+    request_id: str | None = _field("request_id", "The ``Request-Id`` behind the error: quote it to support.")
+    retry_after: int | None = _field("retry_after", "``Retry-After`` in seconds, when the response carried one.")
+    rate_limit: RateLimit | None = _field("rate_limit", "The rate-limit figures of the response behind the error.")
+    attempts: int | None = _field("attempts", "Requests sent, for a transport failure.")
+    errors: list[FieldError] = _field("errors", "Every problem, in the server's words.")
 
     def __str__(self) -> str:
         return self.message
@@ -133,6 +167,11 @@ class AndOpenError(Exception):
             if value is not None:
                 fields.append(f"{name}={value!r}")
         return f"{type(self).__name__}({self.message!r}, {', '.join(fields)})"
+
+
+def field_errors(report: Mapping[str, Any]) -> list[FieldError]:
+    """The problems of a JSON report."""
+    return [FieldError(e["type"], e["code"], e["message"], e.get("param")) for e in report.get("errors", ())]
 
 
 class ConfigError(AndOpenError):
@@ -245,23 +284,12 @@ def from_report(report: _native.ErrorReport) -> AndOpenError:
     )
 
 
-def from_report_json(report: Mapping[str, Any]) -> AndOpenError:
-    """The exception for a report the core wrote as JSON (the fast path of :mod:`andopen.payloads`)."""
-    kind = report.get("kind", "unknown")
-    rate = report.get("rate_limit")
-    return _class_for(kind, report.get("type"))(
-        report.get("message", ""),
-        kind=kind,
-        type=report.get("type"),
-        code=report.get("code"),
-        param=report.get("param"),
-        status=report.get("status"),
-        request_id=report.get("request_id"),
-        retry_after=report.get("retry_after_s"),
-        rate_limit=None if rate is None else RateLimit(rate.get("limit"), rate.get("remaining"), rate.get("reset")),
-        attempts=report.get("attempts"),
-        errors=[FieldError(e["type"], e["code"], e["message"], e.get("param")) for e in report.get("errors", ())],
-    )
+def from_report_json(report: str | Mapping[str, Any]) -> AndOpenError:
+    """The exception for a report the core wrote as JSON (the fast path of :mod:`andopen.payloads`); it is
+    decoded when first read."""
+    if isinstance(report, str):
+        report = json.loads(report)
+    return _class_for(report.get("kind", "unknown"), report.get("type")).from_report_json(report)
 
 
 def from_core_error(error: _native.CoreError) -> AndOpenError:

@@ -14,7 +14,7 @@ import json
 from typing import Any, Callable, Iterable, Mapping, TypedDict, TypeVar, Union
 
 from . import _native
-from .errors import FieldError, ValidationError, from_report_json, unreadable_input
+from .errors import FieldError, ValidationError, unreadable_input
 
 __all__ = [
     "Body",
@@ -96,20 +96,17 @@ def encode(body: Body, param: str = "params") -> bytes:
         raise unreadable_input(param, f"must hold only JSON values ({e})") from None
 
 
-def _field_errors(report: Mapping[str, Any]) -> list[FieldError]:
-    return [FieldError(e["type"], e["code"], e["message"], e.get("param")) for e in report["errors"]]
-
-
 def validate_gift_request(body: Body) -> list[FieldError]:
     """Every problem the server would report for this body, in its words; empty when it would be accepted.
 
     >>> [e.param for e in validate_gift_request({"recipient": {"first_name": "Ada"}})]
     ['campaign_id', 'recipient.last_name']
     """
-    outcome = _native.check_gift_request_json(encode(body))
-    if isinstance(outcome, _native.CheckOutcome.VALID):
+    data = encode(body)
+    if _native.gift_request_problem_count(data) == 0:  # a number back: the cheapest crossing
         return []
-    return _field_errors(json.loads(outcome.report_json))
+    make = FieldError._make
+    return [make(p) for p in json.loads(_native.gift_request_problems_json(data))]
 
 
 def gift_request_body(body: Body) -> bytes:
@@ -118,7 +115,7 @@ def gift_request_body(body: Body) -> bytes:
     outcome = _native.gift_request_body_json(encode(body))
     if isinstance(outcome, _native.BodyOutcome.BODY):
         return outcome.body
-    raise from_report_json(json.loads(outcome.report_json))
+    raise ValidationError.from_report_json(outcome.report_json)
 
 
 def _batch(bodies: Iterable[Body], many: Callable[[bytes], str], one: Callable[[Body], T]) -> list[Any]:
@@ -146,14 +143,17 @@ def validate_gift_requests(bodies: Iterable[Body]) -> list[list[FieldError]]:
     """:func:`validate_gift_request` for many bodies in one crossing: for each, its problems (empty when
     it would be accepted). Use it to check a whole batch of rows before sending any."""
     out = _batch(bodies, _native.validate_gift_requests_json, validate_gift_request)
-    return [item if isinstance(item, list) else [] if item is None else _field_errors(item) for item in out]
+    make = FieldError._make
+    # A row checked in the batch is null or [[type, code, message, param], ...]; a text row is already a list.
+    return [[] if not item else item if isinstance(item[0], FieldError) else [make(p) for p in item] for item in out]
 
 
 def gift_request_bodies(bodies: Iterable[Body]) -> list[bytes | ValidationError]:
     """:func:`gift_request_body` for many bodies in one crossing: for each, the body to send or the
     :class:`ValidationError` that refuses it (returned, not raised)."""
     out = _batch(bodies, _native.gift_request_bodies_json, _body_or_error)
-    return [item.encode() if isinstance(item, str) else from_report_json(item) if isinstance(item, dict) else item for item in out]
+    lazy = ValidationError.from_report_json
+    return [item.encode() if isinstance(item, str) else lazy(item) if isinstance(item, dict) else item for item in out]
 
 
 def _body_or_error(body: Body) -> bytes | ValidationError:
