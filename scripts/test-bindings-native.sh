@@ -5,8 +5,9 @@
 #      bindings/swift/README.md);
 #   3. the Python wheel (maturin), installed into a virtualenv under target/, then pytest;
 #   4. the Kotlin package with Maven (JUnit 5).
-# Installs what a fresh machine lacks (Debian packages, maturin and pytest in the virtualenv; Maven
-# fetches its plugins and dependencies from Maven Central). Works from any directory; safe to re-run.
+# Installs what a fresh machine lacks (Debian packages; maturin, pytest and, for the benchmark only,
+# pydantic in the virtualenv; Maven fetches its plugins and dependencies from Maven Central). Works from
+# any directory; safe to re-run. The benchmark: target/bindings-venv/bin/python bindings/python/bench.py
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +16,7 @@ export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 
 MATURIN_VERSION="1.16.0"
 PYTEST_VERSION="9.2.0"
+PYDANTIC_VERSION="2.13.4"   # for bindings/python/bench.py only: no test imports it
 VENV="$ROOT/target/bindings-venv"
 WHEELS="$ROOT/target/wheels"
 
@@ -84,7 +86,8 @@ step "Python wheel"
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+  "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION"
 rm -rf "$WHEELS"
 (cd bindings/python && "$VENV/bin/maturin" build --quiet --release --out "$WHEELS")
 WHEEL="$(ls "$WHEELS"/andopen-*.whl)"
