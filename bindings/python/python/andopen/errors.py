@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple
 
 from . import _native
 
@@ -101,7 +101,7 @@ class AndOpenError(Exception):
         errors: list[FieldError] | None = None,
     ) -> None:
         super().__init__(message)
-        self._report: str | Mapping[str, Any] | None = None
+        self._report: str | Mapping[str, Any] | Callable[[], str] | None = None
         self._values: dict[str, Any] | None = {
             "message": message,
             "kind": kind,
@@ -117,8 +117,9 @@ class AndOpenError(Exception):
         }
 
     @classmethod
-    def from_report_json(cls, report: str | Mapping[str, Any]) -> AndOpenError:
-        """An error of this class for a report the core wrote as JSON (text, or already decoded)."""
+    def from_report_json(cls, report: str | Mapping[str, Any] | Callable[[], str]) -> AndOpenError:
+        """An error of this class for a report the core wrote as JSON (text, already decoded, or a function
+        that asks the core for it when a field is first read)."""
         error = cls.__new__(cls)
         Exception.__init__(error)
         error._report = report
@@ -127,6 +128,8 @@ class AndOpenError(Exception):
 
     def _load(self) -> dict[str, Any]:
         if self._values is None:
+            if callable(self._report):
+                self._report = self._report()
             r = json.loads(self._report) if isinstance(self._report, str) else self._report or {}
             rate = r.get("rate_limit")
             self._values = {

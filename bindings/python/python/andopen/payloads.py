@@ -112,10 +112,11 @@ def validate_gift_request(body: Body) -> list[FieldError]:
 def gift_request_body(body: Body) -> bytes:
     """The exact JSON body ``POST /gift_requests`` sends for ``body`` (the modelled fields in the
     contract's order, unknown fields untouched); raises :class:`ValidationError` with every problem."""
-    outcome = _native.gift_request_body_json(encode(body))
-    if isinstance(outcome, _native.BodyOutcome.BODY):
-        return outcome.body
-    raise ValidationError.from_report_json(outcome.report_json)
+    data = encode(body)
+    built = _native.gift_request_body_if_valid(data)  # empty when refused: the report is built on demand
+    if built:
+        return built
+    raise ValidationError.from_report_json(lambda: _native.gift_request_body_json(data).report_json)  # type: ignore[attr-defined]
 
 
 def _batch(bodies: Iterable[Body], many: Callable[[bytes], str], one: Callable[[Body], T]) -> list[Any]:
