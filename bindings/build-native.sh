@@ -29,8 +29,7 @@ print(paths[-1])'
 }
 
 bindgen() {
-  (cd "$ROOT" && cargo build --quiet --locked --bin uniffi-bindgen)
-  "$ROOT/target/debug/uniffi-bindgen" "$@"
+  (cd "$ROOT" && cargo run --quiet --locked --bin uniffi-bindgen -- "$@")
 }
 
 # JNA's resource prefix for this machine (com.sun.jna.Platform.RESOURCE_PREFIX).
