@@ -53,7 +53,7 @@ case "${1:-}" in
     cdylib
     ;;
   kotlin)
-    out="${2:?usage: build-native.sh kotlin OUT_DIR}"
+    out="$(mkdir -p "${2:?usage: build-native.sh kotlin OUT_DIR}" && cd "$2" && pwd)"
     lib="$(cdylib)"
     rm -rf "$out/kotlin" "$out/resources"
     bindgen generate --no-format --config "$ROOT/bindings/uniffi.toml" --library "$lib" --language kotlin --out-dir "$out/kotlin" >/dev/null
@@ -61,9 +61,9 @@ case "${1:-}" in
     cp "$lib" "$out/resources/$(jna_prefix)/"
     ;;
   swift)
-    out="${2:?usage: build-native.sh swift OUT_DIR}"
+    out="$(mkdir -p "${2:?usage: build-native.sh swift OUT_DIR}" && cd "$2" && pwd)"
     lib="$(cdylib)"
-    rm -rf "$out"
+    rm -rf "${out:?}"/*
     bindgen generate --no-format --config "$ROOT/bindings/uniffi.toml" --library "$lib" --language swift --out-dir "$out" >/dev/null
     for f in AndOpenFFI.swift AndOpenFFIC.h AndOpenFFIC.modulemap; do
       [ -s "$out/$f" ] || { echo "uniffi-bindgen did not generate $f" >&2; exit 1; }
