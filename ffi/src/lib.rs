@@ -1,6 +1,66 @@
-//! The Python, Kotlin and Swift layer of the &Open SDK.
+//! # andopen-ffi
 //!
-//! It will expose [`andopen_core`] through UniFFI; until then it only re-exports the core so that the
-//! workspace builds as laid out.
+//! The Python, Kotlin and Swift layer of the &Open SDK: [`andopen_core`] exposed through UniFFI
+//! (proc-macros, library mode). It is glue only: every rule of the contract (validation, URLs, retries,
+//! pagination cursors, poll decisions) is the core's; this crate converts types and never panics across
+//! the boundary (bad input of any kind comes back as a [`CoreError`] or a `Failed` step).
+//!
+//! ## The loop a host runs
+//! ```text
+//! client = Client(ClientConfig(api_key = ...))          // throws CoreError (kind config) when refused
+//! call   = client.create_gift_request(params)           // throws CoreError (kind validation): nothing sent
+//! loop:
+//!     request = call.request()                           // method, url, headers, body
+//!     step = call.handle_response(status, headers, body, now_unix_ms)
+//!         // or call.handle_transport_failure(NotSent | MaybeSent, now_unix_ms) when nothing came back
+//!     Done(value, meta) -> stop | Wait(delay_ms) -> sleep, send again | Failed(report) -> stop
+//! ```
+//! Pagination ([`CampaignPages`]) and polling ([`Poller`]) are driven the same way.
+//!
+//! ## Where each part lives
+//! | part | module |
+//! | --- | --- |
+//! | the client, its configuration and retry policy | [`client`] |
+//! | calls and the steps they answer with | [`calls`] |
+//! | the campaign list, page by page | [`pages`] |
+//! | waiting for a redemption URL or a status | [`poll`] |
+//! | typed parameters | [`params`] |
+//! | bodies checked and built from JSON bytes or typed parameters, one or many at once | [`payload`] |
+//! | resources (gift request, campaign) | [`resources`] |
+//! | requests, response facts, transport failures | [`http`] |
+//! | errors as plain data | [`errors`] |
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
-pub use andopen_core as core;
+uniffi::setup_scaffolding!();
+
+pub mod calls;
+pub mod client;
+pub mod errors;
+pub mod http;
+pub mod pages;
+pub mod params;
+pub mod payload;
+pub mod poll;
+pub mod resources;
+
+pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
+pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};
+pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};
+pub use http::{Header, HttpRequest, RateLimit, ResponseMeta, TransportFailure};
+pub use pages::CampaignPages;
+pub use params::{ExtraField, ListCampaignsParams, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress, QueryParam};
+pub use payload::{
+    BodyOutcome, CheckOutcome, Mode, check_gift_request_json, gift_request_bodies_json, gift_request_body, gift_request_body_json,
+    gift_request_problem_count, validate_gift_request, validate_gift_request_json, validate_gift_requests_json,
+};
+pub use poll::{PollTarget, Poller};
+pub use resources::{
+    Campaign, CampaignPage, GiftRequest, GiftRequestStatus, LineItem, Money, Product, Recipient, ShippingAddress, StockLevel, Variant,
+    Warehouse, gift_request_status_from_text, gift_request_status_text,
+};
+
+/// The API version every request carries (`AndOpen-API-Version`).
+#[uniffi::export]
+pub fn api_version() -> String {
+    andopen_core::API_VERSION.to_owned()
+}

@@ -1,0 +1,286 @@
+"""Validating and building gift-request bodies: the andopen package against pydantic v2 models written for
+the same rules, on the same payloads, in one run.
+
+    python bench.py [--seconds 0.3] [--rounds 5]
+
+Needs the andopen wheel and pydantic (a benchmark-only dependency: the package itself has none). Each
+contender runs in turn for a few rounds; the best round counts, so that a busy machine hurts both alike.
+Before timing, every payload is checked to be judged the same way (valid or not) by both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from typing import Any, Callable, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
+
+import andopen
+from andopen import _native
+
+# --- pydantic models for the same rules (CONTRACT.md §3, core/src/validation.rs) -------------------------
+
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+LOCAL = re.compile(r'^[^\s@"(),:;<>\[\\\]]{1,64}$')
+LABEL = re.compile(r"^(?!-)[A-Za-z0-9\-\u0080-\uffff]{1,63}(?<!-)$")
+COUNTRIES = frozenset(
+    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY
+    BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM
+    FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT
+    JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN
+    MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT
+    PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL
+    TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW""".split()
+)
+
+
+def required_text(v: str) -> str:
+    if not v.strip():
+        raise ValueError("is required")
+    return v
+
+
+def is_email(v: str) -> bool:
+    if len(v) > 254 or v.count("@") != 1:
+        return False
+    local, domain = v.split("@")
+    if not LOCAL.match(local) or local.startswith(".") or local.endswith(".") or ".." in local:
+        return False
+    labels = domain.split(".")
+    return len(labels) >= 2 and all(LABEL.match(label) for label in labels) and not labels[-1].isdigit()
+
+
+class Recipient(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    first_name: StrictStr
+    last_name: StrictStr
+    email: Optional[StrictStr] = None
+
+    _names = field_validator("first_name", "last_name")(required_text)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not is_email(v):
+            raise ValueError("must be a valid email address")
+        return v
+
+
+class ShippingAddress(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    address1: StrictStr
+    address2: Optional[StrictStr] = None
+    city: StrictStr
+    region: StrictStr
+    postal_code: StrictStr
+    country_code: StrictStr
+    phone: StrictStr
+
+    _required = field_validator("address1", "city", "region", "postal_code", "phone")(required_text)
+
+    @field_validator("country_code")
+    @classmethod
+    def _country(cls, v: str) -> str:
+        if len(v) != 2 or not v.isascii() or not v.isupper():
+            raise ValueError("must be an ISO 3166-1 alpha-2 country code in uppercase")
+        if v not in COUNTRIES:
+            raise ValueError("is not an assigned ISO 3166-1 alpha-2 country code")
+        return v
+
+
+class LineItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    sku: Optional[StrictStr] = None
+    variant_id: Optional[StrictStr] = None
+    quantity: StrictInt = Field(ge=1)
+
+    @field_validator("variant_id")
+    @classmethod
+    def _variant(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not UUID.match(v):
+            raise ValueError("must be a UUID")
+        return v
+
+    @model_validator(mode="after")
+    def _names_a_variant(self) -> "LineItem":
+        blank = self.sku is not None and not self.sku.strip()
+        if (self.sku is None or blank) and self.variant_id is None:
+            raise ValueError("sku or variant_id is required")
+        if blank:
+            raise ValueError("sku must not be blank")
+        return self
+
+
+class GiftRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    campaign_id: StrictStr
+    recipient: Recipient
+    shipping_address: Optional[ShippingAddress] = None
+    line_items: Optional[list[LineItem]] = Field(default=None, min_length=1)
+
+    @field_validator("campaign_id")
+    @classmethod
+    def _campaign(cls, v: str) -> str:
+        if not UUID.match(required_text(v)):
+            raise ValueError("must be a UUID")
+        return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _direct_send_pair(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            has_address, has_items = "shipping_address" in data, "line_items" in data
+            if has_address != has_items:
+                raise ValueError("shipping_address and line_items go together")
+            if has_address and (data["shipping_address"] is None or data["line_items"] is None):
+                raise ValueError("must not be null")
+        return data
+
+
+def pydantic_body(payload: dict[str, Any]) -> bytes:
+    return GiftRequest.model_validate(payload).model_dump_json(exclude_unset=True).encode()
+
+
+def pydantic_check(payload: dict[str, Any]) -> list[Any]:
+    """The problems as a list, as andopen.validate_gift_request returns them (a form needs each one)."""
+    try:
+        GiftRequest.model_validate(payload)
+        return []
+    except ValidationError as e:
+        return e.errors(include_url=False)
+
+
+# --- the payload set --------------------------------------------------------------------------------------
+
+CAMPAIGN = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+VARIANT = "9c1f5e2a-7b3d-4e8f-a6c2-d4b8e0f13a57"
+ADDRESS = {"address1": "12 Merrion Square", "address2": "Apartment 4", "city": "Dublin", "region": "Leinster",
+           "postal_code": "D02 XY45", "country_code": "IE", "phone": "+353871234567"}
+VALID = [
+    {"campaign_id": CAMPAIGN, "recipient": {"first_name": "Alice", "last_name": "Smith", "email": "alice@example.com"}},
+    {"campaign_id": CAMPAIGN, "recipient": {"first_name": "Bo", "last_name": "Ng"}, "note": {"source": "crm"}},
+    {"campaign_id": CAMPAIGN, "recipient": {"first_name": "Chloé", "last_name": "Dubois", "email": "chloe@exemple.fr"},
+     "shipping_address": ADDRESS, "line_items": [{"sku": "HOODIE-L-BLK", "quantity": 1}]},
+    {"campaign_id": CAMPAIGN, "recipient": {"first_name": "Dan", "last_name": "O'Brien", "email": "dan@example.ie"},
+     "shipping_address": {**ADDRESS, "address2": None}, "line_items": [{"variant_id": VARIANT, "quantity": 2}, {"sku": "MUG", "quantity": 1}]},
+]
+INVALID = [
+    {"campaign_id": "not-a-uuid", "recipient": {"first_name": "Alice", "last_name": "", "email": "alice@"}},
+    {"recipient": {"first_name": "Bo"}, "line_items": []},
+    {"campaign_id": CAMPAIGN, "recipient": {"first_name": "Chloé", "last_name": "Dubois"},
+     "shipping_address": {**ADDRESS, "country_code": "ie"}, "line_items": [{"quantity": 0}]},
+    {"campaign_id": CAMPAIGN, "recipient": {"first_name": "Dan", "last_name": "O'Brien"},
+     "shipping_address": {**ADDRESS, "phone": " "}, "line_items": [{"sku": "MUG", "variant_id": "v-1", "quantity": "2"}]},
+]
+
+# --- contenders -------------------------------------------------------------------------------------------
+
+
+def andopen_body(payload: dict[str, Any]) -> Any:
+    try:
+        return andopen.gift_request_body(payload)
+    except andopen.ValidationError as e:
+        return e
+
+
+def pydantic_body_or_error(payload: dict[str, Any]) -> Any:
+    try:
+        return pydantic_body(payload)
+    except ValidationError as e:
+        return e
+
+
+def typed_record(payload: dict[str, Any]) -> _native.NewGiftRequest:
+    """The UniFFI record path: build typed records in Python, lower them field by field."""
+    r = payload.get("recipient", {})
+    a = payload.get("shipping_address")
+    items = payload.get("line_items")
+    return _native.NewGiftRequest(
+        campaign_id=payload.get("campaign_id", ""),
+        recipient=_native.NewRecipient(first_name=r.get("first_name", ""), last_name=r.get("last_name", ""), email=r.get("email")),
+        shipping_address=None if a is None else _native.NewShippingAddress(
+            address1=a["address1"], address2=a.get("address2"), city=a["city"], region=a["region"],
+            postal_code=a["postal_code"], country_code=a["country_code"], phone=a["phone"]),
+        line_items=None if items is None else [
+            _native.NewLineItem(sku=i.get("sku"), variant_id=i.get("variant_id"), quantity=i["quantity"] if isinstance(i.get("quantity"), int) else 0)
+            for i in items],
+    )
+
+
+def record_body(payload: dict[str, Any]) -> Any:
+    try:
+        return _native.gift_request_body(typed_record(payload))
+    except _native.CoreError as e:
+        return e
+
+
+def best_rate(fn: Callable[[], Any], per_call: int, seconds: float) -> float:
+    """Operations per second of one timed stretch of about ``seconds``."""
+    n = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while True:
+        fn()
+        n += 1
+        now = time.perf_counter()
+        if now >= deadline:
+            return n * per_call / (now - start)
+
+
+def run(contenders: dict[str, tuple[Callable[[], Any], int]], rounds: int, seconds: float) -> dict[str, float]:
+    best = {name: 0.0 for name in contenders}
+    for _ in range(rounds):
+        for name, (fn, per_call) in contenders.items():
+            best[name] = max(best[name], best_rate(fn, per_call, seconds))
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=0.3, help="length of one timed stretch")
+    parser.add_argument("--rounds", type=int, default=5, help="stretches per contender (the best counts)")
+    parser.add_argument("--batch", type=int, default=1000, help="rows per batch call")
+    args = parser.parse_args()
+
+    # Both judge every payload alike, and build the same bodies for the valid ones.
+    for p in VALID:
+        assert json.loads(andopen.gift_request_body(p)) == json.loads(pydantic_body(p)), p
+    for p in INVALID:
+        assert isinstance(andopen_body(p), andopen.ValidationError) and isinstance(pydantic_body_or_error(p), ValidationError), p
+
+    print(f"andopen {andopen.__version__}, pydantic {__import__('pydantic').VERSION}; best of {args.rounds} x {args.seconds}s")
+    print(f"{'payloads':<10} {'operation':<44} {'andopen ops/s':>14} {'pydantic ops/s':>15} {'ratio':>7}")
+    for label, payloads in (("valid", VALID), ("invalid", INVALID)):
+        k = len(payloads)
+        rows = [payloads[i % k] for i in range(args.batch)]
+        rates = run(
+            {
+                "body": (lambda: [andopen_body(p) for p in payloads], k),
+                "pydantic body": (lambda: [pydantic_body_or_error(p) for p in payloads], k),
+                "check": (lambda: [andopen.validate_gift_request(p) for p in payloads], k),
+                "pydantic check": (lambda: [pydantic_check(p) for p in payloads], k),
+                "batch bodies": (lambda: andopen.gift_request_bodies(rows), len(rows)),
+                "batch check": (lambda: andopen.validate_gift_requests(rows), len(rows)),
+                "typed records": (lambda: [record_body(p) for p in payloads], k),
+                "typed errors": (lambda: [_native.validate_gift_request_json(json.dumps(p).encode()) for p in payloads], k),
+            },
+            args.rounds,
+            args.seconds,
+        )
+        for name, what, theirs in (
+            ("body", "validate + build, one body per call", "pydantic body"),
+            ("check", "validate only, one body per call", "pydantic check"),
+            ("batch bodies", f"validate + build, {args.batch} rows per call", "pydantic body"),
+            ("batch check", f"validate only, {args.batch} rows per call", "pydantic check"),
+            ("typed records", "alternative: UniFFI records in, body out", "pydantic body"),
+            ("typed errors", "alternative: JSON in, UniFFI error records out", "pydantic check"),
+        ):
+            ours = rates[name]
+            print(f"{label:<10} {what:<44} {ours:>14,.0f} {rates[theirs]:>15,.0f} {ours / rates[theirs]:>6.2f}x")
+
+
+if __name__ == "__main__":
+    main()

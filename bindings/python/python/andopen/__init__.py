@@ -1,0 +1,116 @@
+"""The &Open gifting API (2026-05) for Python.
+
+Every rule of the contract (validation, URLs, retries, pagination, polling) lives in one Rust core,
+shared with the SDK's other languages; this package carries requests over a transport (the standard
+library's by default) and turns the core's answers into Python values and exceptions.
+
+    import andopen
+
+    client = andopen.Client(os.environ["ANDOPEN_API_KEY"])
+    gift = client.create_gift_request({
+        "campaign_id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+        "recipient": {"first_name": "Alice", "last_name": "Smith", "email": "alice@example.com"},
+    })
+    gift = client.wait_for_redemption_url(gift.id)
+
+Validation needs no client and no key: :func:`validate_gift_request`, :func:`gift_request_body`.
+"""
+
+from ._native import api_version as _api_version
+from .client import Client, RetryPolicy, default_retry_policy
+from .errors import (
+    AndOpenError,
+    ApiError,
+    AuthenticationError,
+    AuthorizationError,
+    CallFinishedError,
+    ConfigError,
+    DecodeError,
+    FieldError,
+    NotFoundError,
+    OutcomeUnknownError,
+    RateLimit,
+    RateLimitError,
+    TransportError,
+    UnreachableError,
+    ValidationError,
+    WaitTimeoutError,
+)
+from .models import (
+    Campaign,
+    CampaignPage,
+    GiftRequest,
+    LineItem,
+    Money,
+    Product,
+    Recipient,
+    ResponseMeta,
+    ShippingAddress,
+    StockLevel,
+    Variant,
+    Warehouse,
+)
+from .payloads import (
+    NewGiftRequestParams,
+    NewLineItemParams,
+    NewRecipientParams,
+    NewShippingAddressParams,
+    gift_request_bodies,
+    gift_request_body,
+    validate_gift_request,
+    validate_gift_requests,
+)
+from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
+
+API_VERSION: str = _api_version()
+"""The API version every request carries (``AndOpen-API-Version``)."""
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "API_VERSION",
+    "AndOpenError",
+    "ApiError",
+    "AuthenticationError",
+    "AuthorizationError",
+    "CallFinishedError",
+    "Campaign",
+    "CampaignPage",
+    "Client",
+    "ConfigError",
+    "DecodeError",
+    "FieldError",
+    "GiftRequest",
+    "LineItem",
+    "Money",
+    "NewGiftRequestParams",
+    "NewLineItemParams",
+    "NewRecipientParams",
+    "NewShippingAddressParams",
+    "NotFoundError",
+    "OutcomeUnknownError",
+    "Product",
+    "RateLimit",
+    "RateLimitError",
+    "Recipient",
+    "Request",
+    "Response",
+    "ResponseMeta",
+    "RetryPolicy",
+    "ShippingAddress",
+    "StockLevel",
+    "Transport",
+    "TransportError",
+    "TransportFailure",
+    "UnreachableError",
+    "UrllibTransport",
+    "ValidationError",
+    "Variant",
+    "WaitTimeoutError",
+    "Warehouse",
+    "default_retry_policy",
+    "gift_request_bodies",
+    "gift_request_body",
+    "validate_gift_request",
+    "validate_gift_requests",
+]
