@@ -5,12 +5,12 @@ CARGO ?= cargo
 
 JS := bindings/js
 
-.PHONY: demo test test-rust test-js types toolchain bench fuzz doc
+.PHONY: demo test test-rust test-js test-bindings types toolchain bench bench-bindings fuzz doc
 
 demo: toolchain
 	$(CARGO) run --quiet --locked -p andopen-core --example demo
 
-test: test-rust test-js
+test: test-rust test-js test-bindings
 
 test-rust: toolchain
 	$(CARGO) fmt --all -- --check
@@ -26,6 +26,11 @@ test-js: toolchain
 	$(JS)/scripts/ensure-chromium.sh
 	cd $(JS) && npm test && npm run typecheck && npm run size
 
+# The UniFFI layer: the Python wheel (pytest), the Kotlin package (JUnit 5), the Swift bindings generated
+# and checked (no Swift toolchain here: see bindings/swift/README.md).
+test-bindings: toolchain
+	scripts/test-bindings-native.sh
+
 # Writes the JavaScript package's types of what the core returns from the Rust types.
 types: toolchain
 	UPDATE_TYPES=1 $(CARGO) test --locked -p andopen-core --features typescript --test typescript
@@ -35,6 +40,9 @@ toolchain:
 
 bench: toolchain
 	$(CARGO) bench --locked -p andopen-core --bench core
+
+bench-bindings: test-bindings
+	target/bindings-venv/bin/python bindings/python/bench.py
 
 fuzz: toolchain
 	scripts/fuzz.sh

@@ -113,12 +113,23 @@ pub struct ClientConfig {
     /// The seed retry jitter is derived from (any 64 bits): pass a random value (tests pass a fixed one).
     #[uniffi(default)]
     pub jitter_seed: i64,
+    /// The host runs inside a web page (Python on Pyodide, say): a key is then refused unless
+    /// `allow_key_in_browser` is set, since anyone who loads the page can read it.
+    #[uniffi(default)]
+    pub in_browser: bool,
+    /// Accept a key inside a web page anyway (a private internal tool only).
+    #[uniffi(default)]
+    pub allow_key_in_browser: bool,
 }
 
 impl ClientConfig {
     fn build(&self) -> Result<andopen_core::Config, CoreError> {
         let seed = u64::from_ne_bytes(self.jitter_seed.to_ne_bytes());
-        let mut b = andopen_core::Config::builder().allow_custom_key(self.allow_custom_key).jitter_seed(seed);
+        let mut b = andopen_core::Config::builder()
+            .allow_custom_key(self.allow_custom_key)
+            .in_browser(self.in_browser)
+            .allow_key_in_browser(self.allow_key_in_browser)
+            .jitter_seed(seed);
         if let Some(key) = &self.api_key {
             b = b.api_key(key.clone());
         }

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import andopen
+import andopen.client as andopen_client
 from andopen import _native, models
 from andopen.errors import AndOpenError, from_core_error, from_report
 
@@ -66,6 +67,14 @@ def subset(expected: Any, actual: Any, at: str = "value") -> None:
 
 def make_client(case: dict[str, Any]) -> andopen.Client:
     c = case.get("config", DEFAULT_CONFIG)
+    if c.get("in_browser", False):
+        # As if this Python ran inside a web page (Pyodide): the client asks the platform, so ask it this way.
+        saved = andopen_client._running_in_browser
+        andopen_client._running_in_browser = lambda: True
+        try:
+            return make_client({**case, "config": {k: v for k, v in c.items() if k != "in_browser"}})
+        finally:
+            andopen_client._running_in_browser = saved
     r = case.get("retry", {})
     policy = andopen.default_retry_policy()
     for key in ("max_attempts", "base_delay_ms", "max_delay_ms", "max_retry_after_ms"):
@@ -79,6 +88,7 @@ def make_client(case: dict[str, Any]) -> andopen.Client:
         allow_custom_key=c.get("allow_custom_key", False),
         retry_policy=policy,
         jitter_seed=r.get("seed", 1),
+        allow_key_in_browser=c.get("allow_key_in_browser", False),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import secrets
+import sys
 import time
 from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
@@ -45,6 +46,11 @@ def _choice(value: str | None, options: Mapping[str, T], param: str) -> T | None
         raise ConfigError(f"configuration refused: {param} must be {names}", kind="config", param=param) from None
 
 
+def _running_in_browser() -> bool:
+    """Whether this Python runs inside a web page (Pyodide and other Emscripten builds)."""
+    return sys.platform == "emscripten"
+
+
 class Client:
     """Calls the &Open API.
 
@@ -71,9 +77,11 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         jitter_seed: int | None = None,
+        allow_key_in_browser: bool = False,
     ) -> None:
         """``timeout`` is per request, in seconds. ``sleep`` takes seconds; ``clock`` returns Unix seconds.
-        ``jitter_seed`` fixes the retry jitter (tests); by default it is random."""
+        ``jitter_seed`` fixes the retry jitter (tests); by default it is random. Inside a web page (Pyodide)
+        an API key is refused unless ``allow_key_in_browser`` is set: anyone who loads the page can read it."""
         seed = secrets.randbits(63) if jitter_seed is None else jitter_seed
         config = _native.ClientConfig(
             api_key=_config_text(api_key, "api_key"),
@@ -83,6 +91,8 @@ class Client:
             allow_custom_key=bool(allow_custom_key),
             retry_policy=retry_policy,
             jitter_seed=seed,
+            in_browser=_running_in_browser(),
+            allow_key_in_browser=bool(allow_key_in_browser),
         )
         try:
             self._native = _native.Client(config)

@@ -27,10 +27,13 @@ public final class AndOpenClient {
         timeout: TimeInterval = 30,
         sleep: @escaping (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) },
         now: @escaping () -> Date = Date.init,
-        jitterSeed: Int64 = Int64.random(in: Int64.min...Int64.max)
+        jitterSeed: Int64 = Int64.random(in: Int64.min...Int64.max),
+        inBrowser: Bool = false,
+        allowKeyInBrowser: Bool = false
     ) throws {
         let config = ClientConfig(apiKey: apiKey, environment: environment, region: region, baseUrl: baseUrl,
-                                  allowCustomKey: allowCustomKey, retryPolicy: retryPolicy, jitterSeed: jitterSeed)
+                                  allowCustomKey: allowCustomKey, retryPolicy: retryPolicy, jitterSeed: jitterSeed,
+                                  inBrowser: inBrowser, allowKeyInBrowser: allowKeyInBrowser)
         self.native = try core { try Client(config: config) }
         self.transport = transport
         self.timeout = timeout

@@ -48,10 +48,17 @@ class AndOpenClient(
     private val clock: Clock = Clock.systemUTC(),
     /** Fixes the retry jitter (tests); random by default. */
     jitterSeed: Long = SecureRandom().nextLong(),
+    /**
+     * The host runs inside a web page: an API key is then refused unless [allowKeyInBrowser] is set (anyone
+     * who loads the page can read it). Never the case on the JVM or Android.
+     */
+    inBrowser: Boolean = false,
+    /** Accept an API key inside a web page anyway (a private internal tool only). */
+    allowKeyInBrowser: Boolean = false,
 ) : AutoCloseable {
     /** The core's client: start calls on it to drive them step by step yourself. */
     internal val native: Client = core {
-        Client(ClientConfig(apiKey, environment, region, baseUrl, allowCustomKey, retryPolicy, jitterSeed))
+        Client(ClientConfig(apiKey, environment, region, baseUrl, allowCustomKey, retryPolicy, jitterSeed, inBrowser, allowKeyInBrowser))
     }
 
     /** Where requests go. */

@@ -152,6 +152,8 @@ private fun client(case: JSONObject): AndOpenClient {
         allowCustomKey = c.optBoolean("allow_custom_key", false),
         retryPolicy = policy,
         jitterSeed = r.optLong("seed", 1),
+        inBrowser = c.optBoolean("in_browser", false),
+        allowKeyInBrowser = c.optBoolean("allow_key_in_browser", false),
     )
 }
 
