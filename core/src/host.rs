@@ -38,7 +38,8 @@ pub enum HostCall {
 #[derive(Debug, Serialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum StepReport {
-    /// Done: `value` is the result (a gift request, a campaign, a page) in its wire shape.
+    /// Done: `value` is the result (a gift request, a campaign, a page) in its wire shape, as the API sent
+    /// it: fields this SDK does not model are kept.
     Done {
         /// The result, as JSON.
         value: Box<RawValue>,
@@ -95,6 +96,22 @@ fn report<T: Serialize>(step: Step<Reply<T>>) -> StepReport {
     }
 }
 
+/// Like [`report`], but a result is reported as the body that carried it: a gift request keeps every
+/// field the API sent, those this SDK does not model included (the core has read it, so it is the
+/// contract's shape). Falls back to the core's own writing should the body not be kept as text.
+fn report_as_received<T: Serialize>(step: Step<Reply<T>>, body: &[u8]) -> StepReport {
+    match step {
+        Step::Done(reply) => {
+            let received = std::str::from_utf8(body).ok().and_then(|text| RawValue::from_string(text.trim().to_owned()).ok());
+            match received {
+                Some(value) => StepReport::Done { value, meta: MetaReport::from(&reply.meta) },
+                None => report(Step::Done(reply)),
+            }
+        }
+        other => report(other),
+    }
+}
+
 impl HostCall {
     /// The request to send now; `None` once a list is finished.
     pub fn request(&self) -> Option<&Request> {
@@ -121,11 +138,11 @@ impl HostCall {
     /// Judges the answer to the last request sent.
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> StepReport {
         match self {
-            HostCall::CreateGiftRequest(c) => report(c.handle_response(response, now)),
-            HostCall::GetGiftRequest(c) => report(c.handle_response(response, now)),
+            HostCall::CreateGiftRequest(c) => report_as_received(c.handle_response(response, now), &response.body),
+            HostCall::GetGiftRequest(c) => report_as_received(c.handle_response(response, now), &response.body),
             HostCall::GetCampaign(c) => report(c.handle_response(response, now)),
             HostCall::ListCampaigns(p) => report(p.handle_response(response, now)),
-            HostCall::Poll(p) => report(p.handle_response(response, now)),
+            HostCall::Poll(p) => report_as_received(p.handle_response(response, now), &response.body),
         }
     }
 
@@ -166,5 +183,25 @@ impl<'a> RequestReport<'a> {
     /// The request as JSON text.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Client, Config, Headers};
+
+    #[test]
+    fn a_gift_request_is_reported_with_every_field_the_api_sent() {
+        let client = Client::new(Config::from_api_key("ao-v1-production-x").unwrap());
+        let mut call = HostCall::GetGiftRequest(client.get_gift_request("4fb4cb3f-9666-43b5-8884-7f5194483d1a").unwrap());
+        let body = r#"{"id":"4fb4cb3f-9666-43b5-8884-7f5194483d1a","status":"submitted","campaign_id":null,"redemption_url":null,
+            "recipient":{"id":null,"first_name":"A","last_name":"B","email":null},"shipping_address":null,"line_items":null,
+            "created_at":"2026-04-16T10:30:00.000Z","updated_at":"2026-04-16T10:30:00.000Z","gift_note":{"text":"thanks"}}"#;
+        let step = call.handle_response(&Response::new(200, Headers::new(), body), Timestamp::from_unix_seconds(0));
+        match step {
+            StepReport::Done { value, .. } => assert!(value.get().contains(r#""gift_note":{"text":"thanks"}"#)),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -46,10 +46,11 @@ function client(fetch, extra = {}) {
 const choice = { campaign_id: CAMPAIGN, recipient: { first_name: "Alice", last_name: "Smith", email: "alice@example.com" } };
 
 test("creates a gift request and keeps the request id on the result", async () => {
-  const { fetch, sent } = scripted({ status: 201, body: gift() });
+  const { fetch, sent } = scripted({ status: 201, body: gift({ gift_note: { text: "thanks" } }) });
   const { c } = client(fetch);
   const created = await c.createGiftRequest(choice);
   assert.equal(created.id, GIFT);
+  assert.deepEqual(created.gift_note, { text: "thanks" }, "fields the SDK does not model reach the caller");
   assert.equal(created.lastResponse.requestId, "00000000-0000-4000-8000-000000000001");
   assert.equal(created.lastResponse.status, 201);
   assert.ok(!("lastResponse" in JSON.parse(JSON.stringify(created))), "lastResponse stays out of JSON");
