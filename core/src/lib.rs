@@ -43,6 +43,7 @@
 //! | the error body, types and codes | [`api_error`] |
 //! | calls and errors as plain data, for bindings | [`host`], [`report`] |
 //! | resources | [`gift_request`], [`campaign`], [`page`] |
+//! | webhook headers, signatures, the replay window | [`webhook`] |
 //! | ids, timestamps, money, countries, emails | [`uuid`], [`timestamp`], [`money`], [`country`], [`email`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
@@ -71,6 +72,7 @@ pub mod retry;
 pub mod timestamp;
 pub mod uuid;
 pub mod validation;
+pub mod webhook;
 mod wire;
 
 pub use api_error::{ErrorBody, ErrorCode, ErrorItem, ErrorType};
@@ -95,3 +97,4 @@ pub use retry::{ReplaySafety, RetryPolicy, TransportFailure};
 pub use timestamp::Timestamp;
 pub use uuid::Uuid;
 pub use validation::{Mode, gift_request_body_from_json, validate_gift_request_json};
+pub use webhook::{Delivery, EventType, Verifier, WebhookError, WebhookErrorCode};
