@@ -44,6 +44,10 @@
 //! | calls and errors as plain data, for bindings | [`host`], [`report`] |
 //! | resources | [`gift_request`], [`campaign`], [`page`] |
 //! | webhook headers, signatures, the replay window | [`webhook`] |
+//! | de-duplicating deliveries on the event id | [`dedupe`] |
+//! | the gift history and each gift's timeline | [`history`] |
+//! | look-back eligibility | [`eligibility`] |
+//! | CRM fields and campaign-member statuses | [`crm`] |
 //! | ids, timestamps, money, countries, emails | [`uuid`], [`timestamp`], [`money`], [`country`], [`email`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
@@ -53,10 +57,14 @@ pub mod campaign;
 pub mod client;
 pub mod config;
 pub mod country;
+pub mod crm;
+pub mod dedupe;
 mod draft;
+pub mod eligibility;
 pub mod email;
 pub mod error;
 pub mod gift_request;
+pub mod history;
 pub mod host;
 pub mod http;
 mod loose;
