@@ -47,11 +47,13 @@
 //! | de-duplicating deliveries on the event id | [`dedupe`] |
 //! | the gift history and each gift's timeline | [`history`] |
 //! | look-back eligibility | [`eligibility`] |
+//! | batch send: rows, plan, journal, run, results | [`batch`] |
 //! | CRM fields and campaign-member statuses | [`crm`] |
 //! | ids, timestamps, money, countries, emails | [`uuid`], [`timestamp`], [`money`], [`country`], [`email`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod api_error;
+pub mod batch;
 pub mod call;
 pub mod campaign;
 pub mod client;

@@ -1,0 +1,171 @@
+//! The journal: what a batch run has started and finished, kept by the host so that an interrupted run
+//! resumes without sending any row twice.
+//!
+//! The run hands the host a [`JournalEntry`] to store **before** each creation is sent (`sending`) and one
+//! after its outcome is known (`finished`). The host appends them durably (one JSON line each, flushed)
+//! and, on the next run, reads them back with [`Journal::from_json_lines`]. A row whose last entry is
+//! `finished` returns its recorded outcome; a row left at `sending` may have been created, so it becomes
+//! "outcome unknown" and is never sent again automatically.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::batch::outcome::RowOutcome;
+use crate::timestamp::Timestamp;
+
+/// One line of the journal.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct JournalEntry {
+    /// The row's send key.
+    pub send_key: String,
+    /// The caller's key for the row.
+    pub row_key: String,
+    /// When the entry was made.
+    pub at: Timestamp,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: JournalEvent,
+}
+
+/// What a journal line records.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum JournalEvent {
+    /// The creation is about to be sent.
+    Sending,
+    /// The outcome is known.
+    Finished {
+        /// The outcome.
+        outcome: RowOutcome,
+    },
+}
+
+impl JournalEntry {
+    /// The entry as one line of JSON, without the line break.
+    pub fn to_json_line(&self) -> String {
+        // Plain data: writing it cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A journal line that cannot be read.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+#[error("journal line {line}: {message}")]
+pub struct JournalError {
+    /// The 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Where a send key stands in the journal.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum JournalState {
+    /// Sending started at this time and no outcome was recorded.
+    Sending(Timestamp),
+    /// The recorded outcome.
+    Finished(RowOutcome),
+}
+
+/// The journal as read back: the last state of every send key.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Journal {
+    states: HashMap<String, JournalState>,
+    torn_tail: bool,
+}
+
+impl Journal {
+    /// An empty journal (a first run).
+    pub fn new() -> Journal {
+        Journal::default()
+    }
+
+    /// Reads journal lines back. A last line that is cut short (the host stopped while writing it) is
+    /// ignored and reported by [`Journal::had_torn_tail`]: its request was never sent, since the host sends
+    /// only after storing the line. Any other unreadable line is an error.
+    pub fn from_json_lines(text: &str) -> Result<Journal, JournalError> {
+        let mut journal = Journal::new();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<JournalEntry>(line) {
+                Ok(entry) => journal.record(&entry),
+                Err(e) if i + 1 == lines.len() && !text.ends_with('\n') && e.is_eof() => journal.torn_tail = true,
+                Err(e) => return Err(JournalError { line: i + 1, message: e.to_string() }),
+            }
+        }
+        Ok(journal)
+    }
+
+    /// Applies one entry (the run calls this for the entries it hands out, so one journal can serve
+    /// several runs in a row).
+    pub fn record(&mut self, entry: &JournalEntry) {
+        let state = match &entry.event {
+            JournalEvent::Sending => JournalState::Sending(entry.at),
+            JournalEvent::Finished { outcome } => JournalState::Finished(outcome.clone()),
+        };
+        self.states.insert(entry.send_key.clone(), state);
+    }
+
+    /// Where a send key stands.
+    pub fn state(&self, send_key: &str) -> Option<&JournalState> {
+        self.states.get(send_key)
+    }
+
+    /// Whether the last line read was cut short and ignored.
+    pub fn had_torn_tail(&self) -> bool {
+        self.torn_tail
+    }
+
+    /// How many send keys are recorded.
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::uuid::Uuid;
+
+    fn entry(key: &str, event: JournalEvent) -> JournalEntry {
+        JournalEntry { send_key: key.into(), row_key: "r1".into(), at: Timestamp::from_unix_seconds(1_776_335_400), event }
+    }
+
+    #[test]
+    fn reads_back_the_last_state_of_each_key() {
+        let sent = RowOutcome::Sent { gift_request_id: Uuid::from_bytes([1; 16]), redemption_url: None, request_id: Some("req".into()) };
+        let lines = [
+            entry("a", JournalEvent::Sending).to_json_line(),
+            entry("b", JournalEvent::Sending).to_json_line(),
+            entry("a", JournalEvent::Finished { outcome: sent.clone() }).to_json_line(),
+        ]
+        .join("\n");
+        let journal = Journal::from_json_lines(&format!("{lines}\n")).unwrap();
+        assert_eq!(journal.state("a"), Some(&JournalState::Finished(sent)));
+        assert!(matches!(journal.state("b"), Some(JournalState::Sending(_))));
+        assert_eq!(journal.state("c"), None);
+        assert!(!journal.had_torn_tail());
+        assert!(lines.contains(r#""event":"sending""#), "{lines}");
+    }
+
+    #[test]
+    fn ignores_a_torn_last_line_only() {
+        let whole = entry("a", JournalEvent::Sending).to_json_line();
+        let torn = &whole[..whole.len() / 2];
+        let journal = Journal::from_json_lines(&format!("{whole}\n{torn}")).unwrap();
+        assert!(journal.had_torn_tail());
+        assert_eq!(journal.len(), 1);
+        let error = Journal::from_json_lines(&format!("{torn}\n{whole}\n")).unwrap_err();
+        assert_eq!(error.line, 1);
+        assert!(Journal::from_json_lines("{\"send_key\":1}\n").is_err());
+    }
+}

@@ -1,0 +1,28 @@
+//! Batch send (002, the Clay flow): many rows in, one gift request per eligible row, one result per row.
+//!
+//! 1. Read the rows: records ([`BatchRow`]) or CSV ([`rows_from_csv`]).
+//! 2. [`plan`] them against the host's [`GiftHistory`](crate::history::GiftHistory) and
+//!    [`Journal`]: each row validated, repeats within the batch and recipients gifted within the look-back
+//!    window skipped with the reason, rows the journal already knows answered from it. Nothing is sent.
+//! 3. Send with a [`BatchRun`]: a sans-IO loop that hands the host journal entries to store, requests to
+//!    send and waits to sleep (paced by `RateLimit-*` and `Retry-After`), and reports [`Progress`].
+//! 4. Read the results: [`RowResult`] records, or CSV with [`results_to_csv`].
+//!
+//! No row is ever sent twice by the SDK: each row has a deterministic [`send_key`] (campaign, recipient,
+//! the caller's row key); a creation is journaled before it is sent; a row found "sending" in the journal
+//! of an interrupted run comes back as outcome unknown, for the caller to reconcile, never resent; and a
+//! creation that may have reached the server is never retried (see [`crate::retry`]).
+
+mod csv;
+mod journal;
+mod outcome;
+mod plan;
+mod rows;
+mod run;
+
+pub use csv::CsvError;
+pub use journal::{Journal, JournalEntry, JournalError, JournalEvent, JournalState};
+pub use outcome::{RowError, RowOutcome, RowResult, results_to_csv};
+pub use plan::{BatchSettings, Plan, PlannedAction, PlannedRow, plan, send_key};
+pub use rows::{BatchRow, CsvRows, rows_from_csv};
+pub use run::{BatchAction, BatchRun, Progress, RunOptions};
