@@ -5,7 +5,7 @@ CARGO ?= cargo
 
 JS := bindings/js
 
-.PHONY: demo test test-rust test-js test-bindings types toolchain bench bench-bindings fuzz doc
+.PHONY: demo test test-rust test-js test-bindings types toolchain bench bench-batch bench-bindings fuzz doc
 
 demo: toolchain
 	$(CARGO) run --quiet --locked -p andopen-core --example demo
@@ -40,6 +40,10 @@ toolchain:
 
 bench: toolchain
 	$(CARGO) bench --locked -p andopen-core --bench core
+
+# Planning 100,000 batch rows: time and peak memory.
+bench-batch: toolchain
+	$(CARGO) bench --locked -p andopen-core --bench batch
 
 bench-bindings: test-bindings
 	target/bindings-venv/bin/python bindings/python/bench.py
