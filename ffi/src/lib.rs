@@ -29,6 +29,8 @@
 //! | resources (gift request, campaign) | [`resources`] |
 //! | requests, response facts, transport failures | [`http`] |
 //! | errors as plain data | [`errors`] |
+//! | receiving webhooks: verify, de-duplicate | [`webhooks`] |
+//! | the gift history, look-back eligibility, CRM fields | [`history`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 uniffi::setup_scaffolding!();
@@ -36,16 +38,19 @@ uniffi::setup_scaffolding!();
 pub mod calls;
 pub mod client;
 pub mod errors;
+pub mod history;
 pub mod http;
 pub mod pages;
 pub mod params;
 pub mod payload;
 pub mod poll;
 pub mod resources;
+pub mod webhooks;
 
 pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
 pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};
 pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};
+pub use history::{Eligibility, GiftHistory, GiftTimeline, LookBackWindow, MemberStatus, RecipientRef, RecipientSummary};
 pub use http::{Header, HttpRequest, RateLimit, ResponseMeta, TransportFailure};
 pub use pages::CampaignPages;
 pub use params::{ExtraField, ListCampaignsParams, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress, QueryParam};
@@ -58,6 +63,8 @@ pub use resources::{
     Campaign, CampaignPage, GiftRequest, GiftRequestStatus, LineItem, Money, Product, Recipient, ShippingAddress, StockLevel, Variant,
     Warehouse, gift_request_status_from_text, gift_request_status_text,
 };
+
+pub use webhooks::{WebhookDelivery, WebhookError, WebhookReceiver, webhook_signature};
 
 /// The API version every request carries (`AndOpen-API-Version`).
 #[uniffi::export]

@@ -231,6 +231,12 @@ pub struct Money {
     pub currency: String,
 }
 
+impl From<andopen_core::Money> for Money {
+    fn from(m: andopen_core::Money) -> Money {
+        Money { amount: m.amount, currency: m.currency.as_str().to_owned() }
+    }
+}
+
 /// How much of a variant one warehouse holds.
 #[derive(Clone, PartialEq, Eq, Debug, uniffi::Record)]
 pub struct StockLevel {
@@ -275,7 +281,7 @@ fn variant(v: &andopen_core::Variant) -> Variant {
         id: v.id.map(|id| id.to_string()),
         sku: v.sku.clone(),
         name: v.name.clone(),
-        price: v.price.map(|m| Money { amount: m.amount, currency: m.currency.as_str().to_owned() }),
+        price: v.price.map(Money::from),
         stock_levels: v
             .stock_levels
             .iter()

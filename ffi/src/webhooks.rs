@@ -1,0 +1,102 @@
+//! Receiving webhooks: verify the signature and the replay window, then de-duplicate on the event id. The
+//! rules are the core's ([`andopen_core::webhook`], [`andopen_core::dedupe`]); this is glue.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use andopen_core::dedupe::{RecentEvents, SeenEvents};
+use andopen_core::webhook::{Verifier, WebhookErrorCode};
+use andopen_core::{Headers, Uuid};
+
+use crate::calls::lock;
+use crate::http::{Header, now, system_time};
+use crate::resources::GiftRequest;
+
+/// Why a delivery was refused: answer it with a 4xx and do not act on it.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error, uniffi::Error)]
+pub enum WebhookError {
+    /// Refused: `code` is `missing_header`, `invalid_signature`, `invalid_timestamp`, `outside_tolerance`,
+    /// `invalid_event_id` or `invalid_body`; `message` names the header or the rule.
+    #[error("{message}")]
+    Refused {
+        /// The kind of problem.
+        code: String,
+        /// A readable explanation.
+        message: String,
+    },
+}
+
+fn refused(code: WebhookErrorCode, message: String) -> WebhookError {
+    WebhookError::Refused { code: code.as_str().to_owned(), message }
+}
+
+/// A delivery that passed every check.
+#[derive(Clone, PartialEq, Debug, uniffi::Record)]
+pub struct WebhookDelivery {
+    /// The event's id, stable across attempts.
+    pub event_id: String,
+    /// `gift_request_created`, `gift_request_redeemed`, `gift_request_dispatched`,
+    /// `gift_request_delivered`, `gift_request_cancelled`, or a type this SDK does not know.
+    pub event_type: String,
+    /// When this attempt was dispatched.
+    pub dispatched_at: std::time::SystemTime,
+    /// `true` when this event id was accepted before: do not act on it again, answer 2xx.
+    pub duplicate: bool,
+    /// The gift request the event is about.
+    pub gift_request: GiftRequest,
+    /// The body exactly as received, to forward unchanged.
+    pub body: Vec<u8>,
+}
+
+/// Checks and de-duplicates webhook deliveries for one secret. Share one receiver between threads.
+#[derive(uniffi::Object)]
+pub struct WebhookReceiver {
+    verifier: Verifier,
+    seen: Mutex<RecentEvents>,
+}
+
+#[uniffi::export]
+impl WebhookReceiver {
+    /// A receiver for `secret` (its UTF-8 bytes, as given), accepting dispatch timestamps within
+    /// `tolerance_s` seconds of now (300 is the contract's default) and remembering the last
+    /// `remember_events` event ids (100,000 is about 5 MB).
+    #[uniffi::constructor]
+    pub fn new(secret: String, tolerance_s: u32, remember_events: u32) -> WebhookReceiver {
+        WebhookReceiver {
+            verifier: Verifier::new(secret.into_bytes()).tolerance(Duration::from_secs(u64::from(tolerance_s))),
+            seen: Mutex::new(RecentEvents::with_capacity(usize::try_from(remember_events).unwrap_or(usize::MAX))),
+        }
+    }
+
+    /// Checks one delivery: headers, signature over the raw body, replay window against `now_unix_ms`,
+    /// event id, body. Throws [`WebhookError`] when it must be refused; a repeat comes back with
+    /// `duplicate` set. Call it before acting on anything in the delivery.
+    pub fn receive(&self, headers: Vec<Header>, body: Vec<u8>, now_unix_ms: i64) -> Result<WebhookDelivery, WebhookError> {
+        let headers: Headers = headers.into_iter().map(|h| (h.name, h.value)).collect();
+        let delivery = self.verifier.verify(&headers, &body, now(now_unix_ms)).map_err(|e| refused(e.code, e.message))?;
+        let duplicate = !lock(&self.seen).first_sighting(delivery.event_id);
+        Ok(WebhookDelivery {
+            event_id: delivery.event_id.to_string(),
+            event_type: delivery.event_type.as_str().to_owned(),
+            dispatched_at: system_time(delivery.dispatched_at),
+            duplicate,
+            gift_request: (&delivery.gift_request).into(),
+            body,
+        })
+    }
+
+    /// Forgets an event id, so that its next delivery is accepted as new: call it when you accepted a
+    /// delivery but could not act on it (and answered with an error so that it is retried).
+    pub fn forget(&self, event_id: String) {
+        if let Some(id) = Uuid::parse(&event_id) {
+            lock(&self.seen).forget(id);
+        }
+    }
+}
+
+/// The signature of a delivery (lowercase hex HMAC-SHA256 of `{timestamp}.{body}`), for a service that
+/// signs deliveries itself (a relay that re-signs, a test).
+#[uniffi::export]
+pub fn webhook_signature(secret: String, timestamp: String, body: Vec<u8>) -> String {
+    andopen_core::webhook::signature(secret.as_bytes(), &timestamp, &body)
+}
