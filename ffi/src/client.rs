@@ -160,6 +160,13 @@ pub struct Client {
     client: andopen_core::Client,
 }
 
+impl Client {
+    /// The core's client, for the layers that drive several calls (batch send).
+    pub(crate) fn core(&self) -> &andopen_core::Client {
+        &self.client
+    }
+}
+
 #[uniffi::export]
 impl Client {
     /// A client for this configuration; throws kind `config` when the configuration is refused (a

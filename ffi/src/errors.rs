@@ -147,6 +147,15 @@ impl CoreError {
         )]))
     }
 
+    /// A validation failure of a text the binding was given (a CSV, a journal), with the reader's message.
+    pub(crate) fn invalid_text(param: impl Into<String>, message: String) -> CoreError {
+        CoreError::from(andopen_core::Error::Validation(vec![andopen_core::ErrorItem::validation(
+            andopen_core::ErrorCode::InvalidFormat,
+            param,
+            message,
+        )]))
+    }
+
     /// The report.
     pub fn report(&self) -> &ErrorReport {
         match self {

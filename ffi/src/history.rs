@@ -133,6 +133,13 @@ pub struct GiftHistory {
     prices: Mutex<Prices>,
 }
 
+impl GiftHistory {
+    /// Runs `read` on the core's history (for planning a batch against it).
+    pub(crate) fn with<T>(&self, read: impl FnOnce(&CoreHistory) -> T) -> T {
+        read(&lock(&self.history))
+    }
+}
+
 #[uniffi::export]
 impl GiftHistory {
     /// An empty history.

@@ -29,12 +29,14 @@
 //! | resources (gift request, campaign) | [`resources`] |
 //! | requests, response facts, transport failures | [`http`] |
 //! | errors as plain data | [`errors`] |
+//! | batch send: rows, plan, journal, pacing, results | [`batch`] |
 //! | receiving webhooks: verify, de-duplicate | [`webhooks`] |
 //! | the gift history, look-back eligibility, CRM fields | [`history`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 uniffi::setup_scaffolding!();
 
+pub mod batch;
 pub mod calls;
 pub mod client;
 pub mod errors;
@@ -47,6 +49,10 @@ pub mod poll;
 pub mod resources;
 pub mod webhooks;
 
+pub use batch::{
+    BatchAction, BatchOptions, BatchProgress, BatchRow, BatchRun, BatchSettings, CsvRows, RowError, RowOutcome, RowResult,
+    batch_rows_from_csv, default_batch_options,
+};
 pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
 pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};
 pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};
