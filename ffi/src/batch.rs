@@ -334,6 +334,39 @@ pub struct BatchRun {
     to_send: u64,
 }
 
+impl BatchRun {
+    fn planned(
+        client: &Client,
+        rows: Vec<core::BatchRow>,
+        settings: BatchSettings,
+        history: Option<&GiftHistory>,
+        journal: &str,
+        now_unix_ms: i64,
+        options: BatchOptions,
+    ) -> Result<Arc<BatchRun>, CoreError> {
+        let journal = core::Journal::from_json_lines(journal).map_err(|e| CoreError::invalid_text("journal", e.to_string()))?;
+        let defaults = NewGiftRequest {
+            campaign_id: String::new(),
+            recipient: NewRecipient { first_name: String::new(), last_name: String::new(), email: None, extra: vec![] },
+            shipping_address: None,
+            line_items: Some(settings.default_line_items),
+            extra: vec![],
+        };
+        let settings = core::BatchSettings {
+            campaign_id: settings.campaign_id,
+            look_back: settings.look_back.map(Into::into),
+            default_line_items: defaults.to_core()?.line_items.unwrap_or_default(),
+        };
+        let now = now(now_unix_ms);
+        let plan = match history {
+            Some(history) => history.with(|h| core::plan(&rows, &settings, h, &journal, now)),
+            None => core::plan(&rows, &settings, &andopen_core::history::GiftHistory::new(), &journal, now),
+        };
+        let to_send = plan.to_send() as u64;
+        Ok(Arc::new(BatchRun { run: Mutex::new(core::BatchRun::new(client.core().clone(), plan, options.into())), to_send }))
+    }
+}
+
 #[uniffi::export]
 impl BatchRun {
     /// Plans `rows` for `client`: each row validated, repeats within the batch and (with `history` and a
@@ -350,27 +383,40 @@ impl BatchRun {
         now_unix_ms: i64,
         options: BatchOptions,
     ) -> Result<Arc<BatchRun>, CoreError> {
-        let journal = core::Journal::from_json_lines(&journal).map_err(|e| CoreError::invalid_text("journal", e.to_string()))?;
-        let rows: Vec<core::BatchRow> = rows.into_iter().map(row_to_core).collect();
-        let defaults = NewGiftRequest {
-            campaign_id: String::new(),
-            recipient: NewRecipient { first_name: String::new(), last_name: String::new(), email: None, extra: vec![] },
-            shipping_address: None,
-            line_items: Some(settings.default_line_items),
-            extra: vec![],
-        };
-        let settings = core::BatchSettings {
-            campaign_id: settings.campaign_id,
-            look_back: settings.look_back.map(Into::into),
-            default_line_items: defaults.to_core()?.line_items.unwrap_or_default(),
-        };
-        let empty = andopen_core::history::GiftHistory::new();
-        let plan = match &history {
-            Some(history) => history.with(|h| core::plan(&rows, &settings, h, &journal, now(now_unix_ms))),
-            None => core::plan(&rows, &settings, &empty, &journal, now(now_unix_ms)),
-        };
-        let to_send = plan.to_send() as u64;
-        Ok(Arc::new(BatchRun { run: Mutex::new(core::BatchRun::new(client.core().clone(), plan, options.into())), to_send }))
+        let rows = rows.into_iter().map(row_to_core).collect();
+        BatchRun::planned(&client, rows, settings, history.as_deref(), &journal, now_unix_ms, options)
+    }
+
+    /// Like [`BatchRun::new`], with the rows as a JSON array of objects, each a create body without
+    /// `campaign_id` plus an optional `row_key` (the fastest way in from Python). Throws kind `validation`
+    /// when the text is not such an array; a row's own problems surface in its result.
+    #[uniffi::constructor]
+    pub fn from_json(
+        client: Arc<Client>,
+        rows_json: &[u8],
+        settings: BatchSettings,
+        history: Option<Arc<GiftHistory>>,
+        journal: String,
+        now_unix_ms: i64,
+        options: BatchOptions,
+    ) -> Result<Arc<BatchRun>, CoreError> {
+        let rows = core::rows_from_json(rows_json).map_err(|e| CoreError::invalid_text("rows", e.message))?;
+        BatchRun::planned(&client, rows, settings, history.as_deref(), &journal, now_unix_ms, options)
+    }
+
+    /// Like [`BatchRun::new`], with the rows as CSV (see [`batch_rows_from_csv`]).
+    #[uniffi::constructor]
+    pub fn from_csv(
+        client: Arc<Client>,
+        csv: String,
+        settings: BatchSettings,
+        history: Option<Arc<GiftHistory>>,
+        journal: String,
+        now_unix_ms: i64,
+        options: BatchOptions,
+    ) -> Result<Arc<BatchRun>, CoreError> {
+        let rows = core::rows_from_csv(&csv).map_err(|e| CoreError::invalid_text("csv", e.to_string()))?.rows;
+        BatchRun::planned(&client, rows, settings, history.as_deref(), &journal, now_unix_ms, options)
     }
 
     /// How many rows the plan sends (the others were skipped, failed validation or came from the journal).

@@ -1,6 +1,6 @@
 //! Batch send (002, the Clay flow): many rows in, one gift request per eligible row, one result per row.
 //!
-//! 1. Read the rows: records ([`BatchRow`]) or CSV ([`rows_from_csv`]).
+//! 1. Read the rows: records ([`BatchRow`]), JSON ([`rows_from_json`]) or CSV ([`rows_from_csv`]).
 //! 2. [`plan`] them against the host's [`GiftHistory`](crate::history::GiftHistory) and
 //!    [`Journal`]: each row validated, repeats within the batch and recipients gifted within the look-back
 //!    window skipped with the reason, rows the journal already knows answered from it. Nothing is sent.
@@ -24,5 +24,5 @@ pub use csv::CsvError;
 pub use journal::{Journal, JournalEntry, JournalError, JournalEvent, JournalState};
 pub use outcome::{RowError, RowOutcome, RowResult, results_to_csv};
 pub use plan::{BatchSettings, Plan, PlannedAction, PlannedRow, plan, send_key};
-pub use rows::{BatchRow, CsvRows, rows_from_csv};
+pub use rows::{BatchRow, CsvRows, rows_from_csv, rows_from_json};
 pub use run::{BatchAction, BatchRun, Progress, RunOptions};

@@ -4,7 +4,9 @@ use std::borrow::Cow;
 
 use crate::api_error::{ErrorCode, ErrorItem};
 use crate::batch::csv::{self, CsvError};
-use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
+use serde_json::{Map, Value};
+
+use crate::params::{ExtraFields, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
 
 /// One row of a batch: who to gift and, for direct-send, where and what.
 #[derive(Clone, PartialEq, Debug, Default)]
@@ -145,6 +147,136 @@ fn row_from_record(names: &[String], record: &csv::Record) -> BatchRow {
     }
 }
 
+/// Reads rows from a JSON array of objects, each a create body without `campaign_id` plus an optional
+/// `row_key`: `[{"row_key": "crm-1", "recipient": {...}, "shipping_address": {...}, "line_items": [...]}]`.
+/// Unknown fields of the recipient, the address and the items are kept and sent as given. A value of the
+/// wrong JSON type becomes a problem on its row (`invalid_format` at its param), never a silent fix; only a
+/// text that is not a JSON array of objects is refused as a whole. A row without `row_key` is keyed
+/// `row {n}` (1-based).
+pub fn rows_from_json(json: &[u8]) -> Result<Vec<BatchRow>, CsvError> {
+    let refuse = |message: String| CsvError { line: 1, message };
+    let value: Value = serde_json::from_slice(json).map_err(|e| refuse(format!("the rows are not JSON: {e}")))?;
+    let Value::Array(items) = value else {
+        return Err(refuse("the rows must be a JSON array of objects".into()));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Object(fields) => Ok(row_from_object(i, fields)),
+            _ => Err(refuse(format!("row {} is not a JSON object", i + 1))),
+        })
+        .collect()
+}
+
+fn row_from_object(index: usize, mut fields: Map<String, Value>) -> BatchRow {
+    let mut reader = Fields { problems: Vec::new() };
+    let row_key = reader.text(fields.remove("row_key"), "row_key").unwrap_or_else(|| format!("row {}", index + 1));
+    let mut recipient = NewRecipient::default();
+    if let Some(mut r) = reader.object(fields.remove("recipient"), "recipient") {
+        recipient.first_name = reader.text(r.remove("first_name"), "recipient.first_name").unwrap_or_default();
+        recipient.last_name = reader.text(r.remove("last_name"), "recipient.last_name").unwrap_or_default();
+        recipient.email = reader.text(r.remove("email"), "recipient.email");
+        reader.keep_extra(r, &mut recipient.extra, "recipient");
+    }
+    let shipping_address = reader.object(fields.remove("shipping_address"), "shipping_address").map(|mut a| {
+        let mut address = NewShippingAddress {
+            address1: reader.text(a.remove("address1"), "shipping_address.address1").unwrap_or_default(),
+            address2: reader.text(a.remove("address2"), "shipping_address.address2"),
+            city: reader.text(a.remove("city"), "shipping_address.city").unwrap_or_default(),
+            region: reader.text(a.remove("region"), "shipping_address.region").unwrap_or_default(),
+            postal_code: reader.text(a.remove("postal_code"), "shipping_address.postal_code").unwrap_or_default(),
+            country_code: reader.text(a.remove("country_code"), "shipping_address.country_code").unwrap_or_default(),
+            phone: reader.text(a.remove("phone"), "shipping_address.phone").unwrap_or_default(),
+            ..NewShippingAddress::default()
+        };
+        reader.keep_extra(a, &mut address.extra, "shipping_address");
+        address
+    });
+    let line_items = match fields.remove("line_items") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => Some(
+            items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    let param = format!("line_items[{i}]");
+                    let mut item = reader.object(Some(item), &param)?;
+                    let quantity = match item.remove("quantity") {
+                        None | Some(Value::Null) => {
+                            reader.problems.push(ErrorItem::validation(ErrorCode::Required, format!("{param}.quantity"), "is required"));
+                            1
+                        }
+                        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
+                        Some(_) => {
+                            reader.problem(&format!("{param}.quantity"), "must be a whole number");
+                            1
+                        }
+                    };
+                    let mut line = NewLineItem {
+                        sku: reader.text(item.remove("sku"), &format!("{param}.sku")),
+                        variant_id: reader.text(item.remove("variant_id"), &format!("{param}.variant_id")),
+                        quantity,
+                        ..NewLineItem::default()
+                    };
+                    reader.keep_extra(item, &mut line.extra, &param);
+                    Some(line)
+                })
+                .collect(),
+        ),
+        Some(_) => {
+            reader.problem("line_items", "must be an array");
+            None
+        }
+    };
+    fields.remove("campaign_id");
+    for name in fields.keys() {
+        reader.problem(name, "is not a field of a batch row (the campaign is the batch's)");
+    }
+    BatchRow { row_key, recipient, shipping_address, line_items, problems: reader.problems }
+}
+
+/// Reads typed values out of JSON objects, collecting a problem for each value of the wrong type.
+struct Fields {
+    problems: Vec<ErrorItem>,
+}
+
+impl Fields {
+    fn problem(&mut self, param: &str, message: &'static str) {
+        self.problems.push(ErrorItem::validation(ErrorCode::InvalidFormat, param, message));
+    }
+
+    fn text(&mut self, value: Option<Value>, param: &str) -> Option<String> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) => Some(text),
+            Some(_) => {
+                self.problem(param, "must be a string");
+                None
+            }
+        }
+    }
+
+    fn object(&mut self, value: Option<Value>, param: &str) -> Option<Map<String, Value>> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(fields)) => Some(fields),
+            Some(_) => {
+                self.problem(param, "must be an object");
+                None
+            }
+        }
+    }
+
+    fn keep_extra(&mut self, rest: Map<String, Value>, extra: &mut ExtraFields, param: &str) {
+        for (name, value) in rest {
+            if extra.insert(name.clone(), &value).is_err() {
+                self.problem(&format!("{param}.{name}"), "cannot be written as JSON");
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +310,26 @@ mod tests {
         assert_eq!(row.problems.len(), 1);
         assert_eq!(row.problems[0].param.as_deref(), Some("line_items[0].quantity"));
         assert_eq!(row.problems[0].code, ErrorCode::InvalidFormat);
+    }
+
+    #[test]
+    fn reads_json_rows_keeping_unknown_fields_and_flagging_wrong_types() {
+        let json = br#"[
+            {"row_key": "crm-1", "recipient": {"first_name": "Ann", "last_name": "Smith", "nickname": "Annie"}},
+            {"recipient": {"first_name": "Bob", "last_name": 7},
+             "shipping_address": {"address1": "1 Main St", "city": "Dublin", "region": "D", "postal_code": "D01", "country_code": "IE", "phone": "+3531"},
+             "line_items": [{"sku": "MUG-1", "quantity": "two"}], "colour": "red"}
+        ]"#;
+        let rows = rows_from_json(json).unwrap();
+        assert_eq!(rows[0].row_key, "crm-1");
+        assert_eq!(rows[0].recipient.extra.iter().collect::<Vec<_>>(), vec![("nickname", "\"Annie\"")]);
+        assert!(rows[0].problems.is_empty());
+        assert_eq!(rows[1].row_key, "row 2");
+        let params: Vec<&str> = rows[1].problems.iter().filter_map(|p| p.param.as_deref()).collect();
+        assert_eq!(params, ["recipient.last_name", "line_items[0].quantity", "colour"]);
+        assert_eq!(rows[1].shipping_address.as_ref().unwrap().country_code, "IE");
+        assert!(rows_from_json(b"{}").is_err());
+        assert!(rows_from_json(b"[1]").unwrap_err().message.contains("row 1"));
     }
 
     #[test]
