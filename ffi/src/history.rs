@@ -12,7 +12,7 @@ use andopen_core::{Timestamp, Uuid};
 
 use crate::calls::lock;
 use crate::http::{now, system_time};
-use crate::resources::{Campaign, GiftRequest, GiftRequestStatus, Money};
+use crate::resources::{GiftRequestStatus, Money};
 use crate::webhooks::WebhookDelivery;
 
 /// Who a gift is for, as the history knows them: by email when given, else by name.
@@ -167,9 +167,10 @@ impl GiftHistory {
         true
     }
 
-    /// Folds in a gift request a call returned (a create, a get, a poll).
-    pub fn record_gift(&self, gift: GiftRequest) -> bool {
-        match andopen_core::GiftRequest::from_json(gift.json.as_bytes()) {
+    /// Folds in a gift request a call returned (a create, a get, a poll), by its `json` (the field every
+    /// package's gift request carries). Returns `false` for a text that is not a gift request.
+    pub fn record_gift_json(&self, json: String) -> bool {
+        match andopen_core::GiftRequest::from_json(json.as_bytes()) {
             Ok(gift) => {
                 lock(&self.history).record_gift(&gift);
                 true
@@ -178,11 +179,12 @@ impl GiftHistory {
         }
     }
 
-    /// Uses these campaigns' catalogues to value gifts in [`GiftHistory::recipient_summary`].
-    pub fn set_prices(&self, campaigns: Vec<Campaign>) {
-        let parsed: Vec<andopen_core::Campaign> =
-            campaigns.iter().filter_map(|c| andopen_core::Campaign::from_json(&c.raw_json).ok()).collect();
+    /// Uses these campaigns' catalogues (their `raw_json`) to value gifts in
+    /// [`GiftHistory::recipient_summary`]. Returns how many of the texts were campaigns.
+    pub fn set_prices(&self, campaigns_json: Vec<String>) -> u32 {
+        let parsed: Vec<andopen_core::Campaign> = campaigns_json.iter().filter_map(|c| andopen_core::Campaign::from_json(c).ok()).collect();
         *lock(&self.prices) = Prices::from_campaigns(&parsed);
+        u32::try_from(parsed.len()).unwrap_or(u32::MAX)
     }
 
     /// How many gifts are held.

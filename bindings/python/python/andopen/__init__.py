@@ -14,6 +14,7 @@ library's by default) and turns the core's answers into Python values and except
     gift = client.wait_for_redemption_url(gift.id)
 
 Validation needs no client and no key: :func:`validate_gift_request`, :func:`gift_request_body`.
+Many rows at once: :func:`send_batch`. Webhooks: :class:`WebhookReceiver`, :class:`GiftHistory`, :class:`Relay`.
 """
 
 from ._native import api_version as _api_version
@@ -61,6 +62,22 @@ from .payloads import (
     validate_gift_requests,
 )
 from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
+from .webhooks import (
+    Eligibility,
+    GiftHistory,
+    GiftTimeline,
+    LookBackWindow,
+    MemberStatus,
+    RecipientRef,
+    RecipientSummary,
+    WebhookDelivery,
+    WebhookReceiver,
+    WebhookRefused,
+    look_back,
+    webhook_signature,
+)
+from .batch import BatchProgress, BatchResult, RowError, RowOutcome, RowResult, send_batch, send_batch_csv
+from .relay import Relay, RelayOutcome
 
 API_VERSION: str = _api_version()
 """The API version every request carries (``AndOpen-API-Version``)."""
@@ -73,15 +90,22 @@ __all__ = [
     "ApiError",
     "AuthenticationError",
     "AuthorizationError",
+    "BatchProgress",
+    "BatchResult",
     "CallFinishedError",
     "Campaign",
     "CampaignPage",
     "Client",
     "ConfigError",
     "DecodeError",
+    "Eligibility",
     "FieldError",
+    "GiftHistory",
     "GiftRequest",
+    "GiftTimeline",
     "LineItem",
+    "LookBackWindow",
+    "MemberStatus",
     "Money",
     "NewGiftRequestParams",
     "NewLineItemParams",
@@ -93,10 +117,17 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "Recipient",
+    "RecipientRef",
+    "RecipientSummary",
+    "Relay",
+    "RelayOutcome",
     "Request",
     "Response",
     "ResponseMeta",
     "RetryPolicy",
+    "RowError",
+    "RowOutcome",
+    "RowResult",
     "ShippingAddress",
     "StockLevel",
     "Transport",
@@ -108,9 +139,16 @@ __all__ = [
     "Variant",
     "WaitTimeoutError",
     "Warehouse",
+    "WebhookDelivery",
+    "WebhookReceiver",
+    "WebhookRefused",
     "default_retry_policy",
     "gift_request_bodies",
     "gift_request_body",
+    "look_back",
+    "send_batch",
+    "send_batch_csv",
     "validate_gift_request",
     "validate_gift_requests",
+    "webhook_signature",
 ]

@@ -1,0 +1,113 @@
+"""A webhook relay (002): the small service between &Open and a no-code tool such as Clay. It receives
+each delivery, verifies its signature and replay window, drops repeats, and forwards the raw body to the
+tool's webhook address with the event's headers. Run it with :meth:`Relay.serve`, or call
+:meth:`Relay.handle` from your own web framework.
+
+    relay = andopen.Relay(secret=os.environ["ANDOPEN_WEBHOOK_SECRET"], forward_to=os.environ["CLAY_WEBHOOK_URL"])
+    server = relay.serve(port=8080)          # http.server in a background thread
+    ...
+    server.shutdown()
+
+A delivery that cannot be forwarded is answered 502 and forgotten, so &Open's retry goes through.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable, Iterable, Mapping, Union
+
+from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
+from .webhooks import GiftHistory, WebhookReceiver, WebhookRefused
+
+__all__ = ["Relay", "RelayOutcome"]
+
+HeaderPairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
+
+# The event's headers, passed on so that the tool can match and de-duplicate too.
+_FORWARDED = ("andopen-webhook-event-id", "andopen-webhook-event-type", "andopen-webhook-api-version")
+
+
+@dataclass(frozen=True)
+class RelayOutcome:
+    """What the relay did with one delivery, and the answer it gives &Open."""
+
+    status: int
+    """200 forwarded or duplicate, 400 refused, 502 the tool could not take it."""
+    action: str
+    """``forwarded``, ``duplicate``, ``refused`` or ``forward_failed``."""
+    detail: str
+    """The event id, or why it was refused or could not be forwarded."""
+
+
+class Relay:
+    """Verifies, de-duplicates and forwards webhook deliveries. Thread-safe."""
+
+    def __init__(
+        self,
+        *,
+        secret: str,
+        forward_to: str,
+        transport: Transport | None = None,
+        history: GiftHistory | None = None,
+        tolerance: float = 300,
+        remember: int = 100_000,
+        timeout: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """``forward_to``: the tool's webhook URL. ``history``: also fold every new event into it."""
+        if not isinstance(forward_to, str) or not forward_to.startswith(("https://", "http://")):
+            raise ValueError("forward_to: must be an absolute http(s) URL")
+        self._receiver = WebhookReceiver(secret, tolerance=tolerance, remember=remember, clock=clock)
+        self._forward_to = forward_to
+        self._transport: Transport = transport if transport is not None else UrllibTransport()
+        self._history = history
+        self._timeout = timeout
+
+    def handle(self, headers: HeaderPairs, body: bytes) -> RelayOutcome:
+        """Handles one delivery: the raw body bytes and the request's headers."""
+        pairs = list(headers.items() if isinstance(headers, Mapping) else headers)
+        try:
+            delivery = self._receiver.receive(pairs, body)
+        except WebhookRefused as e:
+            return RelayOutcome(400, "refused", f"{e.code}: {e}")
+        if delivery.duplicate:
+            return RelayOutcome(200, "duplicate", delivery.event_id)
+        forwarded = [("Content-Type", "application/json")] + [(n, v) for n, v in pairs if n.lower() in _FORWARDED]
+        try:
+            answer = self._transport.send(Request("POST", self._forward_to, forwarded, bytes(body)), self._timeout)
+        except TransportFailure as e:
+            self._receiver.forget(delivery.event_id)
+            return RelayOutcome(502, "forward_failed", str(e))
+        if not isinstance(answer, Response) or not 200 <= answer.status < 300:
+            self._receiver.forget(delivery.event_id)
+            status = getattr(answer, "status", "?")
+            return RelayOutcome(502, "forward_failed", f"the destination answered {status}")
+        if self._history is not None:
+            self._history.record_delivery(delivery)
+        return RelayOutcome(200, "forwarded", delivery.event_id)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+        """Serves :meth:`handle` over HTTP on a background thread: every POST path is a delivery. Read the
+        port from ``server.server_address``; stop with ``server.shutdown()``."""
+        relay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                length = int(self.headers.get("Content-Length") or 0)
+                outcome = relay.handle(list(self.headers.items()), self.rfile.read(length))
+                reply = f"{outcome.action}: {outcome.detail}\n".encode()
+                self.send_response(outcome.status)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        server = ThreadingHTTPServer((host, port), Handler)
+        threading.Thread(target=server.serve_forever, name="andopen-relay", daemon=True).start()
+        return server

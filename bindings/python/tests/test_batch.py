@@ -1,0 +1,86 @@
+"""Batch send through the package with a scripted transport: results, the journal, resuming."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fakes import CAMPAIGN_ID, KEY, FakeClock, FakeTransport, gift, reply
+
+import andopen
+
+ROWS = [
+    {"row_key": "r1", "recipient": {"first_name": "Ann", "last_name": "Smith", "email": "ann@example.com"}},
+    {"row_key": "r2", "recipient": {"first_name": "Ann", "last_name": "Smith", "email": "ANN@example.com"}},
+    {"row_key": "r3", "recipient": {"first_name": "Bob", "last_name": ""}},
+    {"row_key": "r4", "recipient": {"first_name": "Cat", "last_name": 7}},
+    {"row_key": "r5", "recipient": {"first_name": "Dan", "last_name": "Brown"}},
+]
+
+
+def created(id_suffix: str, first: str, last: str) -> andopen.Response:
+    body = gift(id=f"11111111-1111-4111-8111-{id_suffix:0>12}", recipient={"id": None, "first_name": first, "last_name": last, "email": None})
+    return reply(201, body, RateLimit_Remaining="10", RateLimit_Reset="1777636900")
+
+
+def client(transport: FakeTransport, clock: FakeClock) -> andopen.Client:
+    return andopen.Client(KEY, transport=transport, sleep=clock.sleep, clock=clock.time, jitter_seed=1)
+
+
+def test_one_result_per_row_and_a_journal(tmp_path: Path) -> None:
+    clock = FakeClock()
+    transport = FakeTransport(created("1", "Ann", "Smith"), created("2", "Dan", "Brown"))
+    progress: list[int] = []
+    journal = tmp_path / "gifts.journal"
+    result = andopen.send_batch(
+        client(transport, clock), ROWS, campaign_id=CAMPAIGN_ID, journal=journal, wait_for_redemption_url=False,
+        on_progress=lambda p: progress.append(p.finished),
+    )
+    outcomes = [r.outcome for r in result.rows]
+    kinds = ["sent" if o.is_sent() else "skipped" if o.is_skipped() else "failed" if o.is_failed() else "unknown" for o in outcomes]
+    assert kinds == ["sent", "skipped", "failed", "failed", "sent"]
+    assert outcomes[1].same_as_row == "r1"
+    assert outcomes[2].error.param == "recipient.last_name" and outcomes[2].error.code == "required"
+    assert outcomes[3].error.param == "recipient.last_name" and outcomes[3].error.code == "invalid_format"
+    assert (result.progress.sent, result.progress.skipped, result.progress.failed) == (2, 1, 2)
+    assert progress and progress[-1] == 5
+    assert json.loads(transport.requests[0].body)["campaign_id"] == CAMPAIGN_ID
+    lines = journal.read_text().splitlines()
+    assert [json.loads(line)["event"] for line in lines] == ["sending", "finished", "sending", "finished"]
+    assert result.to_csv().splitlines()[3].startswith("r3,failed,,,,,validation_error,required,recipient.last_name,")
+
+    # The same rows again: nothing is sent, the recorded results come back.
+    again = andopen.send_batch(client(FakeTransport(), clock), ROWS, campaign_id=CAMPAIGN_ID, journal=journal)
+    assert [r.from_journal for r in again.rows] == [True, False, False, False, True]
+
+
+def test_a_500_on_create_is_outcome_unknown_and_never_resent(tmp_path: Path) -> None:
+    clock = FakeClock()
+    failure = reply(500, {"errors": [{"type": "api_error", "code": "internal", "message": "oops"}]})
+    transport = FakeTransport(failure, created("2", "Dan", "Brown"))
+    result = andopen.send_batch(
+        client(transport, clock), [ROWS[0], ROWS[4]], campaign_id=CAMPAIGN_ID, journal=tmp_path / "j", wait_for_redemption_url=False
+    )
+    first = result.rows[0].outcome
+    assert first.is_outcome_unknown() and first.request_id
+    assert len(transport.requests) == 2
+
+
+def test_csv_rows_with_the_look_back(tmp_path: Path) -> None:
+    clock = FakeClock()
+    history = andopen.GiftHistory()
+    # Alice was gifted at the clock's start: read back through the client, as a host would.
+    sent_at = "2026-05-01T12:00:00.000Z"
+    earlier = client(FakeTransport(reply(200, gift(created_at=sent_at, updated_at=sent_at))), clock).get_gift_request(gift()["id"])
+    history.record_gift(earlier)
+    csv = "first_name,last_name,email\nAlice,Smith,alice@example.com\nZoe,Ray,zoe@example.com\n"
+    transport = FakeTransport(created("3", "Zoe", "Ray"))
+    result = andopen.send_batch_csv(
+        client(transport, clock), csv, campaign_id=CAMPAIGN_ID, journal=tmp_path / "j", history=history, look_back_days=30,
+        wait_for_redemption_url=False,
+    )
+    skipped = result.rows[0].outcome
+    assert skipped.is_skipped() and skipped.previous_gift_request_id == gift()["id"]
+    assert "30 days" in skipped.reason
+    assert result.rows[1].outcome.is_sent()
+    assert len(transport.requests) == 1
