@@ -16,18 +16,18 @@ use crate::resources::GiftRequest;
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error, uniffi::Error)]
 pub enum WebhookError {
     /// Refused: `code` is `missing_header`, `invalid_signature`, `invalid_timestamp`, `outside_tolerance`,
-    /// `invalid_event_id` or `invalid_body`; `message` names the header or the rule.
-    #[error("{message}")]
+    /// `invalid_event_id` or `invalid_body`; `detail` names the header or the rule.
+    #[error("{detail}")]
     Refused {
         /// The kind of problem.
         code: String,
-        /// A readable explanation.
-        message: String,
+        /// A readable explanation (named so that it does not hide the exception's own `message`).
+        detail: String,
     },
 }
 
 fn refused(code: WebhookErrorCode, message: String) -> WebhookError {
-    WebhookError::Refused { code: code.as_str().to_owned(), message }
+    WebhookError::Refused { code: code.as_str().to_owned(), detail: message }
 }
 
 /// A delivery that passed every check.

@@ -76,7 +76,7 @@ class WebhookReceiver:
         try:
             return self._native.receive(pairs, bytes(body), int(self._clock() * 1000))
         except _native.WebhookError.Refused as e:
-            raise WebhookRefused(e.code, e.message) from None
+            raise WebhookRefused(e.code, e.detail) from None
 
     def forget(self, event_id: str) -> None:
         """Forgets an event id, so that its redelivery is accepted: call it when you could not act on an

@@ -41,11 +41,11 @@ class AndOpenClient(
     baseUrl: String? = null,
     allowCustomKey: Boolean = false,
     retryPolicy: RetryPolicy? = null,
-    private val transport: HttpTransport = JavaHttpTransport(),
+    internal val transport: HttpTransport = JavaHttpTransport(),
     /** The timeout of each request. */
-    private val timeout: Duration = Duration.ofSeconds(30),
-    private val sleeper: Sleeper = Sleeper { Thread.sleep(it.toMillis()) },
-    private val clock: Clock = Clock.systemUTC(),
+    internal val timeout: Duration = Duration.ofSeconds(30),
+    internal val sleeper: Sleeper = Sleeper { Thread.sleep(it.toMillis()) },
+    internal val clock: Clock = Clock.systemUTC(),
     /** Fixes the retry jitter (tests); random by default. */
     jitterSeed: Long = SecureRandom().nextLong(),
     /**
@@ -160,7 +160,7 @@ class AndOpenClient(
     }
 
     /** Sends one request and hands what came back to the core; returns the core's step. */
-    private fun <S> exchange(
+    internal fun <S> exchange(
         request: HttpRequest,
         onResponse: (UShort, List<Header>, ByteBuffer, Long) -> S,
         onFailure: (TransportFailure, Long) -> S,
@@ -175,7 +175,7 @@ class AndOpenClient(
         return onResponse(response.status.coerceIn(0, 0xFFFF).toUShort(), headers, direct(response.body), clock.millis())
     }
 
-    private companion object {
+    internal companion object {
         /** The native functions borrow bytes from a direct buffer, without copying them again. */
         fun direct(bytes: ByteArray): ByteBuffer = ByteBuffer.allocateDirect(bytes.size).put(bytes).flip()
     }
