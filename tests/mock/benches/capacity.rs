@@ -1,0 +1,2 @@
+//! The capacity benchmark (written next).
+fn main() {}
