@@ -6,13 +6,15 @@
 //! processing (drop, or the status replacing the real answer). Control requests (`/_mock/…`) skip all of
 //! that. Every answer gets `Request-Id`, `RateLimit-*` and `Content-Type`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use serde::Serialize;
 
 use crate::Options;
 use crate::api::{self, Answer, errors};
@@ -38,6 +40,24 @@ pub struct State {
     pub maintenance: Option<u64>,
     /// Where webhook events go.
     pub receivers: Vec<Receiver>,
+    /// The latest API requests (at most [`REQUEST_LOG_SIZE`]), oldest first.
+    pub requests: VecDeque<RequestRecord>,
+}
+
+/// How many API requests `GET /_mock/requests` remembers.
+pub const REQUEST_LOG_SIZE: usize = 10_000;
+
+/// One API request as the mock answered it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RequestRecord {
+    /// The method.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The status answered; `None` when the connection was dropped.
+    pub status: Option<u16>,
+    /// The `Request-Id` (also kept for a dropped connection, which sent none).
+    pub request_id: String,
 }
 
 impl State {
@@ -49,6 +69,7 @@ impl State {
             limiter: RateLimiter::new(options.rate_limit, options.rate_window.as_secs()),
             maintenance: None,
             receivers: options.webhooks.iter().map(|url| Receiver { url: url.clone(), secret: options.webhook_secret.clone() }).collect(),
+            requests: VecDeque::new(),
         }
     }
 }
@@ -202,7 +223,11 @@ fn serve(stream: TcpStream, shared: &Shared) {
             }
         };
         let keep_alive = request.keep_alive;
-        match handle(shared, &request) {
+        let outcome = handle(shared, &request);
+        if !request.path.starts_with("/_mock") {
+            record(shared, &request, &outcome);
+        }
+        match outcome {
             Outcome::Answer(answer, request_id, window) => {
                 let headers = common_headers(&request_id, &window, &answer.headers);
                 log(shared, &request.method, &request.path, &answer.status.to_string(), &request_id);
@@ -218,6 +243,18 @@ fn serve(stream: TcpStream, shared: &Shared) {
             }
         }
     }
+}
+
+fn record(shared: &Shared, request: &ServerRequest, outcome: &Outcome) {
+    let (status, request_id) = match outcome {
+        Outcome::Answer(answer, request_id, _) => (Some(answer.status), request_id.clone()),
+        Outcome::Drop(request_id) => (None, request_id.clone()),
+    };
+    let mut state = shared.lock();
+    if state.requests.len() >= REQUEST_LOG_SIZE {
+        state.requests.pop_front();
+    }
+    state.requests.push_back(RequestRecord { method: request.method.clone(), path: request.path.clone(), status, request_id });
 }
 
 fn log(shared: &Shared, method: &str, path: &str, status: &str, request_id: &str) {
