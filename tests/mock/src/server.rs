@@ -64,7 +64,7 @@ impl State {
     /// The state at start: seeded, no fault queued, no maintenance, the configured receivers.
     pub fn new(options: &Options) -> State {
         State {
-            store: Store::new(options.seed, millis(options.redemption_delay), options.advance.map(millis)),
+            store: Store::new(options.seed, id_seed(options.seed), millis(options.redemption_delay), options.advance.map(millis)),
             faults: Faults::new(options.fault_rate, options.seed),
             limiter: RateLimiter::new(options.rate_limit, options.rate_window.as_secs()),
             maintenance: None,
@@ -72,6 +72,12 @@ impl State {
             requests: VecDeque::new(),
         }
     }
+}
+
+/// The seed of the ids handed out at run time: the catalogue's seed mixed with the clock's nanoseconds.
+fn id_seed(seed: u64) -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    seed.rotate_left(32) ^ u64::try_from(nanos & u128::from(u64::MAX)).unwrap_or(0)
 }
 
 fn millis(d: Duration) -> i64 {
