@@ -531,3 +531,23 @@ fn reset_restores_the_seeded_state() {
     BufReader::new(s).read_line(&mut status).unwrap();
     assert!(status.starts_with("HTTP/1.1 422"), "{status}");
 }
+
+#[test]
+fn the_binary_prints_its_address_first_and_stops_when_stdin_closes() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_andopen-mock"))
+        .args(["--port", "0", "--seed", "3", "--quiet", "--exit-on-stdin-eof"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("andopen-mock listening on ").unwrap().to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+    let r = HttpClient::new().exchange("GET", &format!("{base}/campaigns?limit=1"), &API, None).unwrap();
+    assert_eq!(r.status, 200);
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+}
