@@ -24,7 +24,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let mock; // the child process
 let base; // http://127.0.0.1:PORT
-const mockLog = []; // the simulator's request log (stderr): "METHOD PATH STATUS REQUEST-ID"
+const mockStderr = []; // what the simulator says on stderr, for failure messages
 const fixtures = {}; // campaign name -> campaign
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,9 +58,20 @@ async function control(method, path, body) {
 }
 
 const giftsHeld = async () => (await control("GET", "/_mock/gift_requests")).data;
+/** Every API request the simulator has seen, oldest first: `{method, path, status, request_id}`. */
+const requestsSeen = async () => (await control("GET", "/_mock/requests")).data;
+const creates = (requests) => requests.filter((r) => r.method === "POST" && r.path === "/gift_requests");
 
-function stopMock() {
-  if (mock && mock.exitCode === null && mock.signalCode === null) mock.kill("SIGTERM");
+const running = () => mock !== undefined && mock.exitCode === null && mock.signalCode === null;
+
+/** Closing its stdin stops the simulator (`--exit-on-stdin-eof`); a kill if it lingers. */
+async function stopMock() {
+  if (!running()) return;
+  const exited = new Promise((resolve) => mock.once("exit", resolve));
+  mock.stdin.end();
+  const timer = setTimeout(() => running() && mock.kill("SIGKILL"), 3_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 before(async () => {
@@ -69,11 +80,11 @@ before(async () => {
     `the simulator is not built (no ${MOCK_BIN}): run \`cargo build --release -p andopen-mock\` at the repository root, or set ANDOPEN_MOCK_BIN`,
   );
   // --exit-on-stdin-eof: should this process die without `after`, the simulator goes with it.
-  mock = spawn(MOCK_BIN, ["--port", "0", "--seed", "7", "--redemption-delay-ms", "300", "--exit-on-stdin-eof"], {
+  mock = spawn(MOCK_BIN, ["--port", "0", "--seed", "7", "--redemption-delay-ms", "300", "--quiet", "--exit-on-stdin-eof"], {
     stdio: ["pipe", "pipe", "pipe"],
   });
-  process.once("exit", stopMock);
-  createInterface({ input: mock.stderr }).on("line", (line) => mockLog.push(line));
+  process.once("exit", () => running() && mock.kill("SIGKILL"));
+  createInterface({ input: mock.stderr }).on("line", (line) => mockStderr.push(line));
   const lines = createInterface({ input: mock.stdout });
   base = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("the simulator printed no address within 10 s")), 10_000);
@@ -83,7 +94,7 @@ before(async () => {
     });
     mock.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`the simulator exited (${code}) before printing its address: ${mockLog.join("\n")}`));
+      reject(new Error(`the simulator exited (${code}) before printing its address: ${mockStderr.join("\n")}`));
     });
     lines.once("line", (line) => {
       clearTimeout(timer);
@@ -94,8 +105,9 @@ before(async () => {
   });
 });
 
-after(() => {
-  stopMock();
+after(async () => {
+  await stopMock();
+  assert.deepEqual(mockStderr, [], "the simulator reported no problem");
 });
 
 test("lists every campaign across pages and finds the fixtures by name", async () => {
@@ -197,7 +209,7 @@ test("creates a direct-send gift on the direct-send fixture, taking the last uni
 test("a payload the SDK refuses never reaches the server", async () => {
   const { client } = recordingClient();
   const before = (await giftsHeld()).length;
-  const requestsBefore = mockLog.length;
+  const requestsBefore = (await requestsSeen()).length;
   await assert.rejects(
     client.createGiftRequest({
       campaign_id: fixtures["Welcome box (direct send)"].id,
@@ -219,11 +231,7 @@ test("a payload the SDK refuses never reaches the server", async () => {
     },
   );
   assert.equal((await giftsHeld()).length, before, "nothing was created");
-  assert.deepEqual(
-    mockLog.slice(requestsBefore).filter((l) => !l.startsWith("GET /_mock/")),
-    [],
-    "no API request reached the simulator",
-  );
+  assert.deepEqual((await requestsSeen()).slice(requestsBefore), [], "no API request reached the simulator");
 });
 
 test("server-side validation errors carry param, code, status and request id", async () => {
@@ -233,6 +241,7 @@ test("server-side validation errors carry param, code, status and request id", a
   const address = { address1: "12 Merrion Square", city: "Dublin", region: "Leinster", postal_code: "D02 XY45", country_code: "IE", phone: "+353871234567" };
   const recipient = { first_name: "Dara", last_name: "Walsh" };
 
+  const seenIds = [];
   const problems = [
     [{ campaign_id: direct.id, recipient, shipping_address: address, line_items: [{ sku: "TEE-S-WHT", quantity: 1 }] }, 422, "out_of_stock", "line_items[0]"],
     [{ campaign_id: direct.id, recipient, shipping_address: address, line_items: [{ sku: "NO-SUCH-SKU", quantity: 1 }] }, 422, "invalid_reference", "line_items[0].sku"],
@@ -247,7 +256,7 @@ test("server-side validation errors carry param, code, status and request id", a
       assert.equal(e.code, code);
       assert.equal(e.param, param);
       assert.match(e.requestId, UUID);
-      assert.ok(mockLog.some((l) => l === `POST /gift_requests ${status} ${e.requestId}`), `the simulator logged ${e.requestId}`);
+      seenIds.push([e.requestId, status]);
       assert.deepEqual(
         e.errors.map((x) => [x.param, x.code]),
         [[param, code]],
@@ -257,6 +266,10 @@ test("server-side validation errors carry param, code, status and request id", a
     });
   }
   assert.equal((await giftsHeld()).length, before, "nothing was created");
+  const seen = await requestsSeen();
+  for (const [id, status] of seenIds) {
+    assert.ok(seen.some((r) => r.request_id === id && r.status === status && r.path === "/gift_requests"), `the simulator answered ${id}`);
+  }
 
   // A read of an unknown id: a 404 with the server's request id.
   await assert.rejects(client.getGiftRequest("00000000-0000-4000-8000-000000000000"), (e) => e instanceof ApiError && e.status === 404 && e.type === "not_found_error" && UUID.test(e.requestId));
@@ -269,7 +282,7 @@ test("comes through an injected 429 and 503, waiting Retry-After each time", asy
     { method: "POST", path: "/gift_requests", status: 429, retry_after: 1 },
     { method: "POST", path: "/gift_requests", status: 503, retry_after: 1 },
   ]);
-  const logFrom = mockLog.length;
+  const logFrom = (await requestsSeen()).length;
   const started = Date.now();
   const gift = await client.createGiftRequest({
     campaign_id: fixtures["Welcome box (choice)"].id,
@@ -279,10 +292,9 @@ test("comes through an injected 429 and 503, waiting Retry-After each time", asy
   assert.equal(gift.lastResponse.status, 201);
   assert.deepEqual(slept, [1000, 1000], "Retry-After: 1, twice");
   assert.ok(elapsed >= 2000, `really waited (${elapsed} ms)`);
-  const creates = mockLog.slice(logFrom).filter((l) => l.startsWith("POST /gift_requests "));
   assert.deepEqual(
-    creates.map((l) => l.split(" ")[2]),
-    ["429", "503", "201"],
+    creates((await requestsSeen()).slice(logFrom)).map((r) => r.status),
+    [429, 503, 201],
   );
   assert.equal((await giftsHeld()).length, before + 1, "exactly one gift");
 
@@ -299,7 +311,7 @@ test("a 500 after the create landed is outcome unknown, with the request id, and
   const { client, slept } = recordingClient();
   const before = await giftsHeld();
   await control("POST", "/_mock/faults", { method: "POST", path: "/gift_requests", status: 500, after_processing: true });
-  const logFrom = mockLog.length;
+  const logFrom = (await requestsSeen()).length;
   let requestId;
   await assert.rejects(
     client.createGiftRequest({
@@ -316,8 +328,11 @@ test("a 500 after the create landed is outcome unknown, with the request id, and
     },
   );
   assert.deepEqual(slept, [], "no wait: there is no retry");
-  const creates = mockLog.slice(logFrom).filter((l) => l.startsWith("POST /gift_requests "));
-  assert.deepEqual(creates, [`POST /gift_requests 500 ${requestId}`], "the simulator saw exactly one create");
+  assert.deepEqual(
+    creates((await requestsSeen()).slice(logFrom)).map((r) => [r.status, r.request_id]),
+    [[500, requestId]],
+    "the simulator saw exactly one create",
+  );
   const after = await giftsHeld();
   assert.equal(after.length, before.length + 1, "the create did land: the caller must reconcile");
   assert.equal(after.at(-1).recipient.first_name, "Fiona");
