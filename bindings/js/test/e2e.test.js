@@ -1,8 +1,9 @@
 // End to end: the package's real `Client`, on Node's global `fetch`, against the &Open simulator
 // (`tests/mock`, binary `andopen-mock`) started here on a free port. Every step of the gifting flow goes over
 // real HTTP: pages of campaigns, choice-mode and direct-send gifts, validation errors from both sides, the
-// redemption URL, an injected 429 and 503 waited out, an injected 500 on create reported as outcome unknown,
-// a signed webhook received and verified, and the demo run against the same simulator.
+// redemption URL, an injected 429 and 503 waited out, an injected 500 on create reported as outcome unknown
+// after exactly one attempt, lost connections, maintenance, a real rate limit (a second simulator), a signed
+// webhook received and verified, and the demo run against the same simulator.
 //
 // The simulator binary comes from `ANDOPEN_MOCK_BIN`, else `target/release/andopen-mock` at the repository
 // root (`cargo build --release -p andopen-mock`). A missing binary fails the run: it is never skipped.
@@ -22,12 +23,61 @@ const KEY = "ao-v1-staging-e2e-js";
 const WEBHOOK_SECRET = "whsec_e2e_js_receiver";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let mock; // the child process
-let base; // http://127.0.0.1:PORT
-const mockStderr = []; // what the simulator says on stderr, for failure messages
+let sim; // the simulator every test shares (see startSimulator)
+let base; // its address, http://127.0.0.1:PORT
 const fixtures = {}; // campaign name -> campaign
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts the simulator on a free port and reads its address from its first stdout line. `stop()` closes its
+ * stdin (`--exit-on-stdin-eof`), and kills it if it lingers; should this process die first, the closed
+ * stdin stops it too.
+ */
+async function startSimulator(args = []) {
+  assert.ok(
+    existsSync(MOCK_BIN),
+    `the simulator is not built (no ${MOCK_BIN}): run \`cargo build --release -p andopen-mock\` at the repository root, or set ANDOPEN_MOCK_BIN`,
+  );
+  const child = spawn(MOCK_BIN, ["--port", "0", "--quiet", "--exit-on-stdin-eof", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  const stderr = [];
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const killOnExit = () => running() && child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  createInterface({ input: child.stderr }).on("line", (line) => stderr.push(line));
+  const stop = async () => {
+    process.off("exit", killOnExit);
+    if (!running()) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.stdin.end();
+    const timer = setTimeout(() => running() && child.kill("SIGKILL"), 3_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    const address = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the simulator printed no address within 10 s")), 10_000);
+      child.once("error", (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the simulator exited (${code}) before printing its address: ${stderr.join("\n")}`));
+      });
+      createInterface({ input: child.stdout }).once("line", (line) => {
+        clearTimeout(timer);
+        const match = /^andopen-mock listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+        if (match) resolve(match[1]);
+        else reject(new Error(`unexpected first line from the simulator: ${line}`));
+      });
+    });
+    return { base: address, stderr, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
 
 /** A client on the global fetch whose sleeps are recorded and really waited. */
 function recordingClient(extra = {}) {
@@ -45,13 +95,13 @@ function recordingClient(extra = {}) {
 }
 
 /** A control endpoint of the simulator (no token, no version header). */
-async function control(method, path, body) {
+async function control(method, path, body, at = base) {
   const init = { method };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers = { "Content-Type": "application/json" };
   }
-  const response = await fetch(`${base}${path}`, init);
+  const response = await fetch(`${at}${path}`, init);
   const json = await response.json();
   assert.equal(response.status, 200, `${method} ${path}: ${JSON.stringify(json)}`);
   return json;
@@ -59,55 +109,16 @@ async function control(method, path, body) {
 
 const giftsHeld = async () => (await control("GET", "/_mock/gift_requests")).data;
 /** Every API request the simulator has seen, oldest first: `{method, path, status, request_id}`. */
-const requestsSeen = async () => (await control("GET", "/_mock/requests")).data;
+const requestsSeen = async (at = base) => (await control("GET", "/_mock/requests", undefined, at)).data;
 const creates = (requests) => requests.filter((r) => r.method === "POST" && r.path === "/gift_requests");
 
-const running = () => mock !== undefined && mock.exitCode === null && mock.signalCode === null;
-
-/** Closing its stdin stops the simulator (`--exit-on-stdin-eof`); a kill if it lingers. */
-async function stopMock() {
-  if (!running()) return;
-  const exited = new Promise((resolve) => mock.once("exit", resolve));
-  mock.stdin.end();
-  const timer = setTimeout(() => running() && mock.kill("SIGKILL"), 3_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 before(async () => {
-  assert.ok(
-    existsSync(MOCK_BIN),
-    `the simulator is not built (no ${MOCK_BIN}): run \`cargo build --release -p andopen-mock\` at the repository root, or set ANDOPEN_MOCK_BIN`,
-  );
-  // --exit-on-stdin-eof: should this process die without `after`, the simulator goes with it.
-  mock = spawn(MOCK_BIN, ["--port", "0", "--seed", "7", "--redemption-delay-ms", "300", "--quiet", "--exit-on-stdin-eof"], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  process.once("exit", () => running() && mock.kill("SIGKILL"));
-  createInterface({ input: mock.stderr }).on("line", (line) => mockStderr.push(line));
-  const lines = createInterface({ input: mock.stdout });
-  base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the simulator printed no address within 10 s")), 10_000);
-    mock.once("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    mock.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the simulator exited (${code}) before printing its address: ${mockStderr.join("\n")}`));
-    });
-    lines.once("line", (line) => {
-      clearTimeout(timer);
-      const match = /^andopen-mock listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
-      if (match) resolve(match[1]);
-      else reject(new Error(`unexpected first line from the simulator: ${line}`));
-    });
-  });
+  sim = await startSimulator(["--seed", "7", "--redemption-delay-ms", "300"]);
+  base = sim.base;
 });
 
 after(async () => {
-  await stopMock();
-  assert.deepEqual(mockStderr, [], "the simulator reported no problem");
+  await sim?.stop();
 });
 
 test("lists every campaign across pages and finds the fixtures by name", async () => {
@@ -147,7 +158,7 @@ test("lists every campaign across pages and finds the fixtures by name", async (
 });
 
 test("creates a choice-mode gift and waits for its redemption URL", async () => {
-  const { client } = recordingClient();
+  const { client, slept } = recordingClient();
   const campaign = fixtures["Welcome box (choice)"];
   const gift = await client.createGiftRequest({
     campaign_id: campaign.id,
@@ -167,6 +178,7 @@ test("creates a choice-mode gift and waits for its redemption URL", async () => 
   assert.equal(ready.id, gift.id);
   assert.match(ready.redemption_url, /^https:\/\//);
   assert.equal(ready.lastResponse.status, 200);
+  assert.ok(slept.length >= 1 && slept.every((ms) => ms === 100), `polled every 100 ms until the URL came: ${slept}`);
 
   const held = (await giftsHeld()).find((g) => g.id === gift.id);
   assert.equal(held?.redemption_url, ready.redemption_url);
@@ -338,6 +350,89 @@ test("a 500 after the create landed is outcome unknown, with the request id, and
   assert.equal(after.at(-1).recipient.first_name, "Fiona");
 });
 
+test("a connection lost after a create is outcome unknown; a lost read is retried; maintenance is waited out", async () => {
+  const { client, slept } = recordingClient();
+  const choice = fixtures["Welcome box (choice)"];
+  const before = (await giftsHeld()).length;
+
+  await control("POST", "/_mock/faults", { method: "POST", path: "/gift_requests", drop: true, after_processing: true });
+  let from = (await requestsSeen()).length;
+  await assert.rejects(client.createGiftRequest({ campaign_id: choice.id, recipient: { first_name: "Hugh", last_name: "Ryan" } }), (e) => {
+    assert.ok(e instanceof OutcomeUnknownError, `${e}`);
+    assert.equal(e.status, null, "no response came");
+    return true;
+  });
+  assert.deepEqual(
+    creates((await requestsSeen()).slice(from)).map((r) => r.status),
+    [null],
+    "one create, dropped, never sent again (neither by the SDK nor by fetch)",
+  );
+  assert.equal((await giftsHeld()).length, before + 1, "it had landed");
+  assert.deepEqual(slept, []);
+
+  // A read that loses its connection is sent again after a backoff.
+  await control("POST", "/_mock/faults", { method: "GET", path: "/gift_requests/", drop: true });
+  from = (await requestsSeen()).length;
+  const held = (await giftsHeld()).at(-1);
+  const read = await client.getGiftRequest(held.id);
+  assert.equal(read.id, held.id);
+  assert.deepEqual(
+    (await requestsSeen()).slice(from).map((r) => r.status),
+    [null, 200],
+  );
+  assert.equal(slept.length, 1);
+  assert.ok(slept[0] > 0 && slept[0] <= 500, `one backoff from 0.5 s, jittered: ${slept[0]} ms`);
+
+  // Maintenance: every request answers 503 until it is switched off (here, while the client waits).
+  await control("POST", "/_mock/maintenance", { on: true, retry_after: 1 });
+  const waits = [];
+  const patient = new Client({
+    apiKey: KEY,
+    baseUrl: base,
+    sleep: async (ms) => {
+      waits.push(ms);
+      if (waits.length === 2) await control("POST", "/_mock/maintenance", { on: false });
+      await sleep(ms);
+    },
+  });
+  from = (await requestsSeen()).length;
+  const campaign = await patient.getCampaign(choice.id);
+  assert.equal(campaign.name, "Welcome box (choice)");
+  assert.deepEqual(waits, [1000, 1000]);
+  assert.deepEqual(
+    (await requestsSeen()).slice(from).map((r) => r.status),
+    [503, 503, 200],
+  );
+});
+
+test("a real rate limit: the client waits for the window to reset", async () => {
+  const limited = await startSimulator(["--rate-limit", "3", "--rate-window-seconds", "1"]);
+  try {
+    const slept = [];
+    const client = new Client({
+      apiKey: KEY,
+      baseUrl: limited.base,
+      sleep: async (ms) => {
+        slept.push(ms);
+        await sleep(ms);
+      },
+    });
+    const ids = [];
+    // Eight pages in quick succession: at most three fit in a window, so even across a window's end (3 + 3)
+    // at least one request is refused.
+    for await (const page of client.listCampaignPages({ limit: 4 })) ids.push(...page.data.map((c) => c.id));
+    assert.equal(ids.length, 32);
+    assert.equal(new Set(ids).size, 32);
+    const seen = await requestsSeen(limited.base);
+    assert.equal(seen.filter((r) => r.status === 200).length, 8, "eight pages of 4");
+    assert.ok(seen.some((r) => r.status === 429), "a request over the limit is refused");
+    assert.equal(slept.length, seen.filter((r) => r.status === 429).length, "one wait per refusal");
+    for (const ms of slept) assert.ok(ms > 0 && ms <= 1000, `Retry-After is at most the 1 s window: ${ms} ms`);
+  } finally {
+    await limited.stop();
+  }
+});
+
 test("receives a signed webhook and verifies it as a receiver would", async () => {
   const deliveries = [];
   let first = true;
@@ -394,8 +489,12 @@ test("receives a signed webhook and verifies it as a receiver would", async () =
     assert.ok(!verify(WEBHOOK_SECRET, timestamp, Buffer.from(d.body.toString("utf8").replace("Gina", "Gino")), signature));
     assert.ok(!verify(WEBHOOK_SECRET, String(Number(timestamp) + 1), d.body, signature));
 
-    // The simulator's own log of the attempts.
-    const log = (await control("GET", "/_mock/webhooks")).data.filter((a) => a.url === url);
+    // The simulator's own log of the attempts (it writes an attempt once it has read the receiver's answer).
+    let log = [];
+    for (let i = 0; i < 100 && log.length < 2; i++) {
+      if (i > 0) await sleep(20);
+      log = (await control("GET", "/_mock/webhooks")).data.filter((a) => a.url === url);
+    }
     assert.deepEqual(
       log.map((a) => [a.attempt, a.status, a.delivered]),
       [
