@@ -16,11 +16,11 @@ if (!base) {
 const apiKey = process.env.ANDOPEN_API_KEY ?? "ao-v1-staging-demo";
 
 const started = Date.now();
-const stats = { requests: 0, waits: [], gifts: [], lastStatus: 0 };
+const stats = { requests: 0, waits: [], gifts: [], refused: [], lastStatus: 0 };
 
 // ---- output helpers -------------------------------------------------------------------------------------
 const say = (text = "") => console.log(text);
-const row = (label, value) => say(`  ${label.padEnd(12)}${value}`);
+const row = (label, value) => say(`  ${label.padEnd(13)}${value}`);
 const step = (n, title) => say(`\n${n}. ${title}`);
 /** A body on one short line: ids cut to their first 8 characters. */
 const short = (text, width = 66) => {
@@ -35,7 +35,14 @@ async function showingFetch(url, init) {
   const u = new URL(url);
   row("sent", `${init.method} ${u.pathname}${u.search}`);
   if (init.body) row("", short(String(init.body)));
-  const response = await fetch(url, init);
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (e) {
+    stats.lastStatus = 0;
+    row("received", `no answer (${e?.cause?.code ?? e?.cause?.message ?? e?.message ?? e})`);
+    throw e;
+  }
   stats.lastStatus = response.status;
   const reason = REASONS[response.status] ?? "";
   row("received", `${response.status} ${reason}`.padEnd(20) + `request ${response.headers.get("request-id") ?? "-"}`);
@@ -45,7 +52,8 @@ async function showingFetch(url, init) {
 /** sleep, saying why. */
 async function showingSleep(ms) {
   stats.waits.push(ms);
-  const why = stats.lastStatus === 429 || stats.lastStatus === 503 ? "as Retry-After says" : stats.lastStatus < 300 ? "before polling again" : "backing off";
+  const status = stats.lastStatus;
+  const why = status === 429 || status === 503 ? "as Retry-After says" : status >= 200 && status < 300 ? "before polling again" : "backing off";
   row("waiting", `${ms} ms, ${why}`);
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -100,7 +108,7 @@ async function main() {
     recipient: { first_name: "Alice", last_name: "Smith", email: "alice@example.com" },
   });
   row("gift", `${gift.id}  ${gift.status}`);
-  stats.gifts.push(["choice-mode", gift]);
+  stats.gifts.push(["choice-mode", gift.id, "redemption URL ready"]);
   say("  waiting for the redemption URL (polling every 250 ms)");
   const ready = await andopen.waitForRedemptionUrl(gift.id, { intervalMs: 250, timeoutMs: 30_000 });
   row("redemption", ready.redemption_url);
@@ -123,7 +131,7 @@ async function main() {
   });
   row("gift", `${shipped.id}  ${shipped.status}`);
   row("items", shipped.line_items.map((i) => `${i.quantity} × ${i.sku}`).join(", "));
-  stats.gifts.push(["direct-send", shipped]);
+  stats.gifts.push(["direct-send", shipped.id, "1 × HOODIE-M-BLK to Dublin"]);
 
   // 4. Validation: first what the SDK refuses before sending, then what only the server can know.
   step(4, "Validation errors");
@@ -139,6 +147,7 @@ async function main() {
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     say(`  nothing sent; ${e.errors.length} fields to fix:`);
+    stats.refused.push(`${e.errors.length} before sending`);
     showErrors(e.errors);
   }
   say("  a valid order for a T-shirt size that has run out");
@@ -153,6 +162,7 @@ async function main() {
   } catch (e) {
     if (!(e instanceof AndOpenError) || e.status !== 422) throw e;
     say(`  the server refused it (${e.status}, ${e.type}):`);
+    stats.refused.push(`${e.errors.length} from the server (request ${e.requestId.slice(0, 8)}…)`);
     showErrors(e.errors);
   }
 
@@ -173,11 +183,12 @@ async function main() {
   });
   row("gift", `${later.id}  ${later.status}`);
   say(`  sent once more after ${stats.waits.slice(waitsBefore).join(" + ")} ms: one gift, not two`);
-  stats.gifts.push(["after 503", later]);
+  stats.gifts.push(["after a 503", later.id, `sent twice, created once`]);
 
   // Summary.
   say("\nSummary");
-  for (const [kind, g] of stats.gifts) row(kind, `${g.id}  request ${g.lastResponse.requestId}`);
+  for (const [kind, id, note] of stats.gifts) row(kind, `${id}  ${note}`);
+  row("refused", stats.refused.join(", "));
   row("requests", `${stats.requests} sent, ${stats.waits.length} waits (${stats.waits.join(", ")} ms)`);
   row("time", `${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
