@@ -5,10 +5,16 @@ CARGO ?= cargo
 
 JS := bindings/js
 
-.PHONY: demo test test-rust test-js test-bindings types toolchain bench bench-batch bench-bindings fuzz doc
+.PHONY: demo mock test test-rust test-js test-bindings types toolchain bench bench-batch bench-mock bench-bindings fuzz doc
 
+# Starts the local &Open simulator, runs the gifting flow in Rust, JavaScript, Python and Kotlin against
+# it, and stops it.
 demo: toolchain
-	$(CARGO) run --quiet --locked -p andopen-core --example demo
+	scripts/demo.sh
+
+# The simulator the end-to-end tests and the demo run against (tests/mock).
+mock: toolchain
+	$(CARGO) build --release --locked -p andopen-mock --bin andopen-mock
 
 test: test-rust test-js test-bindings
 
@@ -20,7 +26,7 @@ test-rust: toolchain
 
 # The npm package: build (wasm + TypeScript), replay the vectors, client tests, the real-browser test,
 # type tests, and the size of what ships.
-test-js: toolchain
+test-js: mock
 	$(CARGO) test --locked -p andopen-core --features typescript --test typescript
 	$(JS)/scripts/build.sh
 	$(JS)/scripts/ensure-chromium.sh
@@ -28,7 +34,7 @@ test-js: toolchain
 
 # The UniFFI layer: the Python wheel (pytest), the Kotlin package (JUnit 5), the Swift bindings generated
 # and checked (no Swift toolchain here: see bindings/swift/README.md).
-test-bindings: toolchain
+test-bindings: mock
 	scripts/test-bindings-native.sh
 
 # Writes the JavaScript package's types of what the core returns from the Rust types.
@@ -44,6 +50,10 @@ bench: toolchain
 # Planning 100,000 batch rows: time and peak memory.
 bench-batch: toolchain
 	$(CARGO) bench --locked -p andopen-core --bench batch
+
+# The simulator's capacity: requests per second and latency percentiles under concurrent clients.
+bench-mock: toolchain
+	$(CARGO) bench --locked -p andopen-mock --bench capacity
 
 bench-bindings: test-bindings
 	target/bindings-venv/bin/python bindings/python/bench.py

@@ -8,6 +8,7 @@
 # Installs what a fresh machine lacks (Debian packages; maturin, pytest and, for the benchmark only,
 # pydantic in the virtualenv; Maven fetches its plugins and dependencies from Maven Central). Works from
 # any directory; safe to re-run. The benchmark: target/bindings-venv/bin/python bindings/python/bench.py
+# BUILD_ONLY=1 builds and installs the packages without running the tests (what the demo needs).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -93,6 +94,13 @@ rm -rf "$WHEELS"
 WHEEL="$(ls "$WHEELS"/andopen-*.whl)"
 ls -l "$WHEEL"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
+
+if [ "${BUILD_ONLY:-0}" = 1 ]; then
+  # For the demo: the packages built and installed, no test run.
+  step "Kotlin package"
+  (cd bindings/kotlin && mvn -q -B -DskipTests package) 2>&1 | sed -u 's/\x1b\[0m//g'
+  exit 0
+fi
 
 step "Python tests"
 (cd bindings/python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider)
