@@ -5,7 +5,8 @@
 //! [`HttpClient::send`] sends one `andopen_core::Request` and returns the `andopen_core::Response`, or a
 //! [`TransportError`] that says whether the request may have reached the server (what the core's
 //! [`TransportFailure`] needs). [`HttpClient::run`], [`HttpClient::poll`] and [`HttpClient::list_all`]
-//! drive a whole call through the sans-IO loop, sleeping when the core says so.
+//! drive a whole call through the sans-IO loop, sleeping when the core says so; [`HttpClient::run_batch`]
+//! drives a batch send.
 //!
 //! One client keeps one keep-alive connection; use one client per thread.
 
@@ -13,8 +14,9 @@ use std::io::{BufReader, ErrorKind};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
+use andopen_core::batch::{BatchAction, BatchRun};
 use andopen_core::{
-    Call, Campaign, CampaignPages, Error, GiftRequest, Headers, Operation, Page, Poller, Reply, Request, Response, Step, Timestamp,
+    Call, Campaign, CampaignPages, Error, GiftRequest, Headers, Method, Operation, Page, Poller, Reply, Request, Response, Step, Timestamp,
     TransportFailure,
 };
 
@@ -226,6 +228,49 @@ impl HttpClient {
             }
         }
         Ok(all)
+    }
+}
+
+/// How a batch run ended in [`HttpClient::run_batch`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BatchEnd {
+    /// Every row has its outcome.
+    Done,
+    /// Stopped as if killed: right after handing out the `n`th creation, before its answer was handled.
+    Killed,
+}
+
+impl HttpClient {
+    /// Drives a batch run: appends each journal entry to `journal` (the host's durable file, here a list of
+    /// lines), sends, sleeps. With `kill_after` set, stops dead right after that many creations went out,
+    /// as a killed process would.
+    pub fn run_batch(&mut self, run: &mut BatchRun, journal: &mut Vec<String>, kill_after: Option<usize>) -> BatchEnd {
+        let mut creations = 0;
+        loop {
+            let request = match run.next_action(now()) {
+                BatchAction::Persist(entry) => {
+                    journal.push(entry.to_json_line());
+                    continue;
+                }
+                BatchAction::Wait(delay) => {
+                    std::thread::sleep(delay);
+                    continue;
+                }
+                BatchAction::Done => return BatchEnd::Done,
+                BatchAction::Send(request) => request.clone(),
+            };
+            let answer = self.send(&request);
+            if request.method == Method::Post {
+                creations += 1;
+                if kill_after == Some(creations) {
+                    return BatchEnd::Killed;
+                }
+            }
+            match answer {
+                Ok(response) => run.handle_response(&response, now()),
+                Err(e) => run.handle_transport_failure(e.failure(), now()),
+            }
+        }
     }
 }
 
