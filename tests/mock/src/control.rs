@@ -7,6 +7,7 @@
 //! | `POST /_mock/maintenance` | `{"on": bool, "retry_after"?: seconds}` | `{"on", "retry_after"}` |
 //! | `POST /_mock/gift_requests/{id}/advance` | `{}` (next status) or `{"status": "..."}` | the gift request |
 //! | `GET /_mock/gift_requests` | | `{"data": [every gift request, in creation order]}` |
+//! | `GET /_mock/requests` | | `{"data": [the latest 10,000 API requests: method, path, status, request_id]}` |
 //! | `GET /_mock/webhooks` | | `{"data": [every delivery attempt]}` |
 //! | `POST /_mock/webhooks` | `{"url", "secret"?}` | `{"receivers": n}` |
 //! | `POST /_mock/reset` | | `{"reset": true}` |
@@ -104,6 +105,7 @@ pub fn answer(shared: &Shared, state: &mut State, request: &ServerRequest, now: 
             shared.deliveries.send(events, &state.receivers);
             Answer::json(200, to_json(&List { data: state.store.gifts().collect() }))
         }
+        ("GET", ["_mock", "requests"]) => Answer::json(200, to_json(&List { data: state.requests.iter().collect() })),
         ("GET", ["_mock", "webhooks"]) => Answer::json(200, to_json(&List { data: shared.deliveries.log() })),
         ("POST", ["_mock", "webhooks"]) => {
             let Some(url) = body.get("url").and_then(Value::as_str) else { return bad("url is required") };
@@ -123,6 +125,7 @@ pub fn answer(shared: &Shared, state: &mut State, request: &ServerRequest, now: 
             state.faults.reset();
             state.limiter.reset();
             state.maintenance = None;
+            state.requests.clear();
             shared.deliveries.reset();
             Answer::json(200, to_json(&serde_json::json!({ "reset": true })))
         }

@@ -6,13 +6,15 @@
 //! processing (drop, or the status replacing the real answer). Control requests (`/_mock/…`) skip all of
 //! that. Every answer gets `Request-Id`, `RateLimit-*` and `Content-Type`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use serde::Serialize;
 
 use crate::Options;
 use crate::api::{self, Answer, errors};
@@ -38,19 +40,44 @@ pub struct State {
     pub maintenance: Option<u64>,
     /// Where webhook events go.
     pub receivers: Vec<Receiver>,
+    /// The latest API requests (at most [`REQUEST_LOG_SIZE`]), oldest first.
+    pub requests: VecDeque<RequestRecord>,
+}
+
+/// How many API requests `GET /_mock/requests` remembers.
+pub const REQUEST_LOG_SIZE: usize = 10_000;
+
+/// One API request as the mock answered it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RequestRecord {
+    /// The method.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The status answered; `None` when the connection was dropped.
+    pub status: Option<u16>,
+    /// The `Request-Id` (also kept for a dropped connection, which sent none).
+    pub request_id: String,
 }
 
 impl State {
     /// The state at start: seeded, no fault queued, no maintenance, the configured receivers.
     pub fn new(options: &Options) -> State {
         State {
-            store: Store::new(options.seed, millis(options.redemption_delay), options.advance.map(millis)),
+            store: Store::new(options.seed, id_seed(options.seed), millis(options.redemption_delay), options.advance.map(millis)),
             faults: Faults::new(options.fault_rate, options.seed),
             limiter: RateLimiter::new(options.rate_limit, options.rate_window.as_secs()),
             maintenance: None,
             receivers: options.webhooks.iter().map(|url| Receiver { url: url.clone(), secret: options.webhook_secret.clone() }).collect(),
+            requests: VecDeque::new(),
         }
     }
+}
+
+/// The seed of the ids handed out at run time: the catalogue's seed mixed with the clock's nanoseconds.
+fn id_seed(seed: u64) -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+    seed.rotate_left(32) ^ u64::try_from(nanos & u128::from(u64::MAX)).unwrap_or(0)
 }
 
 fn millis(d: Duration) -> i64 {
@@ -202,7 +229,11 @@ fn serve(stream: TcpStream, shared: &Shared) {
             }
         };
         let keep_alive = request.keep_alive;
-        match handle(shared, &request) {
+        let outcome = handle(shared, &request);
+        if !request.path.starts_with("/_mock") {
+            record(shared, &request, &outcome);
+        }
+        match outcome {
             Outcome::Answer(answer, request_id, window) => {
                 let headers = common_headers(&request_id, &window, &answer.headers);
                 log(shared, &request.method, &request.path, &answer.status.to_string(), &request_id);
@@ -218,6 +249,18 @@ fn serve(stream: TcpStream, shared: &Shared) {
             }
         }
     }
+}
+
+fn record(shared: &Shared, request: &ServerRequest, outcome: &Outcome) {
+    let (status, request_id) = match outcome {
+        Outcome::Answer(answer, request_id, _) => (Some(answer.status), request_id.clone()),
+        Outcome::Drop(request_id) => (None, request_id.clone()),
+    };
+    let mut state = shared.lock();
+    if state.requests.len() >= REQUEST_LOG_SIZE {
+        state.requests.pop_front();
+    }
+    state.requests.push_back(RequestRecord { method: request.method.clone(), path: request.path.clone(), status, request_id });
 }
 
 fn log(shared: &Shared, method: &str, path: &str, status: &str, request_id: &str) {

@@ -140,8 +140,10 @@ pub struct Store {
 
 impl Store {
     /// The seeded state. `advance_ms` of `None` (or 0) means statuses move only through the control
-    /// endpoint.
-    pub fn new(seed: u64, redemption_delay_ms: i64, advance_ms: Option<i64>) -> Store {
+    /// endpoint. The catalogue comes from `seed`; the ids handed out later (gift requests, recipients,
+    /// events, requests) come from `id_seed`, which the server draws from the clock so that no two runs
+    /// hand out the same ids.
+    pub fn new(seed: u64, id_seed: u64, redemption_delay_ms: i64, advance_ms: Option<i64>) -> Store {
         let campaigns = seed::campaigns(seed);
         let campaign_index = campaigns.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
         Store {
@@ -151,7 +153,7 @@ impl Store {
             gifts: Vec::new(),
             gift_index: HashMap::new(),
             active: Vec::new(),
-            ids: SplitMix64::new(seed ^ 0x1D5_1D5_1D5),
+            ids: SplitMix64::new(id_seed),
             redemption_delay_ms: redemption_delay_ms.max(0),
             advance_ms: advance_ms.filter(|a| *a > 0),
         }
@@ -161,7 +163,7 @@ impl Store {
     /// that no id (and no webhook event id) is ever handed out twice by one process.
     pub fn reset(&mut self) {
         let ids = self.ids.clone();
-        *self = Store::new(self.seed, self.redemption_delay_ms, self.advance_ms);
+        *self = Store::new(self.seed, 0, self.redemption_delay_ms, self.advance_ms);
         self.ids = ids;
     }
 
@@ -372,7 +374,7 @@ mod tests {
 
     #[test]
     fn url_appears_after_the_delay_and_statuses_advance_on_schedule() {
-        let mut store = Store::new(1, 200, Some(1000));
+        let mut store = Store::new(1, 2, 200, Some(1000));
         let (gift, events) = store.create(choice(&store), 10_000);
         assert_eq!(events.len(), 1);
         assert!(store.tick(10_199).is_empty());
@@ -390,7 +392,7 @@ mod tests {
 
     #[test]
     fn control_changes_and_refusals() {
-        let mut store = Store::new(1, 200, None);
+        let mut store = Store::new(1, 2, 200, None);
         let (gift, _) = store.create(choice(&store), 0);
         let (g, events) = store.advance(&gift.id, None, 5).unwrap();
         assert_eq!((g.status, events.len()), ("redeemed", 1));
