@@ -1,10 +1,10 @@
 """The &Open API simulator (``tests/mock``, the ``andopen-mock`` binary) as a child process, for the
-end-to-end tests and the demo's smoke run.
+end-to-end tests.
 
 The binary comes from ``ANDOPEN_MOCK_BIN``, else ``target/release/andopen-mock`` at the repository's root.
 It listens on a free port of 127.0.0.1 and prints its address as its first stdout line; its request log
-(``METHOD PATH STATUS REQUEST-ID`` per line, on stderr) is collected so that a test can check what the
-server actually received.
+(``GET /_mock/requests``) tells a test what the server actually received. Its stderr is kept for error
+messages.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def mock_binary() -> Path:
 
 @dataclass(frozen=True)
 class Logged:
-    """One line of the simulator's request log."""
+    """One entry of the simulator's request log."""
 
     method: str
     path: str
@@ -53,7 +53,7 @@ class Simulator:
         binary = mock_binary()
         # --exit-on-stdin-eof: the simulator stops when this process closes its stdin, or dies.
         self._process = subprocess.Popen(
-            [str(binary), "--port", "0", "--exit-on-stdin-eof", *flags],
+            [str(binary), "--port", "0", "--exit-on-stdin-eof", "--quiet", *flags],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -90,41 +90,20 @@ class Simulator:
         with self._lock:
             return "\n".join(self._lines)
 
-    # --- the request log ---------------------------------------------------------------------------------
-
-    def sync(self, timeout: float = 5.0) -> None:
-        """Waits until every request answered so far is in the collected log. The simulator logs a
-        request before answering it, on one pipe: once a fresh control request's line has been read, every
-        earlier line has been too."""
-        request = urllib.request.Request(self.url + "/_mock/webhooks", method="GET")
-        with urllib.request.urlopen(request, timeout=10) as reply:
-            request_id = reply.headers["Request-Id"]
-        deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                if any(line.endswith(f" {request_id}") for line in reversed(self._lines)):
-                    return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the simulator's log never showed request {request_id}")
-            time.sleep(0.01)
+    # --- what the simulator received -----------------------------------------------------------------------
 
     def mark(self) -> int:
-        """A position in the log: :meth:`api_log` lists what came after it."""
-        self.sync()
-        with self._lock:
-            return len(self._lines)
+        """A position in the request log: :meth:`api_log` lists what came after it."""
+        return len(self.control("GET", "/_mock/requests")["data"])
 
     def api_log(self, since: int = 0) -> list[Logged]:
-        """The API requests (control endpoints left out) logged after ``since``."""
-        self.sync()
-        with self._lock:
-            lines = self._lines[since:]
-        out = []
-        for line in lines:
-            parts = line.split(" ")
-            if len(parts) == 4 and not parts[1].startswith("/_mock"):
-                out.append(Logged(*parts))
-        return out
+        """The API requests the simulator received after ``since`` (``GET /_mock/requests``; the
+        simulator records a request before answering it)."""
+        entries = self.control("GET", "/_mock/requests")["data"][since:]
+        return [
+            Logged(e["method"], e["path"], "dropped" if e["status"] is None else str(e["status"]), e["request_id"])
+            for e in entries
+        ]
 
     # --- the control endpoints -----------------------------------------------------------------------------
 

@@ -7,19 +7,17 @@ import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
-import java.time.Duration
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.TimeoutException
 
-/** One line of the simulator's request log (`METHOD PATH STATUS REQUEST-ID`); [status] is `dropped` when
- * the connection was closed without an answer. */
+/** One entry of the simulator's request log; [status] is `dropped` when the connection was closed without an answer. */
 data class Logged(val method: String, val path: String, val status: String, val requestId: String)
 
 /**
  * The &Open API simulator (`tests/mock`, the `andopen-mock` binary) as a child process on a free port of
- * 127.0.0.1: its base URL, its control endpoints (`/_mock/...`) and its request log (stderr), collected so
- * that a test can check what the server actually received.
+ * 127.0.0.1: its base URL, its control endpoints (`/_mock/...`) and its request log (`GET /_mock/requests`),
+ * which tells a test what the server actually received. Its stderr is kept for error messages.
  *
  * The binary comes from the environment variable `ANDOPEN_MOCK_BIN`, else from the system property
  * `andopen.mock.bin` (set by the POM to `target/release/andopen-mock` at the repository's root).
@@ -32,7 +30,7 @@ class Simulator(vararg flags: String) : AutoCloseable {
 
     init {
         val binary = binary()
-        process = ProcessBuilder(listOf(binary.path, "--port", "0", "--exit-on-stdin-eof") + flags).start()
+        process = ProcessBuilder(listOf(binary.path, "--port", "0", "--exit-on-stdin-eof", "--quiet") + flags).start()
         Thread({ process.errorStream.bufferedReader().forEachLine { synchronized(lines) { lines += it } } }, "andopen-mock-stderr")
             .apply { isDaemon = true }.start()
         val first = CompletableFuture<String?>()
@@ -57,32 +55,19 @@ class Simulator(vararg flags: String) : AutoCloseable {
 
     fun stderr(): String = synchronized(lines) { lines.joinToString("\n") }
 
+    /** A position in the request log: [apiLog] lists what came after it. */
+    fun mark(): Int = control("GET", "/_mock/requests").getJSONArray("data").length()
+
     /**
-     * Waits until every request answered so far is in the collected log. The simulator logs a request
-     * before answering it, on one pipe: once a fresh control request's line has been read, every earlier
-     * line has been too.
+     * The API requests the simulator received after [since] (`GET /_mock/requests`; the simulator records
+     * a request before answering it).
      */
-    fun sync(timeout: Duration = Duration.ofSeconds(5)) {
-        val request = HttpRequest.newBuilder(URI.create("$url/_mock/webhooks")).GET().build()
-        val requestId = http.send(request, HttpResponse.BodyHandlers.discarding()).headers().firstValue("Request-Id").orElseThrow()
-        val deadline = System.nanoTime() + timeout.toNanos()
-        while (synchronized(lines) { lines.none { it.endsWith(" $requestId") } }) {
-            check(System.nanoTime() < deadline) { "the simulator's log never showed request $requestId" }
-            Thread.sleep(10)
-        }
-    }
-
-    /** A position in the log: [apiLog] lists what came after it. */
-    fun mark(): Int {
-        sync()
-        return synchronized(lines) { lines.size }
-    }
-
-    /** The API requests (control endpoints left out) logged after [since]. */
     fun apiLog(since: Int = 0): List<Logged> {
-        sync()
-        val after = synchronized(lines) { lines.drop(since) }
-        return after.map { it.split(" ") }.filter { it.size == 4 && !it[1].startsWith("/_mock") }.map { Logged(it[0], it[1], it[2], it[3]) }
+        val data = control("GET", "/_mock/requests").getJSONArray("data")
+        return (since until data.length()).map { data.getJSONObject(it) }.map {
+            val status = if (it.isNull("status")) "dropped" else it.getInt("status").toString()
+            Logged(it.getString("method"), it.getString("path"), status, it.getString("request_id"))
+        }
     }
 
     /** Calls a control endpoint (no version header, no token) and returns its JSON answer. */
