@@ -162,7 +162,7 @@ def main() -> int:
         show_field_errors(e.errors)
         print(f"      (HTTP {e.status}, Request-Id {e.request_id})")
 
-    heading(6, "The API under maintenance: a 503 is waited out")
+    heading(6, "A 503 (service unavailable) is waited out")
     control(base_url, "/_mock/faults", [{"method": "POST", "path": "/gift_requests", "status": 503, "retry_after": 1}])
     print("   (queued on the simulator: the next POST /gift_requests answers 503 with Retry-After: 1)")
     before = len(transport.statuses)

@@ -169,7 +169,7 @@ fun main() {
             println("      (HTTP ${e.status}, Request-Id ${e.requestId})")
         }
 
-        heading(6, "The API under maintenance: a 503 is waited out")
+        heading(6, "A 503 (service unavailable) is waited out")
         control(baseUrl, "/_mock/faults", """[{"method":"POST","path":"/gift_requests","status":503,"retry_after":1}]""")
         println("   (queued on the simulator: the next POST /gift_requests answers 503 with Retry-After: 1)")
         val before = transport.statuses.size
