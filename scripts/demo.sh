@@ -47,7 +47,7 @@ if wants python; then
 fi
 if wants kotlin; then
   banner "Kotlin (co.andopen.sdk on java.net.http)"
-  (cd bindings/kotlin && mvn -q -B -o exec:java@demo) 2>&1 | sed -u 's/\x1b\[0m//g'
+  (cd bindings/kotlin && mvn -q -B exec:java) 2>&1 | sed -u 's/\x1b\[0m//g'
 fi
 
 banner "done: every language ran the flow against one simulator"
