@@ -5,7 +5,7 @@ CARGO ?= cargo
 
 JS := bindings/js
 
-.PHONY: demo mock test test-rust test-js test-bindings types toolchain bench bench-batch bench-mock bench-bindings fuzz doc
+.PHONY: demo mock test test-rust test-js test-bindings types toolchain bench bench-batch bench-mock bench-workflows bench-bindings fuzz doc
 
 # Starts the local &Open simulator, runs the gifting flow in Rust, JavaScript, Python and Kotlin against
 # it, and stops it.
@@ -54,6 +54,11 @@ bench-batch: toolchain
 # The simulator's capacity: requests per second and latency percentiles under concurrent clients.
 bench-mock: toolchain
 	$(CARGO) bench --locked -p andopen-mock --bench capacity
+
+# The gifting workflows against the simulator: a faulty 1,000-row batch killed and resumed, and 10,000
+# bad and repeated webhook deliveries.
+bench-workflows: toolchain
+	$(CARGO) bench --locked -p andopen-mock --bench workflows
 
 bench-bindings: test-bindings
 	target/bindings-venv/bin/python bindings/python/bench.py

@@ -37,6 +37,7 @@ pub mod http;
 pub mod rate_limit;
 pub mod resources;
 pub mod rng;
+pub mod scenarios;
 pub mod seed;
 pub mod server;
 pub mod store;
