@@ -224,7 +224,7 @@ pub fn validate_gift_request_json(body: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
 pub fn gift_request_body_from_json(body: &[u8]) -> Result<Vec<u8>, Vec<ErrorItem>> {
     let draft = GiftRequestDraft::from_json(body).map_err(|u| vec![malformed(u)])?;
     check(&draft)?;
-    let mut out = Vec::with_capacity(body.len() + 16);
+    let mut out = String::with_capacity(body.len() + 16);
     draft.write(&mut out);
-    Ok(out)
+    Ok(out.into_bytes())
 }

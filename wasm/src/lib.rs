@@ -28,7 +28,7 @@ pub fn validate_gift_request(body: &str) -> Option<String> {
 }
 
 fn validate(body: &[u8]) -> Option<String> {
-    andopen_core::validate_gift_request_json(body).err().map(|errors| serde_json::to_string(&errors).unwrap_or_default())
+    andopen_core::validate_gift_request_json(body).err().map(|errors| andopen_core::errors_to_json(&errors))
 }
 
 thread_local! {

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use andopen_core::JsonValue as Value;
 use andopen_core::{Config, ConfigError, Environment, Region, RetryPolicy, Timestamp};
-use serde_json::{Map, Value};
 
 const KNOWN: [&str; 9] =
     ["apiKey", "environment", "region", "baseUrl", "allowCustomKey", "inBrowser", "allowKeyInBrowser", "retry", "jitterSeed"];
@@ -14,23 +14,23 @@ fn refuse(message: String) -> ConfigError {
     ConfigError::invalid_option(message)
 }
 
-fn object<'v>(value: &'v Value, name: &str, known: &[&str]) -> Result<&'v Map<String, Value>, ConfigError> {
+fn object<'v, 'a>(value: &'v Value<'a>, name: &str, known: &[&str]) -> Result<&'v Value<'a>, ConfigError> {
     let map = value.as_object().ok_or_else(|| refuse(format!("{name} must be an object")))?;
-    match map.keys().find(|k| !known.contains(&k.as_str())) {
+    match map.iter().map(|(k, _)| k).find(|k| !known.contains(&k.as_ref())) {
         Some(unknown) => Err(refuse(format!("{name} has no option {unknown:?}"))),
-        None => Ok(map),
+        None => Ok(value),
     }
 }
 
-fn text<'v>(map: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>, ConfigError> {
+fn text<'v>(map: &'v Value<'_>, key: &str) -> Result<Option<&'v str>, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::String(s)) => Ok(Some(s.as_ref())),
         Some(_) => Err(refuse(format!("{key} must be a string"))),
     }
 }
 
-fn flag(map: &Map<String, Value>, key: &str) -> Result<bool, ConfigError> {
+fn flag(map: &Value<'_>, key: &str) -> Result<bool, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
@@ -38,7 +38,7 @@ fn flag(map: &Map<String, Value>, key: &str) -> Result<bool, ConfigError> {
     }
 }
 
-fn millis_option(map: &Map<String, Value>, key: &str) -> Result<Option<Duration>, ConfigError> {
+fn millis_option(map: &Value<'_>, key: &str) -> Result<Option<Duration>, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => v
@@ -51,7 +51,7 @@ fn millis_option(map: &Map<String, Value>, key: &str) -> Result<Option<Duration>
 
 /// Reads the options and builds the configuration (every check of the core runs here).
 pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
-    let value: Value = serde_json::from_slice(options.as_bytes()).map_err(|e| refuse(format!("client options: {e}")))?;
+    let value = Value::parse(options.as_bytes()).map_err(|e| refuse(format!("client options: {e}")))?;
     let o = object(&value, "the client options", &KNOWN)?;
     let seed = match o.get("jitterSeed") {
         None | Some(Value::Null) => 0,
@@ -119,13 +119,13 @@ pub(crate) fn instant(now_ms: f64) -> Timestamp {
 
 /// Headers as the package passes them (JSON text `[[name, value]…]`); anything else reads as none.
 pub(crate) fn headers(text: &str) -> andopen_core::Headers {
-    let value: Value = serde_json::from_slice(text.as_bytes()).unwrap_or(Value::Null);
+    let value = Value::parse(text.as_bytes()).unwrap_or(Value::Null);
     value
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|pair| match pair.as_array().map(Vec::as_slice) {
-            Some([Value::String(name), Value::String(value)]) => Some((name.clone(), value.clone())),
+        .filter_map(|pair| match pair.as_array() {
+            Some([Value::String(name), Value::String(value)]) => Some((name.to_string(), value.to_string())),
             _ => None,
         })
         .collect()
