@@ -8,6 +8,7 @@
 //!
 //! Errors are thrown as the JSON text of an [`andopen_core::ErrorReport`]; the package rethrows them as
 //! `AndOpenError` subclasses.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod options;
 
