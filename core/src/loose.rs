@@ -135,14 +135,22 @@ impl<'a> Scanner<'a> {
     }
 
     /// The next byte after whitespace, without taking it.
+    #[inline]
     pub(crate) fn peek(&mut self) -> Option<u8> {
         let bytes = self.text.as_bytes();
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.at) {
-            self.at += 1;
+        let mut at = self.at;
+        while let Some(&b) = bytes.get(at) {
+            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.at = at;
+                return Some(b);
+            }
+            at += 1;
         }
-        bytes.get(self.at).copied()
+        self.at = at;
+        None
     }
 
+    #[inline]
     fn expect(&mut self, byte: u8, what: &str) -> Result<(), Unreadable> {
         if self.peek() == Some(byte) {
             self.at += 1;
@@ -196,20 +204,20 @@ impl<'a> Scanner<'a> {
     /// Reads a string, borrowing it when it holds no escape.
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, Unreadable> {
         self.expect(b'"', "a string")?;
-        let bytes = self.text.as_bytes();
         let start = self.at;
-        loop {
-            match bytes.get(self.at) {
-                Some(b'"') => {
-                    let text = self.text.get(start..self.at).unwrap_or_default();
-                    self.at += 1;
-                    return Ok(Cow::Borrowed(text));
-                }
-                Some(b'\\') => return self.escaped_string(start).map(Cow::Owned),
-                Some(b) if *b < 0x20 => return Err(self.fail("no control character inside a string")),
-                Some(_) => self.at += 1,
-                None => return Err(self.fail("the end of a string")),
+        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+        let Some(n) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) else {
+            self.at = self.text.len();
+            return Err(self.fail("the end of a string"));
+        };
+        self.at = start + n;
+        match rest.get(n) {
+            Some(b'"') => {
+                self.at += 1;
+                Ok(Cow::Borrowed(self.text.get(start..start + n).unwrap_or_default()))
             }
+            Some(b'\\') => self.escaped_string(start).map(Cow::Owned),
+            _ => Err(self.fail("no control character inside a string")),
         }
     }
 
