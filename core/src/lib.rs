@@ -42,6 +42,7 @@
 //! | one call as a state machine; every page; polling | [`call`], [`paginate`], [`poll`] |
 //! | the error body, types and codes | [`api_error`] |
 //! | calls and errors as plain data, for bindings | [`host`], [`report`] |
+//! | JSON written and read by the core itself (no serde_json on the bindings' paths) | [`json`] |
 //! | resources | [`gift_request`], [`campaign`], [`page`] |
 //! | ids, timestamps, money, countries, emails | [`uuid`], [`timestamp`], [`money`], [`country`], [`email`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
