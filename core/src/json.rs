@@ -1,6 +1,6 @@
 //! The core's own JSON: a writer for what it reports (errors, steps, requests, bodies) and a small
 //! document reader for the bodies and options it reads whole (campaigns, error bodies, list parameters).
-//! Both stand on the one-pass [`crate::loose::Scanner`], so that no general-purpose serializer is needed on
+//! Both stand on the one-pass scanner of `loose.rs`, so that no general-purpose serializer is needed on
 //! the paths the bindings take, and the WebAssembly module stays small.
 
 use std::borrow::Cow;
