@@ -7,10 +7,10 @@
 //! are objects) rather than failing the read; only the campaign's `id` is required.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
-use serde_json::Value;
-use serde_json::value::RawValue;
 
 use crate::country::CountryCode;
+use crate::json::JsonValue as Value;
+use crate::loose::{Scanner, Unreadable};
 use crate::money::{Currency, Money};
 use crate::timestamp::Timestamp;
 use crate::uuid::Uuid;
@@ -30,13 +30,13 @@ pub struct Campaign {
     pub created_at: Option<Timestamp>,
     /// When it last changed.
     pub updated_at: Option<Timestamp>,
-    raw: Box<RawValue>,
+    raw: Box<str>,
 }
 
 impl Campaign {
     /// The campaign object exactly as the API sent it, undocumented fields included.
     pub fn raw_json(&self) -> &str {
-        self.raw.get()
+        &self.raw
     }
 
     /// Whether gift requests against this campaign may be direct-send.
@@ -46,13 +46,31 @@ impl Campaign {
 
     /// Reads a campaign from its JSON text.
     pub fn from_json(text: &str) -> Result<Campaign, serde_json::Error> {
-        serde_json::from_slice(text.as_bytes())
+        crate::loose::read_whole(text.as_bytes(), Campaign::read).map_err(de::Error::custom)
+    }
+
+    /// Reads the campaign the scanner stands on, keeping its text.
+    pub(crate) fn read(s: &mut Scanner<'_>) -> Result<Campaign, Unreadable> {
+        let raw = s.skip()?;
+        let mut inner = Scanner::new(raw.as_bytes())?;
+        let v = Value::read(&mut inner)?;
+        let id = parsed(&v, "id", Uuid::parse)
+            .ok_or_else(|| Unreadable("the body does not match the contract: a campaign needs an id (a UUID)".to_owned()))?;
+        Ok(Campaign {
+            id,
+            name: text(&v, "name"),
+            invitation_method: parsed(&v, "invitation_method", |m| Some(InvitationMethod::from_wire(m))),
+            products: objects(&v, "products").map(Product::read).collect(),
+            created_at: parsed(&v, "created_at", Timestamp::parse),
+            updated_at: parsed(&v, "updated_at", Timestamp::parse),
+            raw: raw.into(),
+        })
     }
 }
 
 impl PartialEq for Campaign {
     fn eq(&self, other: &Campaign) -> bool {
-        self.raw.get() == other.raw.get()
+        self.raw == other.raw
     }
 }
 
@@ -139,27 +157,27 @@ impl InvitationMethod {
 
 crate::wire::wire_string!(InvitationMethod);
 
-fn text(v: &Value, key: &str) -> Option<String> {
+fn text(v: &Value<'_>, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn parsed<T>(v: &Value, key: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+fn parsed<T>(v: &Value<'_>, key: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
     v.get(key).and_then(Value::as_str).and_then(parse)
 }
 
 /// The objects of a list field; anything else reads as empty.
-fn objects<'v>(v: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
+fn objects<'v, 'a>(v: &'v Value<'a>, key: &str) -> impl Iterator<Item = &'v Value<'a>> {
     v.get(key).and_then(Value::as_array).into_iter().flatten().filter(|item| item.is_object())
 }
 
 impl Product {
-    fn read(v: &Value) -> Product {
+    fn read(v: &Value<'_>) -> Product {
         Product { id: parsed(v, "id", Uuid::parse), name: text(v, "name"), variants: objects(v, "variants").map(Variant::read).collect() }
     }
 }
 
 impl Variant {
-    fn read(v: &Value) -> Variant {
+    fn read(v: &Value<'_>) -> Variant {
         let price = v.get("price").and_then(|p| {
             let amount = p.get("amount").and_then(Value::as_i64)?;
             let currency = parsed(p, "currency", Currency::parse)?;
@@ -176,7 +194,7 @@ impl Variant {
 }
 
 impl StockLevel {
-    fn read(v: &Value) -> StockLevel {
+    fn read(v: &Value<'_>) -> StockLevel {
         StockLevel {
             available: v.get("available").and_then(Value::as_i64),
             warehouse: v.get("warehouse").filter(|w| w.is_object()).map(Warehouse::read),
@@ -185,7 +203,7 @@ impl StockLevel {
 }
 
 impl Warehouse {
-    fn read(v: &Value) -> Warehouse {
+    fn read(v: &Value<'_>) -> Warehouse {
         Warehouse {
             id: parsed(v, "id", Uuid::parse),
             name: text(v, "name"),
@@ -196,25 +214,16 @@ impl Warehouse {
 
 impl<'de> Deserialize<'de> for Campaign {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(deserializer)?;
-        let v: Value = serde_json::from_slice(raw.get().as_bytes()).map_err(de::Error::custom)?;
-        let id = parsed(&v, "id", Uuid::parse).ok_or_else(|| de::Error::custom("a campaign needs an id (a UUID)"))?;
-        Ok(Campaign {
-            id,
-            name: text(&v, "name"),
-            invitation_method: parsed(&v, "invitation_method", |m| Some(InvitationMethod::from_wire(m))),
-            products: objects(&v, "products").map(Product::read).collect(),
-            created_at: parsed(&v, "created_at", Timestamp::parse),
-            updated_at: parsed(&v, "updated_at", Timestamp::parse),
-            raw,
-        })
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        crate::loose::read_whole(raw.get().as_bytes(), Campaign::read).map_err(de::Error::custom)
     }
 }
 
 impl Serialize for Campaign {
     /// Writes the campaign exactly as it was received.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.raw.serialize(serializer)
+        let raw = serde_json::value::RawValue::from_string(self.raw.to_string()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
     }
 }
 
@@ -240,6 +249,7 @@ mod tests {
         assert_eq!(variant.stock_levels[1].available, None);
         assert_eq!(c.updated_at, None);
         assert!(c.raw_json().contains(r#""theme":{"color":"teal"}"#));
+        assert_eq!(c.raw_json(), text);
         assert_eq!(serde_json::to_string(&c).unwrap(), text);
     }
 

@@ -47,9 +47,9 @@ impl Client {
 
     fn create_from_draft(&self, draft: &GiftRequestDraft<'_>) -> Result<Call<CreateGiftRequest>, Error> {
         check(draft).map_err(Error::Validation)?;
-        let mut body = Vec::with_capacity(256);
+        let mut body = String::with_capacity(256);
         draft.write(&mut body);
-        Ok(Call::new(build(&self.config, Method::Post, "/gift_requests", "", Some(body)), &self.config))
+        Ok(Call::new(build(&self.config, Method::Post, "/gift_requests", "", Some(body.into_bytes())), &self.config))
     }
 
     /// `GET /gift_requests/{id}`. The id must be a UUID.

@@ -5,8 +5,8 @@
 //! [`NewGiftRequest`] ([`GiftRequestDraft::from_params`]), so that one validator serves both.
 
 use std::borrow::Cow;
-use std::io::Write as _;
 
+use crate::json::{ObjectWriter, write_i64, write_u64};
 use crate::loose::{Extra, Integer, Loose, Scanner, Shape, Slot, Unreadable};
 use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
 
@@ -223,114 +223,71 @@ impl<'a> Loose<'a> for LineItemDraft<'a> {
     }
 }
 
-/// Writes JSON objects field by field into a byte buffer.
-struct ObjectWriter<'w> {
-    out: &'w mut Vec<u8>,
-    first: bool,
-}
-
-impl<'w> ObjectWriter<'w> {
-    fn open(out: &'w mut Vec<u8>) -> ObjectWriter<'w> {
-        out.push(b'{');
-        ObjectWriter { out, first: true }
-    }
-
-    fn key(&mut self, key: &str) {
-        if !self.first {
-            self.out.push(b',');
-        }
-        self.first = false;
-        write_str(self.out, key);
-        self.out.push(b':');
-    }
-
-    /// Writes a text slot: absent keys stay absent, `null` stays `null`.
-    fn text(&mut self, key: &str, slot: &Slot<Cow<'_, str>>) {
-        match slot {
-            Slot::Absent | Slot::WrongType => {}
-            Slot::Null => {
-                self.key(key);
-                self.out.extend_from_slice(b"null");
-            }
-            Slot::Value(v) => {
-                self.key(key);
-                write_str(self.out, v);
-            }
-        }
-    }
-
-    fn raw(&mut self, key: &str, raw: &str) {
-        self.key(key);
-        self.out.extend_from_slice(raw.as_bytes());
-    }
-
-    fn extra(&mut self, extra: &Extra<'_>) {
-        for (key, raw) in &extra.0 {
-            self.raw(key, raw);
-        }
-    }
-
-    fn close(self) {
-        self.out.push(b'}');
+/// Writes a text slot: absent keys stay absent, `null` stays `null`.
+fn text_slot(o: &mut ObjectWriter<'_>, key: &str, slot: &Slot<Cow<'_, str>>) {
+    match slot {
+        Slot::Absent | Slot::WrongType => {}
+        Slot::Null => o.raw(key, "null"),
+        Slot::Value(v) => o.str(key, v),
     }
 }
 
-fn write_str(out: &mut Vec<u8>, text: &str) {
-    // Writing a string into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
+/// Writes keys the SDK does not model, with their JSON text as given.
+fn extra(o: &mut ObjectWriter<'_>, extra: &Extra<'_>) {
+    for (key, raw) in &extra.0 {
+        o.raw(key, raw);
+    }
 }
 
 impl GiftRequestDraft<'_> {
     /// Writes the body to send: the caller's fields in the contract's order, then unknown keys as given.
     /// Call it only on a draft the validator accepted.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write(&self, out: &mut String) {
         let mut w = ObjectWriter::open(out);
-        w.text("campaign_id", &self.campaign_id);
+        text_slot(&mut w, "campaign_id", &self.campaign_id);
         if let Slot::Value(r) = &self.recipient {
-            w.key("recipient");
-            let mut o = ObjectWriter::open(w.out);
-            o.text("first_name", &r.first_name);
-            o.text("last_name", &r.last_name);
-            o.text("email", &r.email);
-            o.extra(&r.extra);
+            let mut o = ObjectWriter::open(w.key("recipient"));
+            text_slot(&mut o, "first_name", &r.first_name);
+            text_slot(&mut o, "last_name", &r.last_name);
+            text_slot(&mut o, "email", &r.email);
+            extra(&mut o, &r.extra);
             o.close();
         }
         if let Slot::Value(a) = &self.shipping_address {
-            w.key("shipping_address");
-            let mut o = ObjectWriter::open(w.out);
-            o.text("address1", &a.address1);
-            o.text("address2", &a.address2);
-            o.text("city", &a.city);
-            o.text("region", &a.region);
-            o.text("postal_code", &a.postal_code);
-            o.text("country_code", &a.country_code);
-            o.text("phone", &a.phone);
-            o.extra(&a.extra);
+            let mut o = ObjectWriter::open(w.key("shipping_address"));
+            text_slot(&mut o, "address1", &a.address1);
+            text_slot(&mut o, "address2", &a.address2);
+            text_slot(&mut o, "city", &a.city);
+            text_slot(&mut o, "region", &a.region);
+            text_slot(&mut o, "postal_code", &a.postal_code);
+            text_slot(&mut o, "country_code", &a.country_code);
+            text_slot(&mut o, "phone", &a.phone);
+            extra(&mut o, &a.extra);
             o.close();
         }
         if let Slot::Value(items) = &self.line_items {
             w.key("line_items");
-            w.out.push(b'[');
+            w.out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    w.out.push(b',');
+                    w.out.push(',');
                 }
                 if let Slot::Value(item) = item {
                     let mut o = ObjectWriter::open(w.out);
-                    o.text("sku", &item.sku);
-                    o.text("variant_id", &item.variant_id);
-                    if let Slot::Value(q) = item.quantity {
-                        o.key("quantity");
-                        // Writing into a Vec cannot fail.
-                        let _ = write!(o.out, "{q}");
+                    text_slot(&mut o, "sku", &item.sku);
+                    text_slot(&mut o, "variant_id", &item.variant_id);
+                    match item.quantity {
+                        Slot::Value(Integer::Signed(q)) => write_i64(o.key("quantity"), q),
+                        Slot::Value(Integer::Unsigned(q)) => write_u64(o.key("quantity"), q),
+                        Slot::Absent | Slot::Null | Slot::WrongType => {}
                     }
-                    o.extra(&item.extra);
+                    extra(&mut o, &item.extra);
                     o.close();
                 }
             }
-            w.out.push(b']');
+            w.out.push(']');
         }
-        w.extra(&self.extra);
+        extra(&mut w, &self.extra);
         w.close();
     }
 }

@@ -1,8 +1,9 @@
 //! The gift request as the API returns it (create, get, and webhook bodies).
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::country::CountryCode;
+use crate::loose::{Integer, Scanner, Unreadable, members, mismatch, nullable, read_whole, required};
 use crate::timestamp::Timestamp;
 use crate::uuid::Uuid;
 
@@ -10,26 +11,22 @@ use crate::uuid::Uuid;
 ///
 /// Unknown fields are ignored; keys documented as always present but missing read as `null`.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct GiftRequest {
     /// The gift request's id.
     pub id: Uuid,
     /// Where the gift has got to.
     pub status: GiftRequestStatus,
     /// The campaign it belongs to.
-    #[serde(default)]
     pub campaign_id: Option<Uuid>,
     /// The link the recipient follows to redeem; `None` until it is generated, shortly after creation.
-    #[serde(default)]
     pub redemption_url: Option<String>,
     /// Who the gift is for.
     pub recipient: Recipient,
     /// Where it ships: present in direct-send, `None` in choice-mode.
-    #[serde(default)]
     pub shipping_address: Option<ShippingAddress>,
     /// The items, once locked (at creation in direct-send, at redemption in choice-mode). `None` means
     /// "not yet locked", never "no items".
-    #[serde(default)]
     pub line_items: Option<Vec<LineItem>>,
     /// When it was created.
     pub created_at: Timestamp,
@@ -39,28 +36,25 @@ pub struct GiftRequest {
 
 /// The recipient of a gift request, as returned (with its server-assigned id).
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct Recipient {
     /// The server-assigned id.
-    #[serde(default)]
     pub id: Option<Uuid>,
     /// First name.
     pub first_name: String,
     /// Last name.
     pub last_name: String,
     /// Email address, when one was given.
-    #[serde(default)]
     pub email: Option<String>,
 }
 
 /// A direct-send shipping address, as returned. It carries no name: the label uses the recipient's.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct ShippingAddress {
     /// Street address.
     pub address1: String,
     /// Second address line.
-    #[serde(default)]
     pub address2: Option<String>,
     /// City.
     pub city: String,
@@ -76,13 +70,11 @@ pub struct ShippingAddress {
 
 /// A locked line item, as returned: a variant (bare id and/or sku) and a quantity.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct LineItem {
     /// The variant, as a bare id.
-    #[serde(default)]
     pub variant_id: Option<Uuid>,
     /// The variant's SKU.
-    #[serde(default)]
     pub sku: Option<String>,
     /// How many.
     pub quantity: u64,
@@ -159,6 +151,180 @@ impl GiftRequest {
     /// Reads a gift request from JSON bytes (a response body, a webhook body); the error names what is
     /// wrong.
     pub fn from_json(body: &[u8]) -> Result<GiftRequest, serde_json::Error> {
-        serde_json::from_slice(body)
+        GiftRequest::read_json(body).map_err(serde::de::Error::custom)
+    }
+
+    /// Reads a gift request from JSON bytes: unknown fields are skipped, documented nullable fields may be
+    /// absent, anything else out of shape is refused with a sentence naming the field.
+    pub(crate) fn read_json(body: &[u8]) -> Result<GiftRequest, String> {
+        read_whole(body, read_gift_request)
+    }
+}
+
+fn text(s: &mut Scanner<'_>, field: &str) -> Result<String, Unreadable> {
+    if s.peek() != Some(b'"') {
+        s.skip()?;
+        return Err(mismatch(field, "a string"));
+    }
+    s.string().map(|t| t.into_owned())
+}
+
+fn parsed<T>(s: &mut Scanner<'_>, field: &str, expected: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, Unreadable> {
+    if s.peek() != Some(b'"') {
+        s.skip()?;
+        return Err(mismatch(field, expected));
+    }
+    parse(&s.string()?).ok_or_else(|| mismatch(field, expected))
+}
+
+pub(crate) fn read_gift_request(s: &mut Scanner<'_>) -> Result<GiftRequest, Unreadable> {
+    const KEYS: [&str; 9] =
+        ["id", "status", "campaign_id", "redemption_url", "recipient", "shipping_address", "line_items", "created_at", "updated_at"];
+    let (mut id, mut status, mut campaign_id, mut redemption_url, mut recipient) = (None, None, None, None, None);
+    let (mut shipping_address, mut line_items, mut created_at, mut updated_at) = (None, None, None, None);
+    members(s, "the gift request", &KEYS, |s, i| {
+        match i {
+            0 => id = Some(parsed(s, "id", "a UUID", Uuid::parse)?),
+            1 => status = Some(GiftRequestStatus::from_wire(&text(s, "status")?)),
+            2 => campaign_id = nullable(s, |s| parsed(s, "campaign_id", "a UUID", Uuid::parse))?,
+            3 => redemption_url = nullable(s, |s| text(s, "redemption_url"))?,
+            4 => recipient = Some(read_recipient(s)?),
+            5 => shipping_address = nullable(s, read_address)?,
+            6 => line_items = nullable(s, read_line_items)?,
+            7 => created_at = Some(parsed(s, "created_at", "an ISO 8601 UTC timestamp", Timestamp::parse)?),
+            _ => updated_at = Some(parsed(s, "updated_at", "an ISO 8601 UTC timestamp", Timestamp::parse)?),
+        }
+        Ok(())
+    })?;
+    Ok(GiftRequest {
+        id: required(id, "id")?,
+        status: required(status, "status")?,
+        campaign_id,
+        redemption_url,
+        recipient: required(recipient, "recipient")?,
+        shipping_address,
+        line_items,
+        created_at: required(created_at, "created_at")?,
+        updated_at: required(updated_at, "updated_at")?,
+    })
+}
+
+fn read_recipient(s: &mut Scanner<'_>) -> Result<Recipient, Unreadable> {
+    let (mut id, mut first_name, mut last_name, mut email) = (None, None, None, None);
+    members(s, "recipient", &["id", "first_name", "last_name", "email"], |s, i| {
+        match i {
+            0 => id = nullable(s, |s| parsed(s, "recipient.id", "a UUID", Uuid::parse))?,
+            1 => first_name = Some(text(s, "recipient.first_name")?),
+            2 => last_name = Some(text(s, "recipient.last_name")?),
+            _ => email = nullable(s, |s| text(s, "recipient.email"))?,
+        }
+        Ok(())
+    })?;
+    Ok(Recipient {
+        id,
+        first_name: required(first_name, "recipient.first_name")?,
+        last_name: required(last_name, "recipient.last_name")?,
+        email,
+    })
+}
+
+fn read_address(s: &mut Scanner<'_>) -> Result<ShippingAddress, Unreadable> {
+    const KEYS: [&str; 7] = ["address1", "address2", "city", "region", "postal_code", "country_code", "phone"];
+    let (mut address1, mut address2, mut city, mut region) = (None, None, None, None);
+    let (mut postal_code, mut country_code, mut phone) = (None, None, None);
+    members(s, "shipping_address", &KEYS, |s, i| {
+        match i {
+            0 => address1 = Some(text(s, "shipping_address.address1")?),
+            1 => address2 = nullable(s, |s| text(s, "shipping_address.address2"))?,
+            2 => city = Some(text(s, "shipping_address.city")?),
+            3 => region = Some(text(s, "shipping_address.region")?),
+            4 => postal_code = Some(text(s, "shipping_address.postal_code")?),
+            5 => country_code = Some(parsed(s, "shipping_address.country_code", "two uppercase letters", CountryCode::parse_any)?),
+            _ => phone = Some(text(s, "shipping_address.phone")?),
+        }
+        Ok(())
+    })?;
+    Ok(ShippingAddress {
+        address1: required(address1, "shipping_address.address1")?,
+        address2,
+        city: required(city, "shipping_address.city")?,
+        region: required(region, "shipping_address.region")?,
+        postal_code: required(postal_code, "shipping_address.postal_code")?,
+        country_code: required(country_code, "shipping_address.country_code")?,
+        phone: required(phone, "shipping_address.phone")?,
+    })
+}
+
+fn read_line_items(s: &mut Scanner<'_>) -> Result<Vec<LineItem>, Unreadable> {
+    if s.peek() != Some(b'[') {
+        s.skip()?;
+        return Err(mismatch("line_items", "an array"));
+    }
+    let mut items = Vec::new();
+    s.array(|s| {
+        items.push(read_line_item(s)?);
+        Ok(())
+    })?;
+    Ok(items)
+}
+
+fn read_line_item(s: &mut Scanner<'_>) -> Result<LineItem, Unreadable> {
+    let (mut variant_id, mut sku, mut quantity) = (None, None, None);
+    members(s, "a line item", &["variant_id", "sku", "quantity"], |s, i| {
+        match i {
+            0 => variant_id = nullable(s, |s| parsed(s, "line_items[].variant_id", "a UUID", Uuid::parse))?,
+            1 => sku = nullable(s, |s| text(s, "line_items[].sku"))?,
+            _ => {
+                let n = match s.peek() {
+                    Some(b'-' | b'0'..=b'9') => s.number()?,
+                    _ => {
+                        s.skip()?;
+                        None
+                    }
+                };
+                quantity = Some(match n {
+                    Some(Integer::Signed(q)) => {
+                        u64::try_from(q).map_err(|_| mismatch("line_items[].quantity", "an integer, at least 0"))?
+                    }
+                    Some(Integer::Unsigned(q)) => q,
+                    None => return Err(mismatch("line_items[].quantity", "an integer, at least 0")),
+                });
+            }
+        }
+        Ok(())
+    })?;
+    Ok(LineItem { variant_id, sku, quantity: required(quantity, "line_items[].quantity")? })
+}
+
+/// Reads a type through its own reader from the JSON text a deserializer holds.
+fn deserialize_with<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    read: fn(&mut Scanner<'_>) -> Result<T, Unreadable>,
+) -> Result<T, D::Error> {
+    let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+    read_whole(raw.get().as_bytes(), read).map_err(serde::de::Error::custom)
+}
+
+impl<'de> Deserialize<'de> for GiftRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_with(deserializer, read_gift_request)
+    }
+}
+
+impl<'de> Deserialize<'de> for Recipient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_with(deserializer, read_recipient)
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingAddress {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_with(deserializer, read_address)
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_with(deserializer, read_line_item)
     }
 }

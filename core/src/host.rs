@@ -6,12 +6,14 @@
 //! [`StepReport`] says.
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::call::{Call, Reply, Step};
+use crate::campaign::Campaign;
 use crate::error::Error;
 use crate::http::{Request, Response};
+use crate::json::{ObjectWriter, RawJson, write_str, write_u64};
 use crate::operations::{CreateGiftRequest, GetCampaign, GetGiftRequest};
+use crate::page::Page;
 use crate::paginate::CampaignPages;
 use crate::poll::Poller;
 use crate::report::ErrorReport;
@@ -42,7 +44,7 @@ pub enum StepReport {
     /// it: fields this SDK does not model are kept.
     Done {
         /// The result, as JSON.
-        value: Box<RawValue>,
+        value: RawJson,
         /// Status, request id, rate-limit figures.
         meta: MetaReport,
     },
@@ -79,16 +81,62 @@ impl From<&ResponseMeta> for MetaReport {
 impl StepReport {
     /// The report as JSON text.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| format!(r#"{{"step":"failed","error":{{"kind":"decode","message":"{e}"}}}}"#))
+        let mut out = String::with_capacity(256);
+        let mut o = ObjectWriter::open(&mut out);
+        match self {
+            StepReport::Done { value, meta } => {
+                o.str("step", "done");
+                o.raw("value", value.get());
+                meta.write_json(o.key("meta"));
+            }
+            StepReport::Wait { ms } => {
+                o.str("step", "wait");
+                write_u64(o.key("ms"), *ms);
+            }
+            StepReport::Failed { error } => {
+                o.str("step", "failed");
+                error.write_json(o.key("error"));
+            }
+        }
+        o.close();
+        out
     }
 }
 
-fn report<T: Serialize>(step: Step<Reply<T>>) -> StepReport {
+impl MetaReport {
+    fn write_json(&self, out: &mut String) {
+        let mut o = ObjectWriter::open(out);
+        o.opt_u64("status", Some(u64::from(self.status)));
+        o.opt_str("request_id", self.request_id.as_deref());
+        self.rate_limit.write_json(o.key("rate_limit"));
+        o.close();
+    }
+}
+
+/// A page of campaigns as JSON: `{ "data": [each campaign as received…], "has_more" }`.
+fn page_json(page: &Page<Campaign>) -> RawJson {
+    let mut out = String::with_capacity(page.data.iter().map(|c| c.raw_json().len() + 1).sum::<usize>() + 32);
+    out.push_str("{\"data\":[");
+    for (i, campaign) in page.data.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(campaign.raw_json());
+    }
+    out.push_str(if page.has_more { "],\"has_more\":true}" } else { "],\"has_more\":false}" });
+    RawJson::new(out)
+}
+
+/// Reports a step; `value` writes a result as JSON (`None` when it cannot, which reports a decode error).
+fn report<T>(step: Step<Reply<T>>, value: impl FnOnce(&T) -> Option<RawJson>) -> StepReport {
     match step {
-        Step::Done(reply) => match serde_json::value::to_raw_value(&reply.value) {
-            Ok(value) => StepReport::Done { value, meta: MetaReport::from(&reply.meta) },
-            Err(e) => StepReport::Failed {
-                error: ErrorReport::of(&Error::Decode(Box::new(crate::error::DecodeError { meta: reply.meta, reason: e.to_string() }))),
+        Step::Done(reply) => match value(&reply.value) {
+            Some(value) => StepReport::Done { value, meta: MetaReport::from(&reply.meta) },
+            None => StepReport::Failed {
+                error: ErrorReport::of(&Error::Decode(Box::new(crate::error::DecodeError {
+                    meta: reply.meta,
+                    reason: "the result could not be written as JSON".to_owned(),
+                }))),
             },
         },
         Step::Wait(delay) => StepReport::Wait { ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) },
@@ -96,20 +144,15 @@ fn report<T: Serialize>(step: Step<Reply<T>>) -> StepReport {
     }
 }
 
-/// Like [`report`], but a result is reported as the body that carried it: a gift request keeps every
-/// field the API sent, those this SDK does not model included (the core has read it, so it is the
-/// contract's shape). Falls back to the core's own writing should the body not be kept as text.
-fn report_as_received<T: Serialize>(step: Step<Reply<T>>, body: &[u8]) -> StepReport {
-    match step {
-        Step::Done(reply) => {
-            let received = std::str::from_utf8(body).ok().and_then(|text| RawValue::from_string(text.trim().to_owned()).ok());
-            match received {
-                Some(value) => StepReport::Done { value, meta: MetaReport::from(&reply.meta) },
-                None => report(Step::Done(reply)),
-            }
-        }
-        other => report(other),
-    }
+/// A gift request is reported as the body that carried it: every field the API sent is kept, those this
+/// SDK does not model included (the core has read it, so it is the contract's shape).
+fn as_received(body: &[u8]) -> impl FnOnce(&crate::GiftRequest) -> Option<RawJson> + '_ {
+    |_| std::str::from_utf8(body).ok().map(|text| RawJson::new(text.trim().to_owned()))
+}
+
+/// No result comes from a transport failure.
+fn none<T>(_: &T) -> Option<RawJson> {
+    None
 }
 
 impl HostCall {
@@ -138,22 +181,22 @@ impl HostCall {
     /// Judges the answer to the last request sent.
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> StepReport {
         match self {
-            HostCall::CreateGiftRequest(c) => report_as_received(c.handle_response(response, now), &response.body),
-            HostCall::GetGiftRequest(c) => report_as_received(c.handle_response(response, now), &response.body),
-            HostCall::GetCampaign(c) => report(c.handle_response(response, now)),
-            HostCall::ListCampaigns(p) => report(p.handle_response(response, now)),
-            HostCall::Poll(p) => report_as_received(p.handle_response(response, now), &response.body),
+            HostCall::CreateGiftRequest(c) => report(c.handle_response(response, now), as_received(&response.body)),
+            HostCall::GetGiftRequest(c) => report(c.handle_response(response, now), as_received(&response.body)),
+            HostCall::GetCampaign(c) => report(c.handle_response(response, now), |c| Some(RawJson::new(c.raw_json().to_owned()))),
+            HostCall::ListCampaigns(p) => report(p.handle_response(response, now), |p| Some(page_json(p))),
+            HostCall::Poll(p) => report(p.handle_response(response, now), as_received(&response.body)),
         }
     }
 
     /// Reports that the last request got no response.
     pub fn handle_transport_failure(&mut self, failure: TransportFailure, now: Timestamp) -> StepReport {
         match self {
-            HostCall::CreateGiftRequest(c) => report(c.handle_transport_failure(failure, now)),
-            HostCall::GetGiftRequest(c) => report(c.handle_transport_failure(failure, now)),
-            HostCall::GetCampaign(c) => report(c.handle_transport_failure(failure, now)),
-            HostCall::ListCampaigns(p) => report(p.handle_transport_failure(failure, now)),
-            HostCall::Poll(p) => report(p.handle_transport_failure(failure, now)),
+            HostCall::CreateGiftRequest(c) => report(c.handle_transport_failure(failure, now), none),
+            HostCall::GetGiftRequest(c) => report(c.handle_transport_failure(failure, now), none),
+            HostCall::GetCampaign(c) => report(c.handle_transport_failure(failure, now), none),
+            HostCall::ListCampaigns(p) => report(p.handle_transport_failure(failure, now), none),
+            HostCall::Poll(p) => report(p.handle_transport_failure(failure, now), none),
         }
     }
 }
@@ -182,7 +225,26 @@ impl<'a> RequestReport<'a> {
 
     /// The request as JSON text.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = String::with_capacity(self.url.len() + self.body.map_or(0, str::len) + 192);
+        let mut o = ObjectWriter::open(&mut out);
+        o.str("method", self.method);
+        o.str("url", self.url);
+        let list = o.key("headers");
+        list.push('[');
+        for (i, (name, value)) in self.headers.iter().enumerate() {
+            if i > 0 {
+                list.push(',');
+            }
+            list.push('[');
+            write_str(list, name);
+            list.push(',');
+            write_str(list, value);
+            list.push(']');
+        }
+        list.push(']');
+        o.opt_str("body", self.body);
+        o.close();
+        out
     }
 }
 

@@ -42,6 +42,7 @@
 //! | one call as a state machine; every page; polling | [`call`], [`paginate`], [`poll`] |
 //! | the error body, types and codes | [`api_error`] |
 //! | calls and errors as plain data, for bindings | [`host`], [`report`] |
+//! | JSON written and read by the core itself (no serde_json on the bindings' paths) | [`json`] |
 //! | resources | [`gift_request`], [`campaign`], [`page`] |
 //! | webhook headers, signatures, the replay window | [`webhook`] |
 //! | de-duplicating deliveries on the event id | [`dedupe`] |
@@ -69,6 +70,7 @@ pub mod gift_request;
 pub mod history;
 pub mod host;
 pub mod http;
+pub mod json;
 mod loose;
 pub mod money;
 pub mod operations;
@@ -95,13 +97,14 @@ pub use error::{ApiError, DecodeError, Error, ErrorKind, OutcomeUnknown};
 pub use gift_request::{GiftRequest, GiftRequestStatus, LineItem, Recipient, ShippingAddress};
 pub use host::{HostCall, MetaReport, RequestReport, StepReport};
 pub use http::{API_VERSION, Headers, Method, Request, Response};
+pub use json::{JsonValue, RawJson};
 pub use money::{Currency, Money};
 pub use operations::{CreateGiftRequest, GetCampaign, GetGiftRequest, ListCampaigns, ListCampaignsPage, Operation};
 pub use page::Page;
 pub use paginate::CampaignPages;
 pub use params::{ExtraFields, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
 pub use poll::{PollTarget, Poller};
-pub use report::ErrorReport;
+pub use report::{ErrorReport, errors_to_json};
 pub use response::{RateLimit, ResponseMeta};
 pub use retry::{ReplaySafety, RetryPolicy, TransportFailure};
 pub use timestamp::Timestamp;

@@ -135,14 +135,22 @@ impl<'a> Scanner<'a> {
     }
 
     /// The next byte after whitespace, without taking it.
-    fn peek(&mut self) -> Option<u8> {
+    #[inline]
+    pub(crate) fn peek(&mut self) -> Option<u8> {
         let bytes = self.text.as_bytes();
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.at) {
-            self.at += 1;
+        let mut at = self.at;
+        while let Some(&b) = bytes.get(at) {
+            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.at = at;
+                return Some(b);
+            }
+            at += 1;
         }
-        bytes.get(self.at).copied()
+        self.at = at;
+        None
     }
 
+    #[inline]
     fn expect(&mut self, byte: u8, what: &str) -> Result<(), Unreadable> {
         if self.peek() == Some(byte) {
             self.at += 1;
@@ -196,20 +204,20 @@ impl<'a> Scanner<'a> {
     /// Reads a string, borrowing it when it holds no escape.
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, Unreadable> {
         self.expect(b'"', "a string")?;
-        let bytes = self.text.as_bytes();
         let start = self.at;
-        loop {
-            match bytes.get(self.at) {
-                Some(b'"') => {
-                    let text = self.text.get(start..self.at).unwrap_or_default();
-                    self.at += 1;
-                    return Ok(Cow::Borrowed(text));
-                }
-                Some(b'\\') => return self.escaped_string(start).map(Cow::Owned),
-                Some(b) if *b < 0x20 => return Err(self.fail("no control character inside a string")),
-                Some(_) => self.at += 1,
-                None => return Err(self.fail("the end of a string")),
+        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+        let Some(n) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) else {
+            self.at = self.text.len();
+            return Err(self.fail("the end of a string"));
+        };
+        self.at = start + n;
+        match rest.get(n) {
+            Some(b'"') => {
+                self.at += 1;
+                Ok(Cow::Borrowed(self.text.get(start..start + n).unwrap_or_default()))
             }
+            Some(b'\\') => self.escaped_string(start).map(Cow::Owned),
+            _ => Err(self.fail("no control character inside a string")),
         }
     }
 
@@ -405,6 +413,64 @@ impl<'a> Scanner<'a> {
         }
         Ok(self.text.get(start..self.at).unwrap_or_default())
     }
+}
+
+// ---- reading the API's bodies: the shape checks every reader shares ----
+
+/// Reads one JSON document with `read`, nothing after it.
+pub(crate) fn read_whole<'a, T>(body: &'a [u8], read: impl FnOnce(&mut Scanner<'a>) -> Result<T, Unreadable>) -> Result<T, String> {
+    let mut s = Scanner::new(body).map_err(|u| u.0)?;
+    let value = read(&mut s).map_err(|u| u.0)?;
+    s.end().map_err(|u| u.0)?;
+    Ok(value)
+}
+
+/// The value of `field` is not what the contract says.
+pub(crate) fn mismatch(field: &str, expected: &str) -> Unreadable {
+    Unreadable(format!("the body does not match the contract: {field} must be {expected}"))
+}
+
+/// Reads the members of an object, refusing a key given twice among `known`; other keys are skipped.
+pub(crate) fn members<'a>(
+    s: &mut Scanner<'a>,
+    what: &str,
+    known: &[&str],
+    mut each: impl FnMut(&mut Scanner<'a>, usize) -> Result<(), Unreadable>,
+) -> Result<(), Unreadable> {
+    if s.peek() != Some(b'{') {
+        s.skip()?;
+        return Err(mismatch(what, "an object"));
+    }
+    let mut seen = 0u32;
+    s.object(|s, key| match known.iter().position(|k| *k == key) {
+        Some(i) => {
+            let bit = 1u32 << i;
+            if seen & bit != 0 {
+                return Err(Unreadable(format!("the body does not match the contract: {what} gives {key} twice")));
+            }
+            seen |= bit;
+            each(s, i)
+        }
+        None => s.skip().map(drop),
+    })
+}
+
+/// `null`, or a value read by `read`.
+pub(crate) fn nullable<'a, T>(
+    s: &mut Scanner<'a>,
+    read: impl FnOnce(&mut Scanner<'a>) -> Result<T, Unreadable>,
+) -> Result<Option<T>, Unreadable> {
+    if s.peek() == Some(b'n') {
+        s.skip()?;
+        Ok(None)
+    } else {
+        read(s).map(Some)
+    }
+}
+
+/// A required member's value, or the error naming it.
+pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, Unreadable> {
+    value.ok_or_else(|| Unreadable(format!("the body does not match the contract: {field} is missing")))
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::gift_request::GiftRequest;
 use crate::http::{API_VERSION, Method, Request, percent_encode};
+use crate::json::JsonValue;
+use crate::loose::{Scanner, Unreadable, members, mismatch, read_whole, required};
 use crate::page::Page;
 use crate::retry::ReplaySafety;
 use crate::uuid::Uuid;
@@ -39,24 +41,50 @@ pub struct GetCampaign(PhantomData<()>);
 #[derive(Debug)]
 pub struct ListCampaignsPage(PhantomData<()>);
 
-fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+/// Reads a 2xx body with `read`; the error says whether the body is empty, cut short or out of shape.
+fn decode<'a, T>(body: &'a [u8], read: impl FnOnce(&mut Scanner<'a>) -> Result<T, Unreadable>) -> Result<T, String> {
     if body.is_empty() {
         return Err("the body is empty".to_owned());
     }
-    serde_json::from_slice(body).map_err(|e| {
-        if e.is_eof() {
-            format!("the body is cut short ({} bytes): {e}", body.len())
+    read_whole(body, read).map_err(|e| format!("{e} ({} bytes)", body.len()))
+}
+
+fn read_gift_request(s: &mut Scanner<'_>) -> Result<GiftRequest, Unreadable> {
+    crate::gift_request::read_gift_request(s)
+}
+
+/// `{ "data": [campaign…], "has_more": bool }`.
+fn read_campaign_page(s: &mut Scanner<'_>) -> Result<Page<Campaign>, Unreadable> {
+    let (mut data, mut has_more) = (None, None);
+    members(s, "the page", &["data", "has_more"], |s, i| {
+        if i == 0 {
+            if s.peek() != Some(b'[') {
+                s.skip()?;
+                return Err(mismatch("data", "an array"));
+            }
+            let mut campaigns = Vec::new();
+            s.array(|s| {
+                campaigns.push(Campaign::read(s)?);
+                Ok(())
+            })?;
+            data = Some(campaigns);
         } else {
-            format!("the body does not match the contract: {e}")
+            has_more = Some(match s.skip()? {
+                "true" => true,
+                "false" => false,
+                _ => return Err(mismatch("has_more", "true or false")),
+            });
         }
-    })
+        Ok(())
+    })?;
+    Ok(Page { data: required(data, "data")?, has_more: required(has_more, "has_more")? })
 }
 
 impl Operation for CreateGiftRequest {
     type Output = GiftRequest;
     const SAFETY: ReplaySafety = ReplaySafety::Unsafe;
     fn decode(body: &[u8]) -> Result<GiftRequest, String> {
-        decode_json(body)
+        decode(body, read_gift_request)
     }
 }
 
@@ -64,7 +92,7 @@ impl Operation for GetGiftRequest {
     type Output = GiftRequest;
     const SAFETY: ReplaySafety = ReplaySafety::Safe;
     fn decode(body: &[u8]) -> Result<GiftRequest, String> {
-        decode_json(body)
+        decode(body, read_gift_request)
     }
 }
 
@@ -72,7 +100,7 @@ impl Operation for GetCampaign {
     type Output = Campaign;
     const SAFETY: ReplaySafety = ReplaySafety::Safe;
     fn decode(body: &[u8]) -> Result<Campaign, String> {
-        decode_json(body)
+        decode(body, Campaign::read)
     }
 }
 
@@ -80,7 +108,7 @@ impl Operation for ListCampaignsPage {
     type Output = Page<Campaign>;
     const SAFETY: ReplaySafety = ReplaySafety::Safe;
     fn decode(body: &[u8]) -> Result<Page<Campaign>, String> {
-        decode_json(body)
+        decode(body, read_campaign_page)
     }
 }
 
@@ -131,40 +159,43 @@ impl ListCampaigns {
     /// object of strings), reporting wrong types as field errors.
     pub fn from_json(text: &[u8]) -> Result<ListCampaigns, Error> {
         let invalid = |code, param: &str, message: &'static str| Error::Validation(vec![ErrorItem::validation(code, param, message)]);
-        let value: serde_json::Value =
-            serde_json::from_slice(text).map_err(|_| invalid(ErrorCode::InvalidFormat, "params", "must be a JSON object"))?;
-        let serde_json::Value::Object(map) = value else {
+        let value = JsonValue::parse(text).map_err(|_| invalid(ErrorCode::InvalidFormat, "params", "must be a JSON object"))?;
+        let JsonValue::Object(_) = value else {
             return Err(invalid(ErrorCode::InvalidFormat, "params", "must be a JSON object"));
         };
         let mut params = ListCampaigns::default();
-        match map.get("limit") {
-            None | Some(serde_json::Value::Null) => {}
-            Some(serde_json::Value::Number(n)) if n.as_i64().is_some() => params.limit = n.as_i64(),
-            Some(serde_json::Value::Number(n)) if n.as_u64().is_some() => return Err(invalid(ErrorCode::Invalid, "limit", "is too large")),
+        match value.get("limit") {
+            None | Some(JsonValue::Null) => {}
+            Some(n @ JsonValue::Number(_)) if n.as_i64().is_some() => params.limit = n.as_i64(),
+            Some(n @ JsonValue::Number(_)) if n.as_u64().is_some() => return Err(invalid(ErrorCode::Invalid, "limit", "is too large")),
             Some(_) => return Err(invalid(ErrorCode::InvalidFormat, "limit", "must be an integer")),
         }
-        match map.get("after") {
-            None | Some(serde_json::Value::Null) => {}
-            Some(serde_json::Value::String(s)) => params.after = Some(s.clone()),
+        match value.get("after") {
+            None | Some(JsonValue::Null) => {}
+            Some(JsonValue::String(s)) => params.after = Some(s.clone().into_owned()),
             Some(_) => return Err(invalid(ErrorCode::InvalidFormat, "after", "must be a string")),
         }
         let pair_error = || invalid(ErrorCode::InvalidFormat, "extra_query", "must be a list of [name, value] string pairs");
-        match map.get("extra_query") {
-            None | Some(serde_json::Value::Null) => {}
-            Some(serde_json::Value::Array(pairs)) => {
+        match value.get("extra_query") {
+            None | Some(JsonValue::Null) => {}
+            Some(JsonValue::Array(pairs)) => {
                 for pair in pairs {
-                    match pair.as_array().map(Vec::as_slice) {
-                        Some([serde_json::Value::String(k), serde_json::Value::String(v)]) => {
-                            params.extra_query.push((k.clone(), v.clone()))
-                        }
+                    match pair.as_array() {
+                        Some([JsonValue::String(k), JsonValue::String(v)]) => params.extra_query.push((k.to_string(), v.to_string())),
                         _ => return Err(pair_error()),
                     }
                 }
             }
-            Some(serde_json::Value::Object(pairs)) => {
-                for (k, v) in pairs {
-                    let serde_json::Value::String(v) = v else { return Err(pair_error()) };
-                    params.extra_query.push((k.clone(), v.clone()));
+            Some(JsonValue::Object(pairs)) => {
+                // An object's keys once each, the last value winning, in the order first given.
+                for (i, (k, _)) in pairs.iter().enumerate() {
+                    if pairs.iter().take(i).any(|(earlier, _)| earlier == k) {
+                        continue;
+                    }
+                    let Some(JsonValue::String(v)) = pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v) else {
+                        return Err(pair_error());
+                    };
+                    params.extra_query.push((k.to_string(), v.to_string()));
                 }
             }
             Some(_) => return Err(pair_error()),

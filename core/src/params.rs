@@ -63,9 +63,9 @@ impl NewGiftRequest {
     pub fn to_json(&self) -> Result<Vec<u8>, Vec<ErrorItem>> {
         let draft = GiftRequestDraft::from_params(self);
         validation::check(&draft)?;
-        let mut out = Vec::with_capacity(256);
+        let mut out = String::with_capacity(256);
         draft.write(&mut out);
-        Ok(out)
+        Ok(out.into_bytes())
     }
 }
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::api_error::ErrorItem;
 use crate::error::Error;
+use crate::json::ObjectWriter;
 use crate::response::RateLimit;
 
 /// An [`Error`] flattened: what a JavaScript `Error`, a Python exception or a Kotlin exception carries.
@@ -70,9 +71,55 @@ impl ErrorReport {
 
     /// The report as JSON text.
     pub fn to_json(&self) -> String {
-        // Every field is plain data: writing it cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = String::with_capacity(256);
+        self.write_json(&mut out);
+        out
     }
+
+    /// Appends the report as JSON text.
+    pub(crate) fn write_json(&self, out: &mut String) {
+        let mut o = ObjectWriter::open(out);
+        o.str("kind", self.kind);
+        o.str("message", &self.message);
+        o.opt_str("type", self.error_type.as_deref());
+        o.opt_str("code", self.code.as_deref());
+        o.opt_str("param", self.param.as_deref());
+        o.opt_u64("status", self.status.map(u64::from));
+        o.opt_str("request_id", self.request_id.as_deref());
+        o.opt_u64("retry_after_s", self.retry_after_s);
+        match &self.rate_limit {
+            Some(r) => r.write_json(o.key("rate_limit")),
+            None => o.raw("rate_limit", "null"),
+        }
+        o.opt_u64("attempts", self.attempts.map(u64::from));
+        write_errors(o.key("errors"), &self.errors);
+        o.close();
+    }
+}
+
+/// Appends problems as a JSON array of `{ "type", "code", "message", "param" }`.
+pub(crate) fn write_errors(out: &mut String, errors: &[ErrorItem]) {
+    out.push('[');
+    for (i, e) in errors.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut o = ObjectWriter::open(out);
+        o.str("type", e.error_type.as_str());
+        o.str("code", e.code.as_str());
+        o.str("message", &e.message);
+        o.opt_str("param", e.param.as_deref());
+        o.close();
+    }
+    out.push(']');
+}
+
+/// Problems as JSON text: an array of `{ "type", "code", "message", "param" }`, the shape of the server's
+/// error body entries (what the bindings hand a form).
+pub fn errors_to_json(errors: &[ErrorItem]) -> String {
+    let mut out = String::with_capacity(96 * errors.len() + 2);
+    write_errors(&mut out, errors);
+    out
 }
 
 impl From<&Error> for ErrorReport {

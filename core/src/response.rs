@@ -4,10 +4,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use serde_json::Value;
-
 use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::http::Response;
+use crate::json::{JsonValue, ObjectWriter, write_i64};
 
 /// The rate-limit headers of a response, each as received when it could be read.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -25,6 +24,18 @@ impl RateLimit {
     /// Whether no rate-limit header could be read.
     pub fn is_empty(&self) -> bool {
         self.limit.is_none() && self.remaining.is_none() && self.reset.is_none()
+    }
+
+    /// Appends `{ "limit", "remaining", "reset" }`.
+    pub(crate) fn write_json(&self, out: &mut String) {
+        let mut o = ObjectWriter::open(out);
+        o.opt_u64("limit", self.limit);
+        o.opt_u64("remaining", self.remaining);
+        match self.reset {
+            Some(reset) => write_i64(o.key("reset"), reset),
+            None => o.raw("reset", "null"),
+        }
+        o.close();
     }
 }
 
@@ -62,16 +73,16 @@ impl ResponseMeta {
 /// `type` or `code` reads as empty text (the type then falls back on the status), entries that are not
 /// objects are skipped.
 pub(crate) fn read_error_body(body: &[u8]) -> Option<Vec<ErrorItem>> {
-    let value: Value = serde_json::from_slice(body).ok()?;
+    let value = JsonValue::parse(body).ok()?;
     let entries = value.get("errors")?.as_array()?;
-    let text = |entry: &Value, key: &str| entry.get(key).and_then(Value::as_str).map(str::to_owned);
+    let text = |entry: &JsonValue<'_>, key: &str| entry.get(key).and_then(JsonValue::as_str).map(str::to_owned);
     Some(
         entries
             .iter()
             .filter(|entry| entry.is_object())
             .map(|entry| ErrorItem {
-                error_type: ErrorType::from_wire(entry.get("type").and_then(Value::as_str).unwrap_or_default()),
-                code: ErrorCode::from_wire(entry.get("code").and_then(Value::as_str).unwrap_or_default()),
+                error_type: ErrorType::from_wire(entry.get("type").and_then(JsonValue::as_str).unwrap_or_default()),
+                code: ErrorCode::from_wire(entry.get("code").and_then(JsonValue::as_str).unwrap_or_default()),
                 message: text(entry, "message").unwrap_or_default().into(),
                 param: text(entry, "param"),
             })

@@ -54,9 +54,13 @@ impl Findings {
         self.0.push(ErrorItem { error_type: ErrorType::ValidationError, code, message: Cow::Borrowed(message), param: Some(param) });
     }
 
-    fn duplicates(&mut self, prefix: &str, keys: &[Cow<'_, str>]) {
+    fn duplicates(&mut self, prefix: impl FnOnce() -> String, keys: &[Cow<'_, str>]) {
+        if keys.is_empty() {
+            return;
+        }
+        let prefix = prefix();
         for key in keys {
-            self.add(ErrorCode::Invalid, join(prefix, key), "is given more than once");
+            self.add(ErrorCode::Invalid, join(&prefix, key), "is given more than once");
         }
     }
 
@@ -65,7 +69,7 @@ impl Findings {
         match slot {
             Slot::Absent | Slot::Null => self.add(ErrorCode::Required, param(), "is required"),
             Slot::WrongType => self.add(ErrorCode::InvalidFormat, param(), "must be a string"),
-            Slot::Value(v) if v.trim().is_empty() => self.add(ErrorCode::Required, param(), "is required"),
+            Slot::Value(v) if is_blank(v) => self.add(ErrorCode::Required, param(), "is required"),
             Slot::Value(v) => return Some(v),
         }
         None
@@ -82,6 +86,15 @@ impl Findings {
     }
 }
 
+/// Whether `text` is empty or only whitespace (as `str::trim` counts it), deciding on the first byte in
+/// the common case.
+fn is_blank(text: &str) -> bool {
+    match text.bytes().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) {
+        None => true,
+        Some(i) => !text.as_bytes().get(i).is_some_and(u8::is_ascii) && text.get(i..).is_some_and(|rest| rest.trim_start().is_empty()),
+    }
+}
+
 fn join(prefix: &str, key: &str) -> String {
     if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") }
 }
@@ -89,7 +102,7 @@ fn join(prefix: &str, key: &str) -> String {
 /// Checks a draft against every rule; returns the mode, or every problem found in body order.
 pub(crate) fn check(draft: &GiftRequestDraft<'_>) -> Result<Mode, Vec<ErrorItem>> {
     let mut f = Findings(Vec::new());
-    f.duplicates("", &draft.duplicates);
+    f.duplicates(String::new, &draft.duplicates);
     if let Some(id) = f.required_text(&draft.campaign_id, || "campaign_id".to_owned()) {
         if !Uuid::is_valid(id) {
             f.add(ErrorCode::InvalidFormat, "campaign_id".to_owned(), "must be a UUID");
@@ -120,7 +133,7 @@ pub(crate) fn check(draft: &GiftRequestDraft<'_>) -> Result<Mode, Vec<ErrorItem>
 }
 
 fn check_recipient(f: &mut Findings, r: &RecipientDraft<'_>) {
-    f.duplicates("recipient", &r.duplicates);
+    f.duplicates(|| "recipient".to_owned(), &r.duplicates);
     f.required_text(&r.first_name, || "recipient.first_name".to_owned());
     f.required_text(&r.last_name, || "recipient.last_name".to_owned());
     if let Some(email) = f.optional_text(&r.email, || "recipient.email".to_owned()) {
@@ -153,7 +166,7 @@ fn check_direct_send_pair(f: &mut Findings, draft: &GiftRequestDraft<'_>) -> Mod
 }
 
 fn check_address(f: &mut Findings, a: &AddressDraft<'_>) {
-    f.duplicates("shipping_address", &a.duplicates);
+    f.duplicates(|| "shipping_address".to_owned(), &a.duplicates);
     f.required_text(&a.address1, || "shipping_address.address1".to_owned());
     f.optional_text(&a.address2, || "shipping_address.address2".to_owned());
     f.required_text(&a.city, || "shipping_address.city".to_owned());
@@ -182,10 +195,10 @@ fn check_line_item(f: &mut Findings, i: usize, slot: &Slot<LineItemDraft<'_>>) {
             return;
         }
     };
-    f.duplicates(&at(), &item.duplicates);
+    f.duplicates(at, &item.duplicates);
     let sku = f.optional_text(&item.sku, || format!("line_items[{i}].sku"));
     let variant = f.optional_text(&item.variant_id, || format!("line_items[{i}].variant_id"));
-    let blank_sku = sku.is_some_and(|s| s.trim().is_empty());
+    let blank_sku = sku.is_some_and(is_blank);
     let names_sku = matches!(item.sku, Slot::WrongType) || (sku.is_some() && !blank_sku);
     let names_variant = matches!(item.variant_id, Slot::WrongType | Slot::Value(_));
     if !names_sku && !names_variant {
@@ -224,7 +237,19 @@ pub fn validate_gift_request_json(body: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
 pub fn gift_request_body_from_json(body: &[u8]) -> Result<Vec<u8>, Vec<ErrorItem>> {
     let draft = GiftRequestDraft::from_json(body).map_err(|u| vec![malformed(u)])?;
     check(&draft)?;
-    let mut out = Vec::with_capacity(body.len() + 16);
+    let mut out = String::with_capacity(body.len() + 16);
     draft.write(&mut out);
-    Ok(out)
+    Ok(out.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_is_what_trim_empties() {
+        for text in ["", " ", "\t\n\r\u{b}\u{c}", "\u{a0}", " \u{2003} ", "a", " a", "\u{a0}a", "é", "\u{1c}", "\u{85}", " \u{85}x"] {
+            assert_eq!(is_blank(text), text.trim().is_empty(), "{text:?}");
+        }
+    }
 }

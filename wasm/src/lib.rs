@@ -1,13 +1,15 @@
 //! The JavaScript and TypeScript layer of the &Open SDK: [`andopen_core`] through wasm-bindgen.
 //!
-//! The boundary is shaped for speed: text in, text out. A payload crosses as one JSON string (which
-//! JavaScript makes natively with `JSON.stringify`), results and errors come back as one JSON string, and a
-//! valid payload costs no result at all (`undefined`). No rule of the contract is written on the
-//! JavaScript side: the package in `bindings/js` only moves bytes, sleeps and turns error reports into
-//! `Error` subclasses.
+//! The boundary is shaped for speed and size: JSON text in, JSON text out. A payload to validate crosses
+//! as the UTF-8 of its JSON, written by the package straight into the input area ([`input_area`]) without
+//! building a JavaScript string first; results and errors come back as one JSON string, and a valid payload
+//! costs no result at all (`undefined`). The core reads and writes that JSON itself (no serde_json in the
+//! module). No rule of the contract is written on the JavaScript side: the package in `bindings/js` only
+//! moves bytes, sleeps and turns error reports into `Error` subclasses.
 //!
 //! Errors are thrown as the JSON text of an [`andopen_core::ErrorReport`]; the package rethrows them as
 //! `AndOpenError` subclasses.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod options;
 
@@ -28,7 +30,7 @@ pub fn validate_gift_request(body: &str) -> Option<String> {
 }
 
 fn validate(body: &[u8]) -> Option<String> {
-    andopen_core::validate_gift_request_json(body).err().map(|errors| serde_json::to_string(&errors).unwrap_or_default())
+    andopen_core::validate_gift_request_json(body).err().map(|errors| andopen_core::errors_to_json(&errors))
 }
 
 thread_local! {

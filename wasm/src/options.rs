@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use andopen_core::JsonValue as Value;
 use andopen_core::{Config, ConfigError, Environment, Region, RetryPolicy, Timestamp};
-use serde_json::{Map, Value};
 
 const KNOWN: [&str; 9] =
     ["apiKey", "environment", "region", "baseUrl", "allowCustomKey", "inBrowser", "allowKeyInBrowser", "retry", "jitterSeed"];
@@ -14,23 +14,23 @@ fn refuse(message: String) -> ConfigError {
     ConfigError::invalid_option(message)
 }
 
-fn object<'v>(value: &'v Value, name: &str, known: &[&str]) -> Result<&'v Map<String, Value>, ConfigError> {
+fn object<'v, 'a>(value: &'v Value<'a>, name: &str, known: &[&str]) -> Result<&'v Value<'a>, ConfigError> {
     let map = value.as_object().ok_or_else(|| refuse(format!("{name} must be an object")))?;
-    match map.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(unknown) => Err(refuse(format!("{name} has no option {unknown:?}"))),
-        None => Ok(map),
+    match map.iter().map(|(k, _)| k).find(|k| !known.contains(&k.as_ref())) {
+        Some(unknown) => Err(refuse(format!("{name} has no option \"{unknown}\""))),
+        None => Ok(value),
     }
 }
 
-fn text<'v>(map: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>, ConfigError> {
+fn text<'v>(map: &'v Value<'_>, key: &str) -> Result<Option<&'v str>, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::String(s)) => Ok(Some(s.as_ref())),
         Some(_) => Err(refuse(format!("{key} must be a string"))),
     }
 }
 
-fn flag(map: &Map<String, Value>, key: &str) -> Result<bool, ConfigError> {
+fn flag(map: &Value<'_>, key: &str) -> Result<bool, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
@@ -38,28 +38,53 @@ fn flag(map: &Map<String, Value>, key: &str) -> Result<bool, ConfigError> {
     }
 }
 
-fn millis_option(map: &Map<String, Value>, key: &str) -> Result<Option<Duration>, ConfigError> {
+fn millis_option(map: &Value<'_>, key: &str) -> Result<Option<Duration>, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_f64()
-            .and_then(checked_millis)
-            .map(Some)
+        Some(v) => whole(v)
+            .map(|ms| Some(Duration::from_millis(ms)))
             .ok_or_else(|| refuse(format!("retry.{key} must be a number of milliseconds, at least 0"))),
     }
 }
 
+/// A JSON number at least 0 with its fraction dropped (saturating at `u64::MAX`); `None` for anything else.
+/// Read from the number's text, so that no floating-point parser is linked.
+fn whole(v: &Value<'_>) -> Option<u64> {
+    let Value::Number(text) = v else { return None };
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, *text),
+    };
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = int.len() + frac.len();
+    // How many of the digits stand before the decimal point once the exponent is applied.
+    let point = i64::try_from(int.len()).ok()?.saturating_add(exponent);
+    let mut value = 0u64;
+    for (i, d) in int.bytes().chain(frac.bytes()).enumerate() {
+        if i64::try_from(i).ok()? >= point {
+            break;
+        }
+        value = value.saturating_mul(10).saturating_add(u64::from(d.wrapping_sub(b'0')));
+    }
+    let zeros = point.saturating_sub(i64::try_from(digits).ok()?).clamp(0, 20);
+    for _ in 0..zeros {
+        value = value.saturating_mul(10);
+    }
+    let nothing_after_sign = int.bytes().chain(frac.bytes()).all(|d| d == b'0');
+    if negative && !nothing_after_sign { None } else { Some(value) }
+}
+
 /// Reads the options and builds the configuration (every check of the core runs here).
 pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
-    let value: Value = serde_json::from_slice(options.as_bytes()).map_err(|e| refuse(format!("client options: {e}")))?;
+    let value = Value::parse(options.as_bytes()).map_err(|e| refuse(format!("client options: {e}")))?;
     let o = object(&value, "the client options", &KNOWN)?;
     let seed = match o.get("jitterSeed") {
         None | Some(Value::Null) => 0,
-        Some(v) => v
-            .as_f64()
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|s| s as u64)
-            .ok_or_else(|| refuse("jitterSeed must be a number, at least 0".to_owned()))?,
+        Some(v) => whole(v).ok_or_else(|| refuse("jitterSeed must be a number, at least 0".to_owned()))?,
     };
     let mut b = Config::builder()
         .allow_custom_key(flag(o, "allowCustomKey")?)
@@ -73,12 +98,12 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
         None => {}
         Some("production") => b = b.environment(Environment::Production),
         Some("staging") => b = b.environment(Environment::Staging),
-        Some(other) => return Err(refuse(format!("environment must be \"production\" or \"staging\", not {other:?}"))),
+        Some(other) => return Err(refuse(format!("environment must be \"production\" or \"staging\", not \"{other}\""))),
     }
     match text(o, "region")? {
         None | Some("us") => {}
         Some("eu") => b = b.region(Region::Eu),
-        Some(other) => return Err(refuse(format!("region must be \"us\" or \"eu\", not {other:?}"))),
+        Some(other) => return Err(refuse(format!("region must be \"us\" or \"eu\", not \"{other}\""))),
     }
     if let Some(url) = text(o, "baseUrl")? {
         b = b.base_url(url);
@@ -119,14 +144,40 @@ pub(crate) fn instant(now_ms: f64) -> Timestamp {
 
 /// Headers as the package passes them (JSON text `[[name, value]…]`); anything else reads as none.
 pub(crate) fn headers(text: &str) -> andopen_core::Headers {
-    let value: Value = serde_json::from_slice(text.as_bytes()).unwrap_or(Value::Null);
+    let value = Value::parse(text.as_bytes()).unwrap_or(Value::Null);
     value
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|pair| match pair.as_array().map(Vec::as_slice) {
-            Some([Value::String(name), Value::String(value)]) => Some((name.clone(), value.clone())),
+        .filter_map(|pair| match pair.as_array() {
+            Some([Value::String(name), Value::String(value)]) => Some((name.to_string(), value.to_string())),
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_drop_their_fraction() {
+        let read = |t: &str| whole(&Value::parse(t.as_bytes()).unwrap());
+        assert_eq!(read("0"), Some(0));
+        assert_eq!(read("-0"), Some(0));
+        assert_eq!(read("1500"), Some(1500));
+        assert_eq!(read("1500.9"), Some(1500));
+        assert_eq!(read("0.5"), Some(0));
+        assert_eq!(read("1.5e3"), Some(1500));
+        assert_eq!(read("15E+2"), Some(1500));
+        assert_eq!(read("15e-1"), Some(1));
+        assert_eq!(read("1e-400"), Some(0));
+        assert_eq!(read("4294967296"), Some(4294967296));
+        assert_eq!(read("1e30"), Some(u64::MAX));
+        assert_eq!(read("18446744073709551616"), Some(u64::MAX));
+        assert_eq!(read("-1"), None);
+        assert_eq!(read("-0.5"), None);
+        assert_eq!(read("\"5\""), None);
+        assert_eq!(read("true"), None);
+    }
 }

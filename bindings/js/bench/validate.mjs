@@ -81,19 +81,23 @@ for (const p of [...valid, ...invalid]) {
   if (ours !== zod || ours !== ajvOk) throw new Error(`validators disagree on ${JSON.stringify(p)}: ours ${ours}, zod ${zod}, ajv ${ajvOk}`);
 }
 
-function measure(fn, payloads, ms = 1500) {
+// Contenders run in turns (rounds of 150 ms each, interleaved), so that a machine whose load changes during
+// the run slows them alike; each figure is the median over the rounds, each ratio the median of the
+// per-round ratios.
+const ROUNDS = 11;
+function burst(fn, payloads, ms = 150) {
   let n = 0;
-  for (let i = 0; i < 20_000; i++) fn(payloads[i % payloads.length]); // warm-up
   const end = performance.now() + ms;
   let now = performance.now();
   const start = now;
   while (now < end) {
-    for (let i = 0; i < 1000; i++) fn(payloads[(n + i) % payloads.length]);
-    n += 1000;
+    for (let i = 0; i < 200; i++) fn(payloads[(n + i) % payloads.length]);
+    n += 200;
     now = performance.now();
   }
   return (n / (now - start)) * 1000;
 }
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const contenders = {
   "@andopen/sdk": (p) => validateGiftRequest(p),
@@ -102,9 +106,12 @@ const contenders = {
 };
 const fmt = (n) => Math.round(n).toLocaleString("en-US").padStart(12);
 for (const [label, payloads] of [["valid", valid], ["invalid", invalid]]) {
-  const results = Object.fromEntries(Object.entries(contenders).map(([name, fn]) => [name, measure(fn, payloads)]));
-  console.log(`\n${label} payloads (${payloads.length}, cycled)`);
-  for (const [name, ops] of Object.entries(results)) console.log(`  ${name.padEnd(14)} ${fmt(ops)} ops/s`);
-  const ours = results["@andopen/sdk"];
-  console.log(`  ratio: ${(ours / results["zod 4"]).toFixed(2)}× zod, ${(ours / results.ajv).toFixed(2)}× ajv`);
+  for (const fn of Object.values(contenders)) for (let i = 0; i < 20_000; i++) fn(payloads[i % payloads.length]); // warm-up
+  const rounds = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+  for (let r = 0; r < ROUNDS; r++) for (const [name, fn] of Object.entries(contenders)) rounds[name].push(burst(fn, payloads));
+  const ours = rounds["@andopen/sdk"];
+  const ratio = (other) => median(ours.map((x, i) => x / rounds[other][i])).toFixed(2);
+  console.log(`\n${label} payloads (${payloads.length}, cycled; median of ${ROUNDS} interleaved rounds)`);
+  for (const [name, ops] of Object.entries(rounds)) console.log(`  ${name.padEnd(14)} ${fmt(median(ops))} ops/s`);
+  console.log(`  ratio: ${ratio("zod 4")}× zod, ${ratio("ajv")}× ajv`);
 }
