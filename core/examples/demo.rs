@@ -1,6 +1,7 @@
 //! The gifting flow against canned responses: what the SDK sends, what comes back, what it decides.
 //!
-//! Run it with `make demo` (or `cargo run -p andopen-core --example demo`). No network is used: a small
+//! Run it with `cargo run -p andopen-core --example demo` (`make demo` runs the flow against the local
+//! simulator in every language instead). No network is used here: a small
 //! scripted transport answers each request the way the &Open API would.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
