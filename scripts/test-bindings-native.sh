@@ -79,6 +79,27 @@ case Refused(
 case redemptionUrl
 case outcomeUnknown
 case maybeSent
+public convenience init(client: Client, rows: [BatchRow], settings: BatchSettings, history: GiftHistory?, journal: String, nowUnixMs: Int64, options: BatchOptions)throws
+public static func fromCsv(client: Client, csv: String, settings: BatchSettings, history: GiftHistory?, journal: String, nowUnixMs: Int64, options: BatchOptions)throws  -> BatchRun
+open func nextAction(nowUnixMs: Int64) -> BatchAction
+open func handleResponse(status: UInt16, headers: [Header], body: Data, nowUnixMs: Int64)  {
+open func handleTransportFailure(failure: TransportFailure, nowUnixMs: Int64)  {
+open func progress() -> BatchProgress
+open func results() -> [RowResult]
+open func resultsCsv() -> String
+public func defaultBatchOptions() -> BatchOptions
+public enum BatchAction: Equatable, Hashable {
+case persist(
+case send(
+case wait(
+case skipped(
+public convenience init(secret: String, toleranceS: UInt32, rememberEvents: UInt32)
+open func receive(headers: [Header], body: Data, nowUnixMs: Int64)throws  -> WebhookDelivery
+open func forget(eventId: String)
+public func webhookSignature(secret: String, timestamp: String, body: Data) -> String
+open func recordDelivery(delivery: WebhookDelivery) -> Bool
+open func memberStatus(recipient: RecipientRef, campaignId: String) -> MemberStatus
+enum WebhookError: Swift.Error
 DECLS
 [ "$missing" = 0 ] || exit 1
 echo "the Swift client's uses of the generated API are all declared"

@@ -11,10 +11,10 @@ import Foundation
 public final class AndOpenClient {
     /// The core's client: start calls on it to drive them step by step yourself.
     public let native: Client
-    private let transport: HttpTransport
-    private let timeout: TimeInterval
-    private let sleep: (TimeInterval) -> Void
-    private let now: () -> Date
+    let transport: HttpTransport
+    let timeout: TimeInterval
+    let sleep: (TimeInterval) -> Void
+    let now: () -> Date
 
     public init(
         apiKey: String? = nil,
@@ -125,7 +125,7 @@ public final class AndOpenClient {
     }
 
     /// Sends one request and hands what came back to the core; returns the core's step.
-    private func exchange<S>(
+    func exchange<S>(
         _ request: HttpRequest,
         _ onResponse: (UInt16, [Header], Data, Int64) -> S,
         _ onFailure: (TransportFailure, Int64) -> S
