@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
 import urllib.request
 from typing import Any
@@ -186,7 +187,59 @@ def main() -> int:
     except andopen.OutcomeUnknownError as e:
         print(f"   outcome unknown, not retried: reconcile before sending again (Request-Id {e.request_id})")
 
-    heading(8, "Summary")
+    heading(8, "A batch from CSV (the Clay flow), with a progress bar, then the same batch again")
+    history = andopen.GiftHistory()
+    for g in created:
+        history.record_gift(g)  # the gifts sent above: Alice was gifted minutes ago
+    stamp = int(time.time())
+    guests = [(f"guest-{i}", "Guest", f"Number{i}", f"guest{i}.{stamp}@example.com") for i in range(1, 25)]
+    others = [
+        ("alice", "Alice", "Smith", "alice@example.com"),                    # gifted in step 2
+        ("guest-3-again", "Guest", "Number3", guests[2][3].upper()),         # the same person as guest-3
+        ("no-name", "Gabe", "", "gabe@example.com"),                         # no last name
+    ]
+    rows = ["row_key,first_name,last_name,email"] + [",".join(row) for row in guests + others]
+    control(base_url, "/_mock/faults", [
+        {"method": "POST", "path": "/gift_requests", "status": 429, "retry_after": 1},
+        {"method": "POST", "path": "/gift_requests", "status": 500, "after_processing": True},
+    ])
+    print(f"   {len(rows) - 1} rows; queued on the simulator: a 429, then a 500 after processing")
+    quiet = andopen.Client(api_key, base_url=base_url)
+    journal = os.path.join(tempfile.mkdtemp(prefix="andopen-demo-"), "gifts.journal")
+
+    shown = [-1]
+
+    def bar(p: andopen.BatchProgress) -> None:
+        if p.finished == shown[0]:
+            return
+        shown[0] = p.finished
+        width = 30
+        done = int(width * p.finished / max(p.total, 1))
+        line = f"   [{'#' * done}{'.' * (width - done)}] {p.finished}/{p.total}  sent {p.sent}  skipped {p.skipped}  failed {p.failed}  unknown {p.unknown}"
+        if sys.stdout.isatty():
+            print("\r" + line, end="", flush=True)
+        elif p.finished == p.total or (p.finished and p.finished % 10 == 0):
+            print(line)
+
+    result = andopen.send_batch_csv(quiet, "\n".join(rows) + "\n", campaign_id=choice.id, journal=journal, history=history,
+                                    look_back_days=30, wait_for_redemption_url=False, on_progress=bar)
+    if sys.stdout.isatty():
+        print()
+    for row in result.rows:
+        o = row.outcome
+        if o.is_skipped():
+            print(f"   {row.row_key:<14} skipped: {o.reason}")
+        elif o.is_failed():
+            print(f"   {row.row_key:<14} failed: {o.error.param}: {o.error.errors[0].message if o.error.errors else o.error.message} [{o.error.code}]")
+        elif o.is_outcome_unknown():
+            print(f"   {row.row_key:<14} outcome unknown (Request-Id {o.request_id}): not resent, reconcile first")
+    csv_lines = result.to_csv().splitlines()
+    print(f"   results as CSV for the table ({len(csv_lines) - 1} rows), first line: {csv_lines[1][:90]}...")
+    again = andopen.send_batch_csv(quiet, "\n".join(rows) + "\n", campaign_id=choice.id, journal=journal, history=history, look_back_days=30)
+    recorded = sum(1 for r in again.rows if r.from_journal)
+    print(f"   run again with the same journal: {recorded} rows answered from it, nothing sent twice")
+
+    heading(9, "Summary")
     print(f"   {transport.sent} requests sent; answers: " + ", ".join(f"{s} x{transport.statuses.count(s)}" for s in sorted(set(transport.statuses))))
     for g in created:
         print(f"   {g.id}  {g.status:<10} {g.recipient.first_name} {g.recipient.last_name}")

@@ -134,6 +134,8 @@ def _run(
                 client._sleep(action.delay_ms / 1000)
             else:
                 break
+    if on_progress is not None:
+        on_progress(run.progress())  # the rows settled after the last send (skips, failures) included
     return BatchResult(run.results(), run.progress(), run.results_csv())
 
 

@@ -73,6 +73,7 @@ extension AndOpenClient {
                 break loop
             }
         }
+        onProgress(run.progress())  // the rows settled after the last send (skips, failures) included
         return BatchResult(rows: run.results(), progress: run.progress(), csv: run.resultsCsv())
     }
 }

@@ -73,6 +73,7 @@ private fun AndOpenClient.runBatch(journal: Path, onProgress: (BatchProgress) ->
                 }
             }
         }
+        onProgress(run.progress()) // the rows settled after the last send (skips, failures) included
         return BatchResult(run.results(), run.progress(), run.resultsCsv())
     }
 }
