@@ -158,25 +158,19 @@ def _report_json(data: bytes) -> str:
     return _native.gift_request_body_json(data).report_json  # type: ignore[attr-defined,no-any-return]
 
 
-def _batch(
-    bodies: Iterable[Body], many: Callable[[bytes], str], one: Callable[[Body], T], finish: Callable[[bytes, Any], Any] | None = None
-) -> list[Any]:
+def _batch(bodies: Iterable[Body], many: Callable[[bytes], str], finish: Callable[[bytes, list[Any]], list[Any]], one: Callable[[Body], T]) -> list[Any]:
     """Runs ``many`` on the ``dict`` rows in one crossing, and ``one`` on rows given as JSON text (which
-    cannot be spliced into an array before the core has read them). Returns ``many``'s item (passed
-    through ``finish`` with the bytes sent, when given) or ``one``'s result for each row, in order."""
-    rows = list(bodies)
+    cannot be spliced into an array before the core has read them). Returns, in order, each row's item of
+    ``finish`` (given the bytes sent and ``many``'s decoded answer) or ``one``'s result."""
+    rows = bodies if isinstance(bodies, list) else list(bodies)
+    if not any(issubclass(t, (str, bytes)) for t in set(map(type, rows))):  # the common case: no text row
+        encoded = _encode_rows(rows, range(len(rows)))
+        return finish(encoded, json.loads(many(encoded)))
     out: list[Any] = [None] * len(rows)
     objects = [i for i, row in enumerate(rows) if not isinstance(row, (str, bytes))]
     if objects:
-        picked = [rows[i] for i in objects]
-        try:
-            encoded = _encode_json(picked).encode()
-        except (TypeError, ValueError, RecursionError):
-            encoded = b"[" + b",".join(encode(rows[i], f"bodies[{i}]") for i in objects) + b"]"
-        items = json.loads(many(encoded))
-        if finish is not None:
-            items = [finish(encoded, item) for item in items]
-        for i, item in zip(objects, items):
+        encoded = _encode_rows([rows[i] for i in objects], objects)
+        for i, item in zip(objects, finish(encoded, json.loads(many(encoded)))):
             out[i] = item
     for i, row in enumerate(rows):
         if isinstance(row, (str, bytes)):
@@ -184,30 +178,45 @@ def _batch(
     return out
 
 
+def _encode_rows(rows: list[Any], indices: Iterable[int]) -> bytes:
+    """The JSON array of ``rows``; a row JSON cannot hold is refused, named by its index in the batch."""
+    try:
+        return _encode_json(rows).encode()
+    except (TypeError, ValueError, RecursionError):
+        return b"[" + b",".join(encode(row, f"bodies[{i}]") for i, row in zip(indices, rows)) + b"]"
+
+
 def validate_gift_requests(bodies: Iterable[Body]) -> list[list[FieldError]]:
     """:func:`validate_gift_request` for many bodies in one crossing: for each, its problems (empty when
     it would be accepted). Use it to check a whole batch of rows before sending any."""
-    out = _batch(bodies, _native.validate_gift_requests_json, validate_gift_request)
+    return _batch(bodies, _native.validate_gift_requests_json, _checked_rows, validate_gift_request)
+
+
+def _checked_rows(encoded: bytes, items: list[Any]) -> list[list[FieldError]]:
+    """The rows of ``validate_gift_requests_json``: each null or ``[[type, code, message, param], ...]``."""
     make = FieldError._make
-    # A row checked in the batch is null or [[type, code, message, param], ...]; a text row is already a list.
-    return [[] if not item else item if isinstance(item[0], FieldError) else [make(p) for p in item] for item in out]
+    return [[] if item is None else list(map(make, item)) for item in items]
 
 
 def gift_request_bodies(bodies: Iterable[Body]) -> list[bytes | ValidationError]:
     """:func:`gift_request_body` for many bodies in one crossing: for each, the body to send or the
     :class:`ValidationError` that refuses it (returned, not raised)."""
-    return _batch(bodies, _native.gift_request_bodies_spans, _body_or_error, _built_row)
+    return _batch(bodies, _native.gift_request_bodies_spans, _built_rows, _body_or_error)
 
 
-def _built_row(encoded: bytes, item: Any) -> bytes | ValidationError:
-    """One row of ``gift_request_bodies_spans``: ``[start, end]`` (the row's own bytes are its body), the
+def _built_rows(encoded: bytes, items: list[Any]) -> list[bytes | ValidationError]:
+    """The rows of ``gift_request_bodies_spans``: ``[start, end]`` (the row's own bytes are its body), the
     body as text, or ``[start, end, problems]`` (refused: the report is built from the row's bytes when
     first read)."""
-    if item.__class__ is str:
-        return item.encode()  # type: ignore[no-any-return]
-    if len(item) == 2:
-        return encoded[item[0] : item[1]]
-    return ValidationError.from_report_json(partial(_report_json, encoded[item[0] : item[1]]))
+    lazy, report = ValidationError.from_report_json, _report_json
+    return [
+        encoded[item[0] : item[1]]
+        if item.__class__ is list and len(item) == 2
+        else item.encode()
+        if item.__class__ is str
+        else lazy(partial(report, encoded[item[0] : item[1]]))
+        for item in items
+    ]
 
 
 def _body_or_error(body: Body) -> bytes | ValidationError:
