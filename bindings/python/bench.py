@@ -5,13 +5,19 @@ the same rules, on the same payloads, in one run.
 
 Needs the andopen wheel and pydantic (a benchmark-only dependency: the package itself has none). Each
 contender runs in turn for a few rounds; the best round counts, so that a busy machine hurts both alike.
-Before timing, every payload is checked to be judged the same way (valid or not) by both.
+Before timing, every payload is checked to be judged the same way (valid or not) by both, and the valid
+ones to build the same bodies. Both sides start from the same dicts and do the same work: "validate only"
+is pydantic's model_validate (and, when refused, e.errors()) against andopen.validate_gift_request (the
+list of problems); "validate + build" is model_validate then model_dump_json against
+andopen.gift_request_body (the bytes to send, or the ValidationError). The rows marked "alternative" and
+"floor" are not comparisons: they show the other ways across the boundary and the cost of one crossing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import time
 from typing import Any, Callable, Optional
@@ -251,10 +257,13 @@ def main() -> None:
     for p in INVALID:
         assert isinstance(andopen_body(p), andopen.ValidationError) and isinstance(pydantic_body_or_error(p), ValidationError), p
 
-    print(f"andopen {andopen.__version__}, pydantic {__import__('pydantic').VERSION}; best of {args.rounds} x {args.seconds}s")
+    print(f"andopen {andopen.__version__}, pydantic {__import__('pydantic').VERSION}; best of {args.rounds} x {args.seconds}s; "
+          f"load average {os.getloadavg()[0]:.2f}")
     print(f"{'payloads':<10} {'operation':<44} {'andopen ops/s':>14} {'pydantic ops/s':>15} {'ratio':>7}")
     for label, payloads in (("valid", VALID), ("invalid", INVALID)):
         k = len(payloads)
+        encoded = [json.dumps(p, ensure_ascii=False, separators=(",", ":")).encode() for p in payloads]
+        reordered = [dict(reversed(p.items())) for p in payloads]
         rows = [payloads[i % k] for i in range(args.batch)]
         rates = run(
             {
@@ -266,6 +275,9 @@ def main() -> None:
                 "batch check": (lambda: andopen.validate_gift_requests(rows), len(rows)),
                 "typed records": (lambda: [record_body(p) for p in payloads], k),
                 "typed errors": (lambda: [_native.validate_gift_request_json(json.dumps(p).encode()) for p in payloads], k),
+                "bytes body": (lambda: [andopen_body(b) for b in encoded], k),
+                "reordered body": (lambda: [andopen_body(p) for p in reordered], k),
+                "crossing": (lambda: [_native.gift_request_problem_count(b"") for _ in payloads], k),
             },
             args.rounds,
             args.seconds,
@@ -277,9 +289,15 @@ def main() -> None:
             ("batch check", f"validate only, {args.batch} rows per call", "pydantic check"),
             ("typed records", "alternative: UniFFI records in, body out", "pydantic body"),
             ("typed errors", "alternative: JSON in, UniFFI error records out", "pydantic check"),
+            ("bytes body", "alternative: JSON bytes in (no encoding)", "pydantic body"),
+            ("reordered body", "alternative: keys not in the contract's order", "pydantic body"),
+            ("crossing", "floor: one UniFFI call, bytes in, number out", "pydantic check"),
         ):
             ours = rates[name]
             print(f"{label:<10} {what:<44} {ours:>14,.0f} {rates[theirs]:>15,.0f} {ours / rates[theirs]:>6.2f}x")
+
+
+    print(f"load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@
 //! | waiting for a redemption URL or a status | [`poll`] |
 //! | typed parameters | [`params`] |
 //! | bodies checked and built from JSON bytes or typed parameters, one or many at once | [`payload`] |
+//! | the same, shaped for hosts whose crossings are costly (answers that lift nothing in the common case) | [`fast`] |
 //! | resources (gift request, campaign) | [`resources`] |
 //! | requests, response facts, transport failures | [`http`] |
 //! | errors as plain data | [`errors`] |
@@ -40,6 +41,7 @@ pub mod batch;
 pub mod calls;
 pub mod client;
 pub mod errors;
+pub mod fast;
 pub mod history;
 pub mod http;
 pub mod pages;
@@ -56,6 +58,7 @@ pub use batch::{
 pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
 pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};
 pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};
+pub use fast::{BODY_INVALID, BODY_IS_INPUT, BODY_REWRITTEN, gift_request_bodies_spans, gift_request_body_status};
 pub use history::{Eligibility, GiftHistory, GiftTimeline, LookBackWindow, MemberStatus, RecipientRef, RecipientSummary};
 pub use http::{Header, HttpRequest, RateLimit, ResponseMeta, TransportFailure};
 pub use pages::CampaignPages;

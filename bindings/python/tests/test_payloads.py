@@ -70,3 +70,38 @@ def test_a_batch_names_the_row_json_cannot_hold() -> None:
 def test_an_empty_batch_is_empty() -> None:
     assert andopen.validate_gift_requests([]) == []
     assert andopen.gift_request_bodies([]) == []
+
+
+def test_a_body_already_in_the_contract_order_is_sent_as_given() -> None:
+    body = {"campaign_id": CAMPAIGN_ID, "recipient": {"first_name": "Chloé", "last_name": "Dubois"}, "note": [1, None]}
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    assert andopen.gift_request_body(text) is text
+    assert andopen.gift_request_body(body) == text
+    spaced = json.dumps(body).encode()  # spaces and \\u escapes: the modelled fields rewritten compactly
+    assert andopen.gift_request_body(spaced).startswith(b'{"campaign_id":"' + CAMPAIGN_ID.encode() + b'","recipient":{"first_name":"Chlo')
+    assert json.loads(andopen.gift_request_body(spaced)) == body
+
+
+def test_a_batch_builds_rows_in_any_order_and_reports_refused_rows_in_full() -> None:
+    reordered = {"recipient": {"last_name": "Smith", "first_name": "Alice"}, "campaign_id": CAMPAIGN_ID}
+    bad = {**direct_send(), "line_items": [{"sku": "HOODIE", "quantity": "2"}]}
+    built = andopen.gift_request_bodies([direct_send(), reordered, bad, bad])
+    assert built[0] == andopen.gift_request_body(direct_send())
+    assert built[1] == andopen.gift_request_body(reordered)
+    assert json.loads(built[1]) == reordered  # type: ignore[arg-type]
+    for e in built[2:]:
+        assert isinstance(e, andopen.ValidationError)
+        assert (e.param, e.code, e.kind) == ("line_items[0].quantity", "invalid_format", "validation")
+        assert str(e) == "the request was not sent: line_items[0].quantity: must be an integer (invalid_format)"
+        assert [p.param for p in e.errors] == ["line_items[0].quantity"]
+
+
+def test_a_circular_body_is_refused_as_input_json_cannot_hold() -> None:
+    body: dict[str, object] = {"campaign_id": CAMPAIGN_ID}
+    body["self"] = body
+    with pytest.raises(andopen.ValidationError) as raised:
+        andopen.gift_request_body(body)
+    assert raised.value.param == "params"
+    with pytest.raises(andopen.ValidationError) as raised:
+        andopen.gift_request_bodies([choice_mode(), body])
+    assert raised.value.param == "bodies[1]"
