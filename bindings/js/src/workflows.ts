@@ -218,6 +218,14 @@ export async function runBatch(transport: Transport, rows: BatchRow[] | string, 
   const run = guarded(() => new wf.BatchRunCore(transport.coreOptions, text, csv, JSON.stringify(settings), checked.core, journalText, transport.now()));
   try {
     let finished = -1;
+    const report = (): void => {
+      if (onProgress === undefined) return;
+      const progress = JSON.parse(run.progress()) as BatchProgress;
+      if (progress.finished !== finished) {
+        finished = progress.finished;
+        onProgress(progress);
+      }
+    };
     for (;;) {
       const action = JSON.parse(run.nextAction(transport.now())) as Action;
       if (action.action === "done") break;
@@ -231,14 +239,9 @@ export async function runBatch(transport: Transport, rows: BatchRow[] | string, 
         if ("maybeSent" in answer) run.handleTransportFailure(answer.maybeSent, transport.now());
         else run.handleResponse(answer.status, JSON.stringify(answer.headers), answer.body, transport.now());
       }
-      if (onProgress !== undefined) {
-        const progress = JSON.parse(run.progress()) as BatchProgress;
-        if (progress.finished !== finished) {
-          finished = progress.finished;
-          onProgress(progress);
-        }
-      }
+      report();
     }
+    report(); // rows settled without I/O at the end (skipped, from the journal)
     const raw = JSON.parse(run.results()) as RawResult[];
     const results = raw.map((r) => (r.outcome === "failed" ? { ...r, error: errorFromReport(r.error) } : r)) as RowResult[];
     return {
