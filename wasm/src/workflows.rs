@@ -186,7 +186,9 @@ fn recipient_key(text: &str) -> Result<RecipientKey, JsValue> {
         }
     };
     let (first, last, email) = (field("first_name")?, field("last_name")?, field("email")?);
-    if email.is_none_or(|e| e.trim().is_empty()) && first.unwrap_or_default().trim().is_empty() && last.unwrap_or_default().trim().is_empty()
+    if email.is_none_or(|e| e.trim().is_empty())
+        && first.unwrap_or_default().trim().is_empty()
+        && last.unwrap_or_default().trim().is_empty()
     {
         return Err(refuse("recipient", "needs an email or a name"));
     }
@@ -356,8 +358,16 @@ impl Default for GiftHistoryCore {
 // ---------------------------------------------------------------------------------------------------------
 // Batch send
 
-const KNOWN_BATCH: [&str; 8] =
-    ["campaignId", "lookBack", "defaultLineItems", "minIntervalMs", "maxPacingWaitMs", "waitForRedemptionUrl", "pollIntervalMs", "pollTimeoutMs"];
+const KNOWN_BATCH: [&str; 8] = [
+    "campaignId",
+    "lookBack",
+    "defaultLineItems",
+    "minIntervalMs",
+    "maxPacingWaitMs",
+    "waitForRedemptionUrl",
+    "pollIntervalMs",
+    "pollTimeoutMs",
+];
 
 fn millis(v: &Value<'_>, key: &str, default: Duration) -> Result<Duration, JsValue> {
     match v.get(key) {
@@ -398,7 +408,12 @@ fn batch_settings(text: &str) -> Result<(BatchSettings, RunOptions), JsValue> {
                     .get("quantity")
                     .and_then(Value::as_i64)
                     .ok_or_else(|| refuse(&format!("{param}.quantity"), "must be a whole number"))?;
-                default_line_items.push(NewLineItem { sku: text("sku")?, variant_id: text("variant_id")?, quantity, ..NewLineItem::default() });
+                default_line_items.push(NewLineItem {
+                    sku: text("sku")?,
+                    variant_id: text("variant_id")?,
+                    quantity,
+                    ..NewLineItem::default()
+                });
             }
         }
         Some(_) => return Err(refuse("defaultLineItems", "must be an array")),
@@ -489,7 +504,15 @@ impl BatchRunCore {
     /// look-back windows against, the journal's text so far, the time in Unix milliseconds. Nothing is
     /// sent here; throws for options, rows or a journal that cannot be read.
     #[wasm_bindgen(constructor)]
-    pub fn new(client: &str, rows: &str, csv: bool, options: &str, history: &GiftHistoryCore, journal: &str, now_ms: f64) -> Result<BatchRunCore, JsValue> {
+    pub fn new(
+        client: &str,
+        rows: &str,
+        csv: bool,
+        options: &str,
+        history: &GiftHistoryCore,
+        journal: &str,
+        now_ms: f64,
+    ) -> Result<BatchRunCore, JsValue> {
         let config = options::config(client).map_err(|e| crate::thrown(&andopen_core::Error::Config(e)))?;
         let (settings, run_options) = batch_settings(options)?;
         let (rows, ignored_columns): (Vec<BatchRow>, Vec<String>) = if csv {
