@@ -49,6 +49,19 @@ impl Campaign {
         crate::loose::read_whole(text.as_bytes(), Campaign::read).map_err(de::Error::custom)
     }
 
+    /// Reads campaigns from a JSON array of campaign objects (no serde_json on this path); the error names
+    /// what is wrong.
+    pub fn list_from_json(text: &[u8]) -> Result<Vec<Campaign>, String> {
+        crate::loose::read_whole(text, |s| {
+            let mut campaigns = Vec::new();
+            s.array(|s| {
+                campaigns.push(Campaign::read(s)?);
+                Ok(())
+            })?;
+            Ok(campaigns)
+        })
+    }
+
     /// Reads the campaign the scanner stands on, keeping its text.
     pub(crate) fn read(s: &mut Scanner<'_>) -> Result<Campaign, Unreadable> {
         let raw = s.skip()?;

@@ -156,7 +156,7 @@ impl GiftRequest {
 
     /// Reads a gift request from JSON bytes: unknown fields are skipped, documented nullable fields may be
     /// absent, anything else out of shape is refused with a sentence naming the field.
-    pub(crate) fn read_json(body: &[u8]) -> Result<GiftRequest, String> {
+    pub fn read_json(body: &[u8]) -> Result<GiftRequest, String> {
         read_whole(body, read_gift_request)
     }
 }

@@ -9,7 +9,7 @@ use crate::loose::{Scanner, Unreadable};
 
 /// Appends `text` as a JSON string: quotes, `\"`, `\\`, and control characters escaped (`\n`, `\u001f`…),
 /// everything else as it is.
-pub(crate) fn write_str(out: &mut String, text: &str) {
+pub fn write_str(out: &mut String, text: &str) {
     out.push('"');
     let bytes = text.as_bytes();
     let mut run = 0;
@@ -41,7 +41,7 @@ pub(crate) fn write_str(out: &mut String, text: &str) {
 }
 
 /// Appends an unsigned integer in decimal.
-pub(crate) fn write_u64(out: &mut String, mut n: u64) {
+pub fn write_u64(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -60,7 +60,7 @@ pub(crate) fn write_u64(out: &mut String, mut n: u64) {
 }
 
 /// Appends a signed integer in decimal.
-pub(crate) fn write_i64(out: &mut String, n: i64) {
+pub fn write_i64(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
@@ -68,20 +68,21 @@ pub(crate) fn write_i64(out: &mut String, n: i64) {
 }
 
 /// Writes one JSON object, key by key.
-pub(crate) struct ObjectWriter<'w> {
-    pub(crate) out: &'w mut String,
+pub struct ObjectWriter<'w> {
+    /// Where the object is written.
+    pub out: &'w mut String,
     first: bool,
 }
 
 impl<'w> ObjectWriter<'w> {
     /// Opens an object.
-    pub(crate) fn open(out: &'w mut String) -> ObjectWriter<'w> {
+    pub fn open(out: &'w mut String) -> ObjectWriter<'w> {
         out.push('{');
         ObjectWriter { out, first: true }
     }
 
     /// Writes a key; the caller writes its value next.
-    pub(crate) fn key(&mut self, key: &str) -> &mut String {
+    pub fn key(&mut self, key: &str) -> &mut String {
         if !self.first {
             self.out.push(',');
         }
@@ -92,12 +93,12 @@ impl<'w> ObjectWriter<'w> {
     }
 
     /// A key with a string value.
-    pub(crate) fn str(&mut self, key: &str, value: &str) {
+    pub fn str(&mut self, key: &str, value: &str) {
         write_str(self.key(key), value);
     }
 
     /// A key with a string value or `null`.
-    pub(crate) fn opt_str(&mut self, key: &str, value: Option<&str>) {
+    pub fn opt_str(&mut self, key: &str, value: Option<&str>) {
         match value {
             Some(v) => self.str(key, v),
             None => self.raw(key, "null"),
@@ -105,20 +106,38 @@ impl<'w> ObjectWriter<'w> {
     }
 
     /// A key with an unsigned integer or `null`.
-    pub(crate) fn opt_u64(&mut self, key: &str, value: Option<u64>) {
+    pub fn opt_u64(&mut self, key: &str, value: Option<u64>) {
         match value {
             Some(v) => write_u64(self.key(key), v),
             None => self.raw(key, "null"),
         }
     }
 
+    /// A key with `true` or `false`.
+    pub fn bool(&mut self, key: &str, value: bool) {
+        self.raw(key, if value { "true" } else { "false" });
+    }
+
+    /// A key with a signed integer.
+    pub fn i64(&mut self, key: &str, value: i64) {
+        write_i64(self.key(key), value);
+    }
+
+    /// A key with a value written by `write`, or `null` when there is none.
+    pub fn opt<T>(&mut self, key: &str, value: Option<T>, write: impl FnOnce(&mut String, T)) {
+        match value {
+            Some(v) => write(self.key(key), v),
+            None => self.raw(key, "null"),
+        }
+    }
+
     /// A key with JSON text written as it is.
-    pub(crate) fn raw(&mut self, key: &str, raw: &str) {
+    pub fn raw(&mut self, key: &str, raw: &str) {
         self.key(key).push_str(raw);
     }
 
     /// Closes the object.
-    pub(crate) fn close(self) {
+    pub fn close(self) {
         self.out.push('}');
     }
 }
@@ -277,6 +296,40 @@ impl<'a> JsonValue<'a> {
             _ => None,
         }
     }
+
+    /// Appends the value as compact JSON text (numbers as they were written).
+    pub fn write(&self, out: &mut String) {
+        match self {
+            JsonValue::Null => out.push_str("null"),
+            JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            JsonValue::Number(n) => out.push_str(n),
+            JsonValue::String(s) => write_str(out, s),
+            JsonValue::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            JsonValue::Object(members) => {
+                let mut o = ObjectWriter::open(out);
+                for (key, value) in members {
+                    value.write(o.key(key));
+                }
+                o.close();
+            }
+        }
+    }
+
+    /// The value as compact JSON text.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
 }
 
 #[cfg(test)]
@@ -317,6 +370,8 @@ mod tests {
         assert_eq!(first.as_array().unwrap()[1].as_f64(), Some(-2500.0));
         assert_eq!(first.as_array().unwrap()[2].as_str(), Some("x\n"));
         assert!(JsonValue::parse(b"{\"a\":1} x").is_err());
+        let text = r#"{"a":[1,-2.5e3,"x\n",null,true,{}],"b":{"c":"\u00e9"}}"#;
+        assert_eq!(JsonValue::parse(text.as_bytes()).unwrap().to_json(), r#"{"a":[1,-2.5e3,"x\n",null,true,{}],"b":{"c":"é"}}"#);
         assert!(JsonValue::parse(b"").is_err());
     }
 }

@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::api_error::ErrorItem;
 use crate::draft::GiftRequestDraft;
@@ -143,19 +142,24 @@ impl NewLineItem {
 
 /// Fields the SDK does not model, each with its JSON value, sent after the modelled ones as given.
 #[derive(Clone, Default)]
-pub struct ExtraFields(Vec<(String, Box<RawValue>)>);
+pub struct ExtraFields(Vec<(String, Box<str>)>);
 
 impl ExtraFields {
     /// Adds a field. Fails only if `value` cannot be written as JSON.
     pub fn insert(&mut self, name: impl Into<String>, value: &impl Serialize) -> Result<(), serde_json::Error> {
-        let raw = serde_json::value::to_raw_value(value)?;
-        self.0.push((name.into(), raw));
+        let raw = serde_json::to_string(value)?;
+        self.0.push((name.into(), raw.into_boxed_str()));
         Ok(())
+    }
+
+    /// Adds a field whose value is already read as JSON (no serializer involved).
+    pub fn insert_json(&mut self, name: impl Into<String>, value: &crate::json::JsonValue<'_>) {
+        self.0.push((name.into(), value.to_json().into_boxed_str()));
     }
 
     /// The fields, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.get()))
+        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
     }
 
     /// Whether there are none.
@@ -177,7 +181,7 @@ impl ExtraFields {
     }
 
     pub(crate) fn borrowed(&self) -> Extra<'_> {
-        Extra(self.0.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.get()))).collect())
+        Extra(self.0.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(&**v))).collect())
     }
 }
 

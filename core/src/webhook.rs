@@ -239,7 +239,7 @@ impl Verifier {
 
         let event_id =
             Uuid::parse(event_id).ok_or_else(|| refuse(WebhookErrorCode::InvalidEventId, format!("{EVENT_ID_HEADER} must be a UUID")))?;
-        let gift_request = GiftRequest::from_json(body)
+        let gift_request = GiftRequest::read_json(body)
             .map_err(|e| refuse(WebhookErrorCode::InvalidBody, format!("the body is not a gift request: {e}")))?;
         Ok(Delivery {
             event_id,

@@ -12,6 +12,9 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod options;
+/// The workflows: in the `workflows` build of the module only (always compiled natively, for the checks).
+#[cfg(any(feature = "workflows", not(target_arch = "wasm32")))]
+pub mod workflows;
 
 use andopen_core::{ErrorCode, ErrorItem, ErrorReport, HostCall, ListCampaigns, PollTarget, RequestReport, Response, TransportFailure};
 use std::cell::RefCell;

@@ -23,15 +23,23 @@ fi
 cd "$root"
 # Paths of the build machine stay out of the bundle.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=$root=andopen"
-cargo build --locked -p andopen-wasm --target wasm32-unknown-unknown --profile wasm-release
 rm -rf "$here/wasm"
-# wasm-bindgen needs the target-features section to know which features the module uses.
-wasm-bindgen --target web --out-dir "$here/wasm" --out-name andopen \
-  target/wasm32-unknown-unknown/wasm-release/andopen_wasm.wasm
-"$here/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
-  --enable-multivalue --enable-reference-types \
-  "$here/wasm/andopen_bg.wasm" -o "$here/wasm/andopen_bg.wasm"
+# Two modules: `andopen` (validation and the client: what every page loads) and `andopen_workflows` (the
+# same plus webhooks, the gift history and batch send: loaded only by `@andopen/sdk/workflows` and
+# `Client.sendBatch`).
+build_module() { # name, cargo feature arguments...
+  local name="$1"; shift
+  cargo build --locked -p andopen-wasm --target wasm32-unknown-unknown --profile wasm-release "$@"
+  # wasm-bindgen needs the target-features section to know which features the module uses.
+  wasm-bindgen --target web --out-dir "$here/wasm" --out-name "$name" \
+    target/wasm32-unknown-unknown/wasm-release/andopen_wasm.wasm
+  "$here/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
+    --enable-multivalue --enable-reference-types \
+    "$here/wasm/${name}_bg.wasm" -o "$here/wasm/${name}_bg.wasm"
+}
+build_module andopen
+build_module andopen_workflows --features workflows
 
 cd "$here"
 rm -rf dist

@@ -5,7 +5,8 @@
 import { AndOpenError } from "./errors.js";
 import { type Call, type CoreOptions, SansIo } from "./sansio.js";
 import type { GiftRequest, GiftRequestStatus } from "./generated.js";
-import type { Campaign, GiftRequestPayload, ListCampaignsParams, Page, ResponseInfo, WithResponse } from "./types.js";
+import type { BatchOptions, BatchResult, BatchRow, Campaign, GiftRequestPayload, HttpRequest, ListCampaignsParams, Page, ResponseInfo, WithResponse } from "./types.js";
+import type { Transport } from "./workflows.js";
 
 /** Options of a `Client`. */
 export interface ClientOptions extends CoreOptions {
@@ -104,22 +105,59 @@ export class Client {
     return this.#run(call);
   }
 
+  /**
+   * Sends many gifts from one campaign: one result per row (sent with its id and redemption URL, skipped
+   * with the reason, failed with the error, or outcome unknown with the request id), paced by the rate-limit
+   * headers, journaled so that a stopped run resumes without sending any row twice. Each row is a create
+   * body without `campaign_id`, plus its `row_key`. Loads the workflows module on first use.
+   */
+  async sendBatch(rows: BatchRow[], options: BatchOptions): Promise<BatchResult> {
+    const { runBatch } = await import("./workflows.js");
+    return runBatch(this.#transport(), rows, false, options);
+  }
+
+  /**
+   * `sendBatch` on CSV text with a header line: `first_name`, `last_name` (required), `email`, `row_key`,
+   * the shipping columns (`address1`, `address2`, `city`, `region`, `postal_code`, `country_code`, `phone`),
+   * and one item's `sku`, `variant_id`, `quantity`. Headers match regardless of case, spaces and dashes.
+   */
+  async sendBatchCsv(csv: string, options: BatchOptions): Promise<BatchResult> {
+    const { runBatch } = await import("./workflows.js");
+    return runBatch(this.#transport(), csv, true, options);
+  }
+
+  #transport(): Transport {
+    return {
+      coreOptions: this.#sansIo.coreOptions,
+      exchange: (request) => this.#exchange(request),
+      sleep: this.#sleep,
+      now: this.#now,
+    };
+  }
+
+  /** One exchange with the server: the answer, or whether the request may have reached it. */
+  async #exchange(request: HttpRequest): Promise<{ status: number; headers: [string, string][]; body: Uint8Array } | { maybeSent: boolean }> {
+    try {
+      const init: RequestInit = { method: request.method, headers: request.headers, signal: AbortSignal.timeout(this.#timeoutMs) };
+      if (request.body !== null) init.body = request.body;
+      const response = await this.#fetch(request.url, init);
+      const body = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, headers: [...response.headers.entries()], body };
+    } catch (error) {
+      return { maybeSent: !neverSent(error) };
+    }
+  }
+
   /** Drives a call to its end: send, judge, sleep, send again. */
   async #run<T extends object>(call: Call<T>): Promise<WithResponse<T>> {
     for (;;) {
       const request = call.request();
       if (request === undefined) throw new AndOpenError({ kind: "finished", message: "this call has already finished", type: null, code: null, param: null, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors: [] });
-      let step;
-      try {
-        const init: RequestInit = { method: request.method, headers: request.headers, signal: AbortSignal.timeout(this.#timeoutMs) };
-        if (request.body !== null) init.body = request.body;
-        const response = await this.#fetch(request.url, init);
-        const body = new Uint8Array(await response.arrayBuffer());
-        step = call.handleResponse(response.status, response.headers.entries(), body, this.#now());
-      } catch (error) {
-        if (error instanceof AndOpenError) throw error;
-        step = call.handleTransportFailure(!neverSent(error), this.#now());
-      }
+      const answer = await this.#exchange(request);
+      const step =
+        "maybeSent" in answer
+          ? call.handleTransportFailure(answer.maybeSent, this.#now())
+          : call.handleResponse(answer.status, answer.headers, answer.body, this.#now());
       if (step.step === "done") return withResponse(step.value, step.meta);
       if (step.step === "failed") throw step.error;
       await this.#sleep(step.ms);

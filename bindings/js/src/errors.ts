@@ -10,8 +10,8 @@ export type { ErrorItem, ErrorReport, RateLimit } from "./generated.js";
 /** One problem, in the server's words: what a form shows under the field named by `param`. */
 export type FieldError = ErrorItem;
 
-/** What kind of failure an `AndOpenError` is. */
-export type ErrorKind = ErrorReport["kind"];
+/** What kind of failure an `AndOpenError` is (`webhook_refused` for a `WebhookRefusedError`). */
+export type ErrorKind = ErrorReport["kind"] | "webhook_refused";
 
 /** Any error of the SDK. Check `instanceof` a subclass, or read `kind`. */
 export class AndOpenError extends Error {
@@ -36,7 +36,7 @@ export class AndOpenError extends Error {
   /** Every problem, in the server's words (field errors included). */
   readonly errors: FieldError[];
 
-  constructor(report: ErrorReport) {
+  constructor(report: ErrorReport | (Omit<ErrorReport, "kind"> & { kind: ErrorKind })) {
     super(report.message);
     this.name = new.target.name;
     this.kind = report.kind;
@@ -72,7 +72,15 @@ export class TimeoutError extends AndOpenError {}
 /** What a wait was for can no longer happen (the gift request was cancelled). */
 export class UnreachableError extends AndOpenError {}
 
+/**
+ * A webhook delivery refused: answer it with a 4xx and do not act on it. `code` says why:
+ * `missing_header`, `invalid_signature` (forged or altered), `invalid_timestamp`, `outside_tolerance` (a
+ * replay, or a clock far off), `invalid_event_id`, `invalid_body`.
+ */
+export class WebhookRefusedError extends AndOpenError {}
+
 const classes: Record<ErrorKind, new (report: ErrorReport) => AndOpenError> = {
+  webhook_refused: WebhookRefusedError,
   config: ConfigError,
   validation: ValidationError,
   api: ApiError,

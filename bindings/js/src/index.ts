@@ -14,6 +14,7 @@ import type { GiftRequestPayload, HttpRequest, ListCampaignsParams } from "./typ
 export * from "./errors.js";
 export * from "./types.js";
 export { Client, type ClientOptions, type WaitOptions } from "./client.js";
+// The workflows (webhooks, gift history, batch journals) are in `@andopen/sdk/workflows`: a second module.
 export { Call, SansIo, type CoreOptions, type Step } from "./sansio.js";
 
 /**

@@ -91,9 +91,12 @@ function toStep<T>(text: string): Step<T> {
 /** Makes calls from one configuration; validates every input first. */
 export class SansIo {
   readonly #core: core.CoreClient;
+  /** @internal The options as the core reads them (for the workflows module's own client). */
+  readonly coreOptions: string;
 
   constructor(options: CoreOptions = {}) {
-    this.#core = guarded(() => new core.CoreClient(optionsJson(options)));
+    this.coreOptions = optionsJson(options);
+    this.#core = guarded(() => new core.CoreClient(this.coreOptions));
   }
 
   /** Where requests go. */

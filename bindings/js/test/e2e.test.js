@@ -16,6 +16,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { Client, ValidationError, ApiError, OutcomeUnknownError } from "../dist/index.js";
+import { WebhookReceiver, GiftHistory, MemoryJournal } from "../dist/workflows.js";
 
 const MOCK_BIN = process.env.ANDOPEN_MOCK_BIN ?? fileURLToPath(new URL("../../../target/release/andopen-mock", import.meta.url));
 const DEMO = fileURLToPath(new URL("../examples/demo.mjs", import.meta.url));
@@ -517,6 +518,81 @@ test("receives a signed webhook and verifies it as a receiver would", async () =
   } finally {
     receiver.close();
     receiver.closeAllConnections();
+  }
+});
+
+test("a batch through queued faults, its gifts' webhooks received, verified and folded into a history", async () => {
+  const campaign = fixtures["Welcome box (choice)"].id;
+  const receiver = new WebhookReceiver(WEBHOOK_SECRET);
+  const history = new GiftHistory();
+  const outcomes = [];
+  let failOnce = true;
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      try {
+        const delivery = receiver.receive(req.headers, Buffer.concat(chunks));
+        if (!delivery.duplicate && failOnce) {
+          // Could not act on it: forget it and ask for a retry, which must then be accepted.
+          failOnce = false;
+          receiver.forget(delivery.eventId);
+          outcomes.push("retry");
+          return res.writeHead(500).end();
+        }
+        if (!delivery.duplicate) history.recordDelivery(delivery);
+        outcomes.push(delivery.duplicate ? "duplicate" : delivery.eventType);
+        res.writeHead(204).end();
+      } catch (e) {
+        outcomes.push(e.code ?? String(e));
+        res.writeHead(400).end();
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await control("POST", "/_mock/webhooks", { url: `http://127.0.0.1:${server.address().port}/hooks`, secret: WEBHOOK_SECRET });
+    await control("POST", "/_mock/faults", [
+      { method: "POST", path: "/gift_requests", status: 429, retry_after: 1 },
+      { method: "POST", path: "/gift_requests", status: 500, after_processing: true },
+      { method: "POST", path: "/gift_requests", status: 503, retry_after: 1 },
+    ]);
+    const logFrom = (await requestsSeen()).length;
+    const { client } = recordingClient();
+    const stamp = Date.now();
+    const rows = ["Hana", "Ivo", "Jan", "Kim"].map((name, i) => ({
+      row_key: `e2e-${stamp}-${i}`,
+      recipient: { first_name: name, last_name: "Batch", email: `${name.toLowerCase()}.${stamp}@example.com` },
+    }));
+    rows.push({ row_key: "dup", recipient: { ...rows[0].recipient } });
+    const journal = new MemoryJournal();
+    const progress = [];
+    const result = await client.sendBatch(rows, { campaignId: campaign, journal, onProgress: (p) => progress.push(p.finished) });
+    assert.deepEqual(result.rows.map((r) => r.outcome), ["outcome_unknown", "sent", "sent", "sent", "skipped"]);
+    assert.match(result.rows[0].requestId, UUID);
+    for (const r of result.rows.slice(1, 4)) assert.match(r.redemptionUrl, /^https?:\/\//);
+    assert.equal(progress.at(-1), 5);
+    const sentCreates = creates((await requestsSeen()).slice(logFrom));
+    // 429 and 503 are retried (nothing was created); the 500 after processing is not.
+    assert.deepEqual(sentCreates.map((r) => r.status), [429, 500, 503, 201, 201, 201]);
+
+    // Resumed: nothing is sent again.
+    const again = await client.sendBatch(rows, { campaignId: campaign, journal });
+    assert.ok(again.rows.every((r) => r.fromJournal || r.outcome === "skipped"));
+    assert.equal(creates((await requestsSeen()).slice(logFrom)).length, 6);
+
+    // Every gift that exists on the simulator (the 500's included) announces itself once, verified.
+    const ids = new Set((await giftsHeld()).filter((g) => g.recipient.last_name === "Batch" && g.recipient.email.includes(String(stamp))).map((g) => g.id));
+    assert.equal(ids.size, 4, "four gifts, none twice");
+    const deadline = Date.now() + 15_000;
+    while ([...ids].some((id) => history.timeline(id) === undefined) && Date.now() < deadline) await sleep(100);
+    for (const id of ids) assert.ok(history.timeline(id), `a webhook for ${id}`);
+    assert.ok(outcomes.includes("retry"), "the delivery answered 500 came again and was accepted");
+    assert.ok(!outcomes.some((o) => o === "invalid_signature" || o === "outside_tolerance"), outcomes.join());
+    const hana = { first_name: "Hana", last_name: "Batch", email: rows[0].recipient.email };
+    assert.equal(history.eligibility(hana, { days: 30 }).eligible, false, "the gift whose create answered 500 is known from its webhook");
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
   }
 });
 

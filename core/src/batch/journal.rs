@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::batch::outcome::RowOutcome;
+use crate::json::{JsonValue, ObjectWriter};
 use crate::timestamp::Timestamp;
 
 /// One line of the journal.
@@ -44,9 +45,39 @@ pub enum JournalEvent {
 impl JournalEntry {
     /// The entry as one line of JSON, without the line break.
     pub fn to_json_line(&self) -> String {
-        // Plain data: writing it cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = String::with_capacity(160);
+        let mut o = ObjectWriter::open(&mut out);
+        o.str("send_key", &self.send_key);
+        o.str("row_key", &self.row_key);
+        o.str("at", &self.at.to_string());
+        match &self.event {
+            JournalEvent::Sending => o.str("event", "sending"),
+            JournalEvent::Finished { outcome } => {
+                o.str("event", "finished");
+                outcome.write_json(o.key("outcome"));
+            }
+        }
+        o.close();
+        out
     }
+
+    /// Reads one line written by [`JournalEntry::to_json_line`]; the error names what is wrong.
+    pub fn from_json_line(line: &str) -> Result<JournalEntry, String> {
+        let v = JsonValue::parse(line.as_bytes())?;
+        let text = |key: &str| v.get(key).and_then(JsonValue::as_str).ok_or_else(|| format!("`{key}` must be a string"));
+        let at = Timestamp::parse(text("at")?).ok_or("`at` must be a timestamp")?;
+        let event = match text("event")? {
+            "sending" => JournalEvent::Sending,
+            "finished" => JournalEvent::Finished { outcome: RowOutcome::from_json_value(v.get("outcome").unwrap_or(&JsonValue::Null))? },
+            other => return Err(format!("`event` must be `sending` or `finished`, not `{other}`")),
+        };
+        Ok(JournalEntry { send_key: text("send_key")?.to_owned(), row_key: text("row_key")?.to_owned(), at, event })
+    }
+}
+
+/// Whether a line is the start of a JSON text that stops before its end (a write cut short).
+fn cut_short(line: &str) -> bool {
+    JsonValue::parse(line.as_bytes()).is_err_and(|e| e.contains("it ends where"))
 }
 
 /// A journal line that cannot be read.
@@ -91,10 +122,10 @@ impl Journal {
             if line.trim().is_empty() {
                 continue;
             }
-            match serde_json::from_str::<JournalEntry>(line) {
+            match JournalEntry::from_json_line(line) {
                 Ok(entry) => journal.record(&entry),
-                Err(e) if i + 1 == lines.len() && !text.ends_with('\n') && e.is_eof() => journal.torn_tail = true,
-                Err(e) => return Err(JournalError { line: i + 1, message: e.to_string() }),
+                Err(_) if i + 1 == lines.len() && !text.ends_with('\n') && cut_short(line) => journal.torn_tail = true,
+                Err(message) => return Err(JournalError { line: i + 1, message }),
             }
         }
         Ok(journal)
@@ -155,6 +186,55 @@ mod tests {
         assert_eq!(journal.state("c"), None);
         assert!(!journal.had_torn_tail());
         assert!(lines.contains(r#""event":"sending""#), "{lines}");
+    }
+
+    #[test]
+    fn writes_and_reads_the_serde_form() {
+        let at = Timestamp::from_unix_seconds(1_776_335_400);
+        let outcomes = [
+            RowOutcome::Sent { gift_request_id: Uuid::from_bytes([1; 16]), redemption_url: Some("https://x/\"r".into()), request_id: None },
+            RowOutcome::Skipped {
+                reason: "gifted".into(),
+                previous_gift_request_id: Some(Uuid::from_bytes([2; 16])),
+                previous_sent_at: Some(at),
+                same_as_row: None,
+            },
+            RowOutcome::Skipped {
+                reason: "same".into(),
+                previous_gift_request_id: None,
+                previous_sent_at: None,
+                same_as_row: Some("r0".into()),
+            },
+            RowOutcome::Failed {
+                error: crate::batch::RowError::from(&crate::Error::Validation(vec![crate::ErrorItem::validation(
+                    crate::ErrorCode::Required,
+                    "recipient.last_name",
+                    "is required",
+                )])),
+            },
+            RowOutcome::OutcomeUnknown { request_id: Some("req_1".into()), reason: "a 500".into() },
+        ];
+        for outcome in outcomes {
+            let entry = entry("k", JournalEvent::Finished { outcome: outcome.clone() });
+            let line = entry.to_json_line();
+            assert_eq!(line, serde_json::to_string(&entry).unwrap());
+            assert_eq!(JournalEntry::from_json_line(&line).unwrap(), entry);
+            assert_eq!(serde_json::from_str::<JournalEntry>(&line).unwrap(), entry);
+            let result = crate::batch::RowResult { index: 3, row_key: "r".into(), send_key: "k".into(), outcome, from_journal: true };
+            assert_eq!(result.to_json(), serde_json::to_string(&result).unwrap());
+        }
+        let sending = entry("k", JournalEvent::Sending);
+        assert_eq!(sending.to_json_line(), serde_json::to_string(&sending).unwrap());
+    }
+
+    #[test]
+    fn every_cut_of_a_last_line_is_a_torn_tail() {
+        let outcome = RowOutcome::OutcomeUnknown { request_id: Some("req_1".into()), reason: "a 500".into() };
+        let whole = entry("a", JournalEvent::Finished { outcome }).to_json_line();
+        for cut in 1..whole.len() {
+            let journal = Journal::from_json_lines(&format!("{whole}\n{}", &whole[..cut])).unwrap();
+            assert!(journal.had_torn_tail(), "cut at {cut}");
+        }
     }
 
     #[test]

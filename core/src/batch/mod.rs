@@ -22,7 +22,7 @@ mod run;
 
 pub use csv::CsvError;
 pub use journal::{Journal, JournalEntry, JournalError, JournalEvent, JournalState};
-pub use outcome::{RowError, RowOutcome, RowResult, results_to_csv};
+pub use outcome::{RowError, RowOutcome, RowResult, results_to_csv, results_to_json};
 pub use plan::{BatchSettings, Plan, PlannedAction, PlannedRow, plan, send_key};
 pub use rows::{BatchRow, CsvRows, rows_from_csv, rows_from_json};
 pub use run::{BatchAction, BatchRun, Progress, RunOptions};

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::api_error::{ErrorCode, ErrorItem};
 use crate::batch::csv::{self, CsvError};
-use serde_json::{Map, Value};
+use crate::json::JsonValue as Value;
 
 use crate::params::{ExtraFields, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
 
@@ -152,74 +152,76 @@ fn row_from_record(names: &[String], record: &csv::Record) -> BatchRow {
 /// Unknown fields of the recipient, the address and the items are kept and sent as given. A value of the
 /// wrong JSON type becomes a problem on its row (`invalid_format` at its param), never a silent fix; only a
 /// text that is not a JSON array of objects is refused as a whole. A row without `row_key` is keyed
-/// `row {n}` (1-based).
+/// `row {n}` (1-based). Read by the core's own JSON reader (no serde_json on this path).
 pub fn rows_from_json(json: &[u8]) -> Result<Vec<BatchRow>, CsvError> {
     let refuse = |message: String| CsvError { line: 1, message };
-    let value: Value = serde_json::from_slice(json).map_err(|e| refuse(format!("the rows are not JSON: {e}")))?;
+    let value = Value::parse(json).map_err(|e| refuse(format!("the rows are not JSON: {e}")))?;
     let Value::Array(items) = value else {
         return Err(refuse("the rows must be a JSON array of objects".into()));
     };
     items
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(i, item)| match item {
-            Value::Object(fields) => Ok(row_from_object(i, fields)),
+            Value::Object(_) => Ok(row_from_object(i, item)),
             _ => Err(refuse(format!("row {} is not a JSON object", i + 1))),
         })
         .collect()
 }
 
-fn row_from_object(index: usize, mut fields: Map<String, Value>) -> BatchRow {
+const ROW_FIELDS: [&str; 5] = ["row_key", "recipient", "shipping_address", "line_items", "campaign_id"];
+const ITEM_FIELDS: [&str; 3] = ["sku", "variant_id", "quantity"];
+
+fn row_from_object(index: usize, fields: &Value<'_>) -> BatchRow {
     let mut reader = Fields { problems: Vec::new() };
-    let row_key = reader.text(fields.remove("row_key"), "row_key").unwrap_or_else(|| format!("row {}", index + 1));
+    let row_key = reader.text(fields.get("row_key"), "row_key").unwrap_or_else(|| format!("row {}", index + 1));
     let mut recipient = NewRecipient::default();
-    if let Some(mut r) = reader.object(fields.remove("recipient"), "recipient") {
-        recipient.first_name = reader.text(r.remove("first_name"), "recipient.first_name").unwrap_or_default();
-        recipient.last_name = reader.text(r.remove("last_name"), "recipient.last_name").unwrap_or_default();
-        recipient.email = reader.text(r.remove("email"), "recipient.email");
-        reader.keep_extra(r, &mut recipient.extra, "recipient");
+    if let Some(r) = reader.object(fields.get("recipient"), "recipient") {
+        recipient.first_name = reader.text(r.get("first_name"), "recipient.first_name").unwrap_or_default();
+        recipient.last_name = reader.text(r.get("last_name"), "recipient.last_name").unwrap_or_default();
+        recipient.email = reader.text(r.get("email"), "recipient.email");
+        keep_extra(r, &RECIPIENT, &mut recipient.extra);
     }
-    let shipping_address = reader.object(fields.remove("shipping_address"), "shipping_address").map(|mut a| {
+    let shipping_address = reader.object(fields.get("shipping_address"), "shipping_address").map(|a| {
         let mut address = NewShippingAddress {
-            address1: reader.text(a.remove("address1"), "shipping_address.address1").unwrap_or_default(),
-            address2: reader.text(a.remove("address2"), "shipping_address.address2"),
-            city: reader.text(a.remove("city"), "shipping_address.city").unwrap_or_default(),
-            region: reader.text(a.remove("region"), "shipping_address.region").unwrap_or_default(),
-            postal_code: reader.text(a.remove("postal_code"), "shipping_address.postal_code").unwrap_or_default(),
-            country_code: reader.text(a.remove("country_code"), "shipping_address.country_code").unwrap_or_default(),
-            phone: reader.text(a.remove("phone"), "shipping_address.phone").unwrap_or_default(),
+            address1: reader.text(a.get("address1"), "shipping_address.address1").unwrap_or_default(),
+            address2: reader.text(a.get("address2"), "shipping_address.address2"),
+            city: reader.text(a.get("city"), "shipping_address.city").unwrap_or_default(),
+            region: reader.text(a.get("region"), "shipping_address.region").unwrap_or_default(),
+            postal_code: reader.text(a.get("postal_code"), "shipping_address.postal_code").unwrap_or_default(),
+            country_code: reader.text(a.get("country_code"), "shipping_address.country_code").unwrap_or_default(),
+            phone: reader.text(a.get("phone"), "shipping_address.phone").unwrap_or_default(),
             ..NewShippingAddress::default()
         };
-        reader.keep_extra(a, &mut address.extra, "shipping_address");
+        keep_extra(a, &ADDRESS, &mut address.extra);
         address
     });
-    let line_items = match fields.remove("line_items") {
+    let line_items = match fields.get("line_items") {
         None | Some(Value::Null) => None,
         Some(Value::Array(items)) => Some(
             items
-                .into_iter()
+                .iter()
                 .enumerate()
                 .filter_map(|(i, item)| {
                     let param = format!("line_items[{i}]");
-                    let mut item = reader.object(Some(item), &param)?;
-                    let quantity = match item.remove("quantity") {
+                    let item = reader.object(Some(item), &param)?;
+                    let quantity = match item.get("quantity") {
                         None | Some(Value::Null) => {
                             reader.problems.push(ErrorItem::validation(ErrorCode::Required, format!("{param}.quantity"), "is required"));
                             1
                         }
-                        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
-                        Some(_) => {
+                        Some(n) => n.as_i64().unwrap_or_else(|| {
                             reader.problem(&format!("{param}.quantity"), "must be a whole number");
                             1
-                        }
+                        }),
                     };
                     let mut line = NewLineItem {
-                        sku: reader.text(item.remove("sku"), &format!("{param}.sku")),
-                        variant_id: reader.text(item.remove("variant_id"), &format!("{param}.variant_id")),
+                        sku: reader.text(item.get("sku"), &format!("{param}.sku")),
+                        variant_id: reader.text(item.get("variant_id"), &format!("{param}.variant_id")),
                         quantity,
                         ..NewLineItem::default()
                     };
-                    reader.keep_extra(item, &mut line.extra, &param);
+                    keep_extra(item, &ITEM_FIELDS, &mut line.extra);
                     Some(line)
                 })
                 .collect(),
@@ -229,11 +231,21 @@ fn row_from_object(index: usize, mut fields: Map<String, Value>) -> BatchRow {
             None
         }
     };
-    fields.remove("campaign_id");
-    for name in fields.keys() {
-        reader.problem(name, "is not a field of a batch row (the campaign is the batch's)");
+    for (name, _) in fields.as_object().unwrap_or_default() {
+        if !ROW_FIELDS.contains(&name.as_ref()) {
+            reader.problem(name, "is not a field of a batch row (the campaign is the batch's)");
+        }
     }
     BatchRow { row_key, recipient, shipping_address, line_items, problems: reader.problems }
+}
+
+/// Keeps the members an object has beyond the modelled ones, as given.
+fn keep_extra(object: &Value<'_>, modelled: &[&str], extra: &mut ExtraFields) {
+    for (name, value) in object.as_object().unwrap_or_default() {
+        if !modelled.contains(&name.as_ref()) {
+            extra.insert_json(name.as_ref(), value);
+        }
+    }
 }
 
 /// Reads typed values out of JSON objects, collecting a problem for each value of the wrong type.
@@ -246,10 +258,10 @@ impl Fields {
         self.problems.push(ErrorItem::validation(ErrorCode::InvalidFormat, param, message));
     }
 
-    fn text(&mut self, value: Option<Value>, param: &str) -> Option<String> {
+    fn text(&mut self, value: Option<&Value<'_>>, param: &str) -> Option<String> {
         match value {
             None | Some(Value::Null) => None,
-            Some(Value::String(text)) => Some(text),
+            Some(Value::String(text)) => Some(text.to_string()),
             Some(_) => {
                 self.problem(param, "must be a string");
                 None
@@ -257,21 +269,13 @@ impl Fields {
         }
     }
 
-    fn object(&mut self, value: Option<Value>, param: &str) -> Option<Map<String, Value>> {
+    fn object<'v, 'a>(&mut self, value: Option<&'v Value<'a>>, param: &str) -> Option<&'v Value<'a>> {
         match value {
             None | Some(Value::Null) => None,
-            Some(Value::Object(fields)) => Some(fields),
+            Some(object @ Value::Object(_)) => Some(object),
             Some(_) => {
                 self.problem(param, "must be an object");
                 None
-            }
-        }
-    }
-
-    fn keep_extra(&mut self, rest: Map<String, Value>, extra: &mut ExtraFields, param: &str) {
-        for (name, value) in rest {
-            if extra.insert(name.clone(), &value).is_err() {
-                self.problem(&format!("{param}.{name}"), "cannot be written as JSON");
             }
         }
     }

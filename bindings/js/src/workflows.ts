@@ -1,0 +1,260 @@
+/**
+ * `@andopen/sdk/workflows`: webhook receiving, the gift history with look-back eligibility and the CRM
+ * projection, and the batch runs behind `Client.sendBatch`. They run in a second WebAssembly module
+ * (`wasm/andopen_workflows_bg.wasm`), loaded only when this entry is imported, so that pages which only
+ * validate never load it. Every rule is the core's; this file moves bytes, sleeps and stores lines.
+ */
+import init, { initSync, type InitOutput } from "../wasm/andopen_workflows.js";
+import * as wf from "../wasm/andopen_workflows.js";
+import { AndOpenError, WebhookRefusedError, errorFromReport, type ErrorReport } from "./errors.js";
+import type {
+  BatchJournal,
+  BatchOptions,
+  BatchProgress,
+  BatchResult,
+  BatchRow,
+  Eligibility,
+  GiftRequest,
+  GiftTimeline,
+  HttpRequest,
+  LookBack,
+  MemberStatus,
+  Campaign,
+  RecipientRef,
+  RecipientSummary,
+  Recorded,
+  RowResult,
+  WebhookDelivery,
+  WebhookHeaders,
+  WebhookReceiverOptions,
+} from "./types.js";
+
+const wasmUrl = new URL("../wasm/andopen_workflows_bg.wasm", import.meta.url);
+const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
+let loaded: InitOutput;
+if (isNode) {
+  const { readFile } = await import("node:fs/promises");
+  loaded = initSync({ module: await readFile(wasmUrl) });
+} else {
+  loaded = await init({ module_or_path: wasmUrl });
+}
+void loaded;
+
+/** Runs `f`, rethrowing the core's error reports as `AndOpenError`s. */
+function guarded<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (thrown) {
+    if (typeof thrown === "string" && thrown.startsWith("{")) {
+      const report = JSON.parse(thrown) as ErrorReport | { kind: "webhook_refused"; code: string; message: string };
+      if (report.kind === "webhook_refused") {
+        throw new WebhookRefusedError({ ...blank, kind: "webhook_refused", code: report.code, message: report.message });
+      }
+      throw errorFromReport(report);
+    }
+    throw thrown;
+  }
+}
+
+const blank: Omit<ErrorReport, "kind" | "message"> = {
+  type: null,
+  code: null,
+  param: null,
+  status: null,
+  request_id: null,
+  retry_after_s: null,
+  rate_limit: null,
+  attempts: null,
+  errors: [],
+};
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function bytes(body: Uint8Array | string): Uint8Array {
+  return typeof body === "string" ? encoder.encode(body) : body;
+}
+
+/** Headers as `[[name, value]…]` JSON text: joins repeated values as HTTP does. */
+function headerPairs(headers: WebhookHeaders): string {
+  const pairs: [string, string][] = [];
+  if (typeof (headers as { forEach?: unknown }).forEach === "function" && !Array.isArray(headers)) {
+    (headers as { forEach(cb: (value: string, name: string) => void): void }).forEach((value, name) => pairs.push([name, value]));
+  } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function") {
+    for (const [name, value] of headers as Iterable<readonly [string, string]>) pairs.push([name, value]);
+  } else {
+    for (const [name, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
+      if (value !== undefined) pairs.push([name, Array.isArray(value) ? value.join(", ") : value]);
+    }
+  }
+  return JSON.stringify(pairs);
+}
+
+/**
+ * Receives webhook deliveries for one secret: checks the signature over the raw body (constant time), the
+ * replay window, the event id and the body, then de-duplicates on the event id. Keep one per secret.
+ */
+export class WebhookReceiver {
+  readonly #core: wf.WebhookReceiverCore;
+
+  constructor(secret: string, options: WebhookReceiverOptions = {}) {
+    this.#core = guarded(() => new wf.WebhookReceiverCore(secret, options.toleranceSeconds ?? 300, options.remember ?? 100_000));
+  }
+
+  /**
+   * Checks one delivery: pass the request's headers and its **raw** body (the bytes as received, never
+   * re-serialised JSON), and the time in Unix milliseconds (`Date.now()` by default). Throws
+   * `WebhookRefusedError` (answer 4xx, do not act); a repeat comes back with `duplicate: true` (answer 2xx,
+   * do not act again).
+   */
+  receive(headers: WebhookHeaders, rawBody: Uint8Array | string, now: number = Date.now()): WebhookDelivery {
+    const body = bytes(rawBody);
+    const text = guarded(() => this.#core.receive(headerPairs(headers), body, now));
+    const meta = JSON.parse(text) as Omit<WebhookDelivery, "giftRequest" | "body">;
+    return { ...meta, giftRequest: JSON.parse(decoder.decode(body)) as GiftRequest, body };
+  }
+
+  /**
+   * Forgets an event id, so that its next delivery counts as new: call it when you accepted a delivery but
+   * could not act on it, and answer with an error so that &Open tries again.
+   */
+  forget(eventId: string): boolean {
+    return this.#core.forget(eventId);
+  }
+}
+
+/** The signature of a delivery (lowercase hex HMAC-SHA256 of `{timestamp}.{body}`), for a relay or a test. */
+export function webhookSignature(secret: string, timestamp: string | number, body: Uint8Array | string): string {
+  return wf.webhookSignature(secret, String(timestamp), bytes(body));
+}
+
+/**
+ * Every gift heard of (from webhook deliveries and from the client's results), with look-back eligibility
+ * (seed 002) and the CRM projection (seed 004). Held in memory.
+ */
+export class GiftHistory {
+  /** @internal */
+  readonly core: wf.GiftHistoryCore = new wf.GiftHistoryCore();
+
+  /** Folds in a delivery from `WebhookReceiver.receive`; repeats and any order give the same timeline. */
+  recordDelivery(delivery: Pick<WebhookDelivery, "eventType" | "body">): Recorded {
+    return guarded(() => this.core.recordDelivery(delivery.eventType, delivery.body)) as Recorded;
+  }
+
+  /** Folds in a gift request a call returned (`createGiftRequest`, `getGiftRequest`, a wait). */
+  recordGift(gift: GiftRequest | string): Recorded {
+    const text = typeof gift === "string" ? gift : JSON.stringify(gift);
+    return guarded(() => this.core.recordGift(text)) as Recorded;
+  }
+
+  /** Values gifts from these campaigns' catalogues (`getCampaign` results), for `recipientSummary`. */
+  setPrices(campaigns: Campaign[]): number {
+    return guarded(() => this.core.setPrices(JSON.stringify(campaigns)));
+  }
+
+  /** How many gifts are held. */
+  get size(): number {
+    return this.core.size();
+  }
+
+  /** One gift's timeline, or `undefined`. */
+  timeline(giftRequestId: string): GiftTimeline | undefined {
+    const text = this.core.timeline(giftRequestId);
+    return text === undefined ? undefined : (JSON.parse(text) as GiftTimeline);
+  }
+
+  /** A recipient's gifts, in the order first heard of. */
+  giftsFor(recipient: RecipientRef): GiftTimeline[] {
+    return JSON.parse(guarded(() => this.core.giftsFor(JSON.stringify(recipient)))) as GiftTimeline[];
+  }
+
+  /** Whether `recipient` may be gifted now under the window: eligible, or skip with the earlier gift. */
+  eligibility(recipient: RecipientRef, lookBack: LookBack, now: number = Date.now()): Eligibility {
+    return JSON.parse(guarded(() => this.core.eligibility(JSON.stringify(recipient), JSON.stringify(lookBack), now))) as Eligibility;
+  }
+
+  /** The recipient's status as a member of the campaign: Pending → Invited → Completed, or Cancelled. */
+  memberStatus(recipient: RecipientRef, campaignId: string): MemberStatus {
+    return guarded(() => this.core.memberStatus(JSON.stringify(recipient), campaignId)) as MemberStatus;
+  }
+
+  /** The recipient's CRM fields: dates, gift count, values. */
+  recipientSummary(recipient: RecipientRef): RecipientSummary {
+    return JSON.parse(guarded(() => this.core.recipientSummary(JSON.stringify(recipient)))) as RecipientSummary;
+  }
+}
+
+/** A journal held in memory: enough for one process; use a file or a store to resume after a crash. */
+export class MemoryJournal implements BatchJournal {
+  readonly lines: string[] = [];
+
+  read(): string {
+    return this.lines.map((line) => `${line}\n`).join("");
+  }
+
+  append(line: string): void {
+    this.lines.push(line);
+  }
+}
+
+/** @internal How a `Client` sends: one exchange with the server, or the failure to get an answer. */
+export interface Transport {
+  coreOptions: string;
+  exchange(request: HttpRequest): Promise<{ status: number; headers: [string, string][]; body: Uint8Array } | { maybeSent: boolean }>;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+}
+
+type RawResult = Exclude<RowResult, { outcome: "failed" }> | (Omit<Extract<RowResult, { outcome: "failed" }>, "error"> & { error: ErrorReport });
+type Action = { action: "persist"; line: string } | { action: "send"; request: { method: "GET" | "POST"; url: string; headers: [string, string][]; body: string | null } } | { action: "wait"; ms: number } | { action: "done" };
+
+/** @internal Drives the core's batch run over a client's transport (`Client.sendBatch`). */
+export async function runBatch(transport: Transport, rows: BatchRow[] | string, csv: boolean, options: BatchOptions): Promise<BatchResult> {
+  const { journal = new MemoryJournal(), history, onProgress, lookBackDays, lookBack, ...rest } = options;
+  const settings = { ...rest, lookBack: lookBack ?? (lookBackDays === undefined ? null : { days: lookBackDays }) };
+  const text = typeof rows === "string" ? rows : JSON.stringify(rows);
+  const journalText = await journal.read();
+  const checked = history ?? new GiftHistory();
+  const run = guarded(() => new wf.BatchRunCore(transport.coreOptions, text, csv, JSON.stringify(settings), checked.core, journalText, transport.now()));
+  try {
+    let finished = -1;
+    const report = (): void => {
+      if (onProgress === undefined) return;
+      const progress = JSON.parse(run.progress()) as BatchProgress;
+      if (progress.finished !== finished) {
+        finished = progress.finished;
+        onProgress(progress);
+      }
+    };
+    for (;;) {
+      const action = JSON.parse(run.nextAction(transport.now())) as Action;
+      if (action.action === "done") break;
+      if (action.action === "persist") {
+        await journal.append(action.line);
+      } else if (action.action === "wait") {
+        await transport.sleep(action.ms);
+      } else {
+        const r = action.request;
+        const answer = await transport.exchange({ method: r.method, url: r.url, headers: Object.fromEntries(r.headers), body: r.body });
+        if ("maybeSent" in answer) run.handleTransportFailure(answer.maybeSent, transport.now());
+        else run.handleResponse(answer.status, JSON.stringify(answer.headers), answer.body, transport.now());
+      }
+      report();
+    }
+    report(); // rows settled without I/O at the end (skipped, from the journal)
+    const raw = JSON.parse(run.results()) as RawResult[];
+    const results = raw.map((r) => (r.outcome === "failed" ? { ...r, error: errorFromReport(r.error) } : r)) as RowResult[];
+    return {
+      rows: results,
+      progress: JSON.parse(run.progress()) as BatchProgress,
+      csv: run.resultsCsv(),
+      ignoredColumns: JSON.parse(run.ignoredColumns()) as string[],
+    };
+  } finally {
+    run.free();
+    if (history === undefined) checked.core.free();
+  }
+}
+
+export { AndOpenError, WebhookRefusedError };
+export type * from "./types.js";
