@@ -73,7 +73,7 @@ pub use resources::{
     Warehouse, gift_request_status_from_text, gift_request_status_text,
 };
 
-pub use webhooks::{WebhookDelivery, WebhookError, WebhookReceiver, webhook_signature};
+pub use webhooks::{EventStore, StoreError, WebhookDelivery, WebhookError, WebhookReceiver, webhook_signature};
 
 /// The API version every request carries (`AndOpen-API-Version`).
 #[uniffi::export]

@@ -120,3 +120,43 @@ def test_the_relay_forwards_each_event_once_and_refuses_forgeries() -> None:
     assert relay.handle(other, body).status == 502
     assert relay.handle(other, body).action == "forwarded"
     assert len(tool.requests) == 3
+
+
+class DictStore:
+    """A host store: a set, and a switch to make it fail."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.broken = False
+
+    def first_sighting(self, event_id: str) -> bool:
+        if self.broken:
+            raise ConnectionError("the database is down")
+        if event_id in self.ids:
+            return False
+        self.ids.add(event_id)
+        return True
+
+    def forget(self, event_id: str) -> None:
+        self.ids.discard(event_id)
+
+
+def test_a_host_store_de_duplicates_across_receivers_and_its_failures_are_reported() -> None:
+    clock = FakeClock()
+    store = DictStore()
+    first = andopen.WebhookReceiver(SECRET, store=store, clock=clock.time)
+    second = andopen.WebhookReceiver(SECRET, store=store, clock=clock.time)  # another process, the same store
+    body = json.dumps(gift()).encode()
+    headers = signed(body, int(clock.now))
+    assert not first.receive(headers, body).duplicate
+    assert second.receive(headers, body).duplicate
+    assert store.ids == {EVENT_ID}
+    second.forget(EVENT_ID)
+    assert store.ids == set()
+
+    store.broken = True
+    with pytest.raises(andopen.WebhookStoreFailed, match="the database is down"):
+        first.receive(headers, body)
+    relay = andopen.Relay(secret=SECRET, forward_to="https://hooks.example.test/andopen", transport=FakeTransport(), store=store, clock=clock.time)
+    outcome = relay.handle(headers, body)
+    assert (outcome.status, outcome.action) == (503, "store_failed")

@@ -64,6 +64,7 @@ from .payloads import (
 from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
 from .webhooks import (
     Eligibility,
+    EventStore,
     GiftHistory,
     GiftTimeline,
     LookBackWindow,
@@ -73,6 +74,7 @@ from .webhooks import (
     WebhookDelivery,
     WebhookReceiver,
     WebhookRefused,
+    WebhookStoreFailed,
     look_back,
     webhook_signature,
 )
@@ -99,6 +101,7 @@ __all__ = [
     "ConfigError",
     "DecodeError",
     "Eligibility",
+    "EventStore",
     "FieldError",
     "GiftHistory",
     "GiftRequest",
@@ -142,6 +145,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookReceiver",
     "WebhookRefused",
+    "WebhookStoreFailed",
     "default_retry_policy",
     "gift_request_bodies",
     "gift_request_body",

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable, Mapping, Union
 
 from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
-from .webhooks import GiftHistory, WebhookReceiver, WebhookRefused
+from .webhooks import EventStore, GiftHistory, WebhookReceiver, WebhookRefused, WebhookStoreFailed
 
 __all__ = ["Relay", "RelayOutcome"]
 
@@ -35,9 +35,9 @@ class RelayOutcome:
     """What the relay did with one delivery, and the answer it gives &Open."""
 
     status: int
-    """200 forwarded or duplicate, 400 refused, 502 the tool could not take it."""
+    """200 forwarded or duplicate, 400 refused, 502 the tool could not take it, 503 the store failed."""
     action: str
-    """``forwarded``, ``duplicate``, ``refused`` or ``forward_failed``."""
+    """``forwarded``, ``duplicate``, ``refused``, ``forward_failed`` or ``store_failed``."""
     detail: str
     """The event id, or why it was refused or could not be forwarded."""
 
@@ -52,15 +52,17 @@ class Relay:
         forward_to: str,
         transport: Transport | None = None,
         history: GiftHistory | None = None,
+        store: EventStore | None = None,
         tolerance: float = 300,
         remember: int = 100_000,
         timeout: float = 10.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """``forward_to``: the tool's webhook URL. ``history``: also fold every new event into it."""
+        """``forward_to``: the tool's webhook URL. ``history``: also fold every new event into it.
+        ``store``: de-duplicate through your own store (see :class:`andopen.EventStore`) instead of memory."""
         if not isinstance(forward_to, str) or not forward_to.startswith(("https://", "http://")):
             raise ValueError("forward_to: must be an absolute http(s) URL")
-        self._receiver = WebhookReceiver(secret, tolerance=tolerance, remember=remember, clock=clock)
+        self._receiver = WebhookReceiver(secret, tolerance=tolerance, remember=remember, store=store, clock=clock)
         self._forward_to = forward_to
         self._transport: Transport = transport if transport is not None else UrllibTransport()
         self._history = history
@@ -73,21 +75,31 @@ class Relay:
             delivery = self._receiver.receive(pairs, body)
         except WebhookRefused as e:
             return RelayOutcome(400, "refused", f"{e.code}: {e}")
+        except WebhookStoreFailed as e:
+            return RelayOutcome(503, "store_failed", str(e))
         if delivery.duplicate:
             return RelayOutcome(200, "duplicate", delivery.event_id)
         forwarded = [("Content-Type", "application/json")] + [(n, v) for n, v in pairs if n.lower() in _FORWARDED]
         try:
             answer = self._transport.send(Request("POST", self._forward_to, forwarded, bytes(body)), self._timeout)
         except TransportFailure as e:
-            self._receiver.forget(delivery.event_id)
-            return RelayOutcome(502, "forward_failed", str(e))
+            return RelayOutcome(502, "forward_failed", str(e) + self._forget(delivery.event_id))
         if not isinstance(answer, Response) or not 200 <= answer.status < 300:
-            self._receiver.forget(delivery.event_id)
             status = getattr(answer, "status", "?")
-            return RelayOutcome(502, "forward_failed", f"the destination answered {status}")
+            return RelayOutcome(502, "forward_failed", f"the destination answered {status}" + self._forget(delivery.event_id))
         if self._history is not None:
             self._history.record_delivery(delivery)
         return RelayOutcome(200, "forwarded", delivery.event_id)
+
+    def _forget(self, event_id: str) -> str:
+        """Forgets an event that could not be forwarded, so that its retry goes through; returns what to
+        add to the outcome's detail when the store could not forget it (the retry would then be taken for
+        a repeat: the event must be replayed by hand)."""
+        try:
+            self._receiver.forget(event_id)
+            return ""
+        except WebhookStoreFailed as e:
+            return f"; the store could not forget event {event_id} ({e}): its retry will be taken for a repeat"
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
         """Serves :meth:`handle` over HTTP on a background thread: every POST path is a delivery. Read the

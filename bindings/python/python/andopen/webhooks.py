@@ -19,7 +19,7 @@ Pass the body's raw bytes, as read from the request: never a re-serialised JSON 
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable, Mapping, Union
+from typing import Callable, Iterable, Mapping, Protocol, Union
 
 from . import _native
 from .models import Campaign, GiftRequest
@@ -27,6 +27,7 @@ from ._native import Eligibility, GiftTimeline, LookBackWindow, MemberStatus, Re
 
 __all__ = [
     "Eligibility",
+    "EventStore",
     "GiftHistory",
     "GiftTimeline",
     "LookBackWindow",
@@ -36,6 +37,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookReceiver",
     "WebhookRefused",
+    "WebhookStoreFailed",
     "look_back",
     "webhook_signature",
 ]
@@ -53,35 +55,92 @@ class WebhookRefused(Exception):
         self.code = code
 
 
+class WebhookStoreFailed(Exception):
+    """The host's event store (``WebhookReceiver(store=...)``) failed, so whether the event is new is not
+    known: answer the delivery with a 5xx, so that it is retried, and do not act on it."""
+
+
+class EventStore(Protocol):
+    """A host's own record of the event ids it has acted on (a database table, a key-value store): for
+    de-duplication that survives restarts and is shared between receivers."""
+
+    def first_sighting(self, event_id: str) -> bool:
+        """Records ``event_id``; ``True`` when it had not been recorded (act on the event). Make it atomic
+        (an insert that fails on a duplicate key) when several receivers share the store."""
+        ...
+
+    def forget(self, event_id: str) -> None:
+        """Removes ``event_id``, so that its next delivery counts as new."""
+        ...
+
+
+class _Store(_native.EventStore):
+    """Lets the core call the host's store; any exception the store raises becomes the core's store
+    failure, never a crash."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+
+    def first_sighting(self, event_id: str) -> bool:
+        try:
+            return bool(self._store.first_sighting(event_id))
+        except Exception as e:  # noqa: BLE001 (any failure of the host's store is reported, not raised)
+            raise _native.StoreError.Failed(f"{type(e).__name__}: {e}") from None
+
+    def forget(self, event_id: str) -> None:
+        try:
+            self._store.forget(event_id)
+        except Exception as e:  # noqa: BLE001
+            raise _native.StoreError.Failed(f"{type(e).__name__}: {e}") from None
+
+
 class WebhookReceiver:
     """Checks deliveries signed with one secret. Thread-safe: share one per secret."""
 
-    def __init__(self, secret: str, *, tolerance: float = 300, remember: int = 100_000, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        secret: str,
+        *,
+        tolerance: float = 300,
+        remember: int = 100_000,
+        store: EventStore | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         """``tolerance``: seconds the dispatch timestamp may be from now. ``remember``: how many recent
-        event ids are kept for de-duplication (100,000 is about 5 MB). ``clock`` returns Unix seconds."""
+        event ids are kept for de-duplication (100,000 is about 5 MB). ``store``: de-duplicate through
+        your own store instead of memory. ``clock`` returns Unix seconds."""
         if not isinstance(secret, str) or not secret:
             raise ValueError("secret: must be a non-empty string (the webhook secret)")
         if not 0 <= tolerance <= 2**32 - 1:
             raise ValueError("tolerance: must be between 0 and 4294967295 seconds")
         if not 1 <= remember <= 2**32 - 1:
             raise ValueError("remember: must be between 1 and 4294967295")
-        self._native = _native.WebhookReceiver(secret, int(tolerance), int(remember))
+        if store is None:
+            self._native = _native.WebhookReceiver(secret, int(tolerance), int(remember))
+        else:
+            self._native = _native.WebhookReceiver.with_store(secret, int(tolerance), _Store(store))
         self._clock = clock
 
     def receive(self, headers: HeaderPairs, body: bytes) -> WebhookDelivery:
         """Verifies one delivery and returns it, with ``duplicate`` set for an event id seen before. Raises
-        :class:`WebhookRefused` when it must be refused."""
+        :class:`WebhookRefused` when it must be refused (answer 4xx), :class:`WebhookStoreFailed` when the
+        store could not say whether it is new (answer 5xx)."""
         items = headers.items() if isinstance(headers, Mapping) else headers
         pairs = [_native.Header(name=str(n), value=str(v)) for n, v in items]
         try:
             return self._native.receive(pairs, bytes(body), int(self._clock() * 1000))
         except _native.WebhookError.Refused as e:
             raise WebhookRefused(e.code, e.detail) from None
+        except _native.WebhookError.StoreFailed as e:
+            raise WebhookStoreFailed(e.detail) from None
 
     def forget(self, event_id: str) -> None:
         """Forgets an event id, so that its redelivery is accepted: call it when you could not act on an
         accepted delivery and answered with an error."""
-        self._native.forget(event_id)
+        try:
+            self._native.forget(event_id)
+        except _native.WebhookError.StoreFailed as e:
+            raise WebhookStoreFailed(e.detail) from None
 
 
 class GiftHistory:

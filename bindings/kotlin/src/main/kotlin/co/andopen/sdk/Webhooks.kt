@@ -11,11 +11,22 @@ typealias RecipientRef = co.andopen.sdk.ffi.RecipientRef
 typealias RecipientSummary = co.andopen.sdk.ffi.RecipientSummary
 typealias MemberStatus = co.andopen.sdk.ffi.MemberStatus
 
+/**
+ * A host's own record of the event ids it has acted on (a database table, a key-value store), for
+ * de-duplication that survives restarts: implement `firstSighting` (record the id; `true` when it is new;
+ * make it atomic when receivers share the store) and `forget`. An exception it throws is reported as
+ * [WebhookStoreFailedException], never a crash.
+ */
+typealias EventStore = co.andopen.sdk.ffi.EventStore
+
 /** A delivery that must not be acted on (forged, tampered, replayed, unsigned): answer it with a 4xx. */
 class WebhookRefusedException(val code: String, message: String) : Exception(message)
 
+/** The [EventStore] failed, so whether the event is new is not known: answer with a 5xx so that it is retried. */
+class WebhookStoreFailedException(message: String) : Exception(message)
+
 /**
- * Verifies webhook deliveries signed with [secret] and flags repeats. Pass the body's raw bytes as read
+ * Verifies webhook deliveries signed with [secret] and flags repeats (in memory, or through a [store]). Pass the body's raw bytes as read
  * from the request, never a re-serialised object. Thread-safe: share one per secret.
  *
  * ```
@@ -31,22 +42,35 @@ class WebhookReceiver(
     /** How many recent event ids are kept (100,000 is about 5 MB). */
     remember: Int = 100_000,
     private val clock: Clock = Clock.systemUTC(),
+    /** De-duplicate through your own store instead of memory. */
+    store: EventStore? = null,
 ) : AutoCloseable {
-    private val native = co.andopen.sdk.ffi.WebhookReceiver(
-        secret.also { require(it.isNotEmpty()) { "secret: must not be empty" } },
-        tolerance.seconds.also { require(it in 0..UInt.MAX_VALUE.toLong()) { "tolerance: out of range" } }.toUInt(),
-        remember.also { require(it >= 1) { "remember: must be at least 1" } }.toUInt(),
-    )
+    private val native: co.andopen.sdk.ffi.WebhookReceiver = run {
+        require(secret.isNotEmpty()) { "secret: must not be empty" }
+        require(tolerance.seconds in 0..UInt.MAX_VALUE.toLong()) { "tolerance: out of range" }
+        require(remember >= 1) { "remember: must be at least 1" }
+        if (store == null) {
+            co.andopen.sdk.ffi.WebhookReceiver(secret, tolerance.seconds.toUInt(), remember.toUInt())
+        } else {
+            co.andopen.sdk.ffi.WebhookReceiver.withStore(secret, tolerance.seconds.toUInt(), store)
+        }
+    }
 
     /** Verifies one delivery; throws [WebhookRefusedException] when it must be refused. */
     fun receive(headers: List<Pair<String, String>>, body: ByteArray): WebhookDelivery = try {
         native.receive(headers.map { (n, v) -> co.andopen.sdk.ffi.Header(n, v) }, body, clock.millis())
     } catch (e: co.andopen.sdk.ffi.WebhookException.Refused) {
         throw WebhookRefusedException(e.code, e.detail)
+    } catch (e: co.andopen.sdk.ffi.WebhookException.StoreFailed) {
+        throw WebhookStoreFailedException(e.detail)
     }
 
     /** Forgets an event id, so that its redelivery is accepted (you could not act on it). */
-    fun forget(eventId: String) = native.forget(eventId)
+    fun forget(eventId: String) = try {
+        native.forget(eventId)
+    } catch (e: co.andopen.sdk.ffi.WebhookException.StoreFailed) {
+        throw WebhookStoreFailedException(e.detail)
+    }
 
     override fun close() = native.destroy()
 }

@@ -101,4 +101,36 @@ class BatchAndWebhooksTest {
             assertEquals("outside_tolerance", assertThrows<WebhookRefusedException> { late.receive(headers, body) }.code)
         }
     }
+
+    @Test
+    fun `a host store de-duplicates across receivers and its failures are reported`() {
+        val time = FakeTime()
+        val secret = "whsec_test"
+        val body = gift().toByteArray()
+        val timestamp = time.now.epochSecond.toString()
+        val headers = listOf(
+            "AndOpen-Webhook-Signature" to webhookSignature(secret, timestamp, body),
+            "AndOpen-Webhook-Dispatch-Timestamp" to timestamp,
+            "AndOpen-Webhook-Event-Id" to "0b6f1c1e-2d5a-4c4e-9a57-3f1f3c2a9d10",
+            "AndOpen-Webhook-Event-Type" to "gift_request_created",
+        )
+        val store = object : EventStore {
+            val ids = mutableSetOf<String>()
+            var broken = false
+            override fun firstSighting(eventId: String): Boolean {
+                if (broken) throw IllegalStateException("the database is down")
+                return ids.add(eventId)
+            }
+            override fun forget(eventId: String) { ids.remove(eventId) }
+        }
+        WebhookReceiver(secret, clock = MovingClock(time), store = store).use { first ->
+            WebhookReceiver(secret, clock = MovingClock(time), store = store).use { second ->
+                assertEquals(false, first.receive(headers, body).duplicate)
+                assertEquals(true, second.receive(headers, body).duplicate)
+                assertEquals(setOf("0b6f1c1e-2d5a-4c4e-9a57-3f1f3c2a9d10"), store.ids)
+                store.broken = true
+                assertThrows<WebhookStoreFailedException> { first.receive(headers, body) }
+            }
+        }
+    }
 }
