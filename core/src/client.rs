@@ -40,11 +40,13 @@ impl Client {
 
     /// `POST /gift_requests` from a JSON body (a form, a no-code tool, another language). Validates first,
     /// exactly as for typed parameters; unknown fields are sent untouched.
+    #[inline]
     pub fn create_gift_request_json(&self, body: &[u8]) -> Result<Call<CreateGiftRequest>, Error> {
         let draft = GiftRequestDraft::from_json(body).map_err(|u| Error::Validation(vec![malformed(u)]))?;
         self.create_from_draft(&draft)
     }
 
+    #[inline]
     fn create_from_draft(&self, draft: &GiftRequestDraft<'_>) -> Result<Call<CreateGiftRequest>, Error> {
         check(draft).map_err(Error::Validation)?;
         let mut body = String::with_capacity(256);

@@ -74,6 +74,7 @@ pub struct CountryCode([u8; 2]);
 
 impl CountryCode {
     /// Parses a code a caller wants to send. Lowercase is refused, never corrected.
+    #[inline]
     pub fn parse(text: &str) -> Result<CountryCode, CountryCodeProblem> {
         let code = CountryCode::parse_shape(text).ok_or(CountryCodeProblem::NotTwoUppercaseLetters)?;
         if code.is_assigned() { Ok(code) } else { Err(CountryCodeProblem::NotAssigned) }
@@ -84,6 +85,7 @@ impl CountryCode {
         CountryCode::parse_shape(text)
     }
 
+    #[inline]
     fn parse_shape(text: &str) -> Option<CountryCode> {
         match text.as_bytes() {
             &[a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => Some(CountryCode([a, b])),
@@ -92,6 +94,7 @@ impl CountryCode {
     }
 
     /// Whether this code is officially assigned in ISO 3166-1.
+    #[inline]
     pub fn is_assigned(&self) -> bool {
         let index = usize::from(self.0[0] - b'A') * 26 + usize::from(self.0[1] - b'A');
         TABLE.get(index / 64).is_some_and(|word| word & (1 << (index % 64)) != 0)

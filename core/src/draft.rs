@@ -57,6 +57,7 @@ pub(crate) struct LineItemDraft<'a> {
 
 impl<'a> GiftRequestDraft<'a> {
     /// Reads a body. Fails only when the bytes are not one JSON object.
+    #[inline]
     pub(crate) fn from_json(body: &'a [u8]) -> Result<GiftRequestDraft<'a>, Unreadable> {
         let mut scanner = Scanner::new(body)?;
         let slot: Slot<GiftRequestDraft<'a>> = scanner.slot()?;
@@ -135,6 +136,7 @@ impl<'a> LineItemDraft<'a> {
 }
 
 /// Reads the value of `key` into `slot`, noting the key when the object already had it.
+#[inline]
 fn fill<'a, T: Loose<'a>>(
     slot: &mut Slot<T>,
     key: Cow<'a, str>,
@@ -150,6 +152,7 @@ fn fill<'a, T: Loose<'a>>(
 }
 
 /// Keeps an unknown key with its value's text, noting it when the object already had it.
+#[inline]
 fn keep<'a>(extra: &mut Extra<'a>, key: Cow<'a, str>, s: &mut Scanner<'a>, duplicates: &mut Vec<Cow<'a, str>>) -> Result<(), Unreadable> {
     let raw = s.skip()?;
     if extra.0.iter().any(|(k, _)| *k == key) && !duplicates.contains(&key) {
@@ -161,6 +164,7 @@ fn keep<'a>(extra: &mut Extra<'a>, key: Cow<'a, str>, s: &mut Scanner<'a>, dupli
 
 impl<'a> Loose<'a> for GiftRequestDraft<'a> {
     const SHAPE: Shape = Shape::Object;
+    #[inline]
     fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         let mut d = GiftRequestDraft::default();
         scanner.object(|s, key| match key.as_ref() {
@@ -176,6 +180,7 @@ impl<'a> Loose<'a> for GiftRequestDraft<'a> {
 
 impl<'a> Loose<'a> for RecipientDraft<'a> {
     const SHAPE: Shape = Shape::Object;
+    #[inline]
     fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         let mut d = RecipientDraft::default();
         scanner.object(|s, key| match key.as_ref() {
@@ -190,6 +195,7 @@ impl<'a> Loose<'a> for RecipientDraft<'a> {
 
 impl<'a> Loose<'a> for Box<AddressDraft<'a>> {
     const SHAPE: Shape = Shape::Object;
+    #[inline]
     fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         let mut d = Box::<AddressDraft<'a>>::default();
         scanner.object(|s, key| {
@@ -211,6 +217,7 @@ impl<'a> Loose<'a> for Box<AddressDraft<'a>> {
 
 impl<'a> Loose<'a> for LineItemDraft<'a> {
     const SHAPE: Shape = Shape::Object;
+    #[inline]
     fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         let mut d = LineItemDraft::default();
         scanner.object(|s, key| match key.as_ref() {

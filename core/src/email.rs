@@ -11,16 +11,22 @@
 //!   label is not all digits.
 
 /// Whether `text` is an email address by the rule above.
+#[inline]
 pub fn is_email_address(text: &str) -> bool {
     if text.len() > 254 {
         return false;
     }
-    let Some((local, domain)) = text.split_once('@') else {
+    // The first `@`, found byte by byte: cheaper than a general search on addresses this short.
+    let Some(at) = text.bytes().position(|b| b == b'@') else {
+        return false;
+    };
+    let (Some(local), Some(domain)) = (text.get(..at), text.get(at + 1..)) else {
         return false;
     };
     local_part_ok(local) && domain_ok(domain)
 }
 
+#[inline]
 fn local_part_ok(local: &str) -> bool {
     let bytes = local.as_bytes();
     if bytes.is_empty() || bytes.len() > 64 || bytes.first() == Some(&b'.') || bytes.last() == Some(&b'.') {
@@ -36,6 +42,7 @@ fn local_part_ok(local: &str) -> bool {
     local.chars().all(|c| !c.is_whitespace() && !c.is_control() && !forbidden(c))
 }
 
+#[inline]
 fn domain_ok(domain: &str) -> bool {
     let mut labels = 0;
     let mut last = "";

@@ -82,6 +82,7 @@ pub(crate) trait Loose<'a>: Sized {
 
 impl<'a> Loose<'a> for Cow<'a, str> {
     const SHAPE: Shape = Shape::String;
+    #[inline]
     fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         scanner.string().map(Some)
     }
@@ -89,6 +90,7 @@ impl<'a> Loose<'a> for Cow<'a, str> {
 
 impl<'a> Loose<'a> for Integer {
     const SHAPE: Shape = Shape::Integer;
+    #[inline]
     fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         scanner.number()
     }
@@ -96,6 +98,7 @@ impl<'a> Loose<'a> for Integer {
 
 impl<'a, T: Loose<'a>> Loose<'a> for Vec<Slot<T>> {
     const SHAPE: Shape = Shape::Array;
+    #[inline]
     fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
         let mut items = Vec::new();
         scanner.array(|s| {
@@ -104,6 +107,30 @@ impl<'a, T: Loose<'a>> Loose<'a> for Vec<Slot<T>> {
         })?;
         Ok(Some(items))
     }
+}
+
+/// Where the first `"`, `\\` or control character of `bytes` is: what ends the plain run of a string.
+/// Eight bytes at a time (one 64-bit word, as WebAssembly has too), then byte by byte.
+#[inline]
+fn string_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    // A byte of `v` is zero (or, for `below`, under `n`) exactly where the lowest set high bit of the
+    // result is; higher bits may be set by a borrow, which only the first match matters against.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut at = 0;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in words.by_ref() {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        let found = zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    words.remainder().iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|n| at + n)
 }
 
 /// Why a body could not be read as JSON at all (the server's 400 `malformed_request`).
@@ -122,6 +149,7 @@ pub(crate) struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     /// A scanner over `bytes`, which must be UTF-8.
+    #[inline]
     pub(crate) fn new(bytes: &'a [u8]) -> Result<Scanner<'a>, Unreadable> {
         let text = std::str::from_utf8(bytes).map_err(|e| Unreadable(format!("the body is not UTF-8 (byte {})", e.valid_up_to())))?;
         Ok(Scanner { text, at: 0, depth: 0 })
@@ -161,6 +189,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Checks that nothing but whitespace follows the value read.
+    #[inline]
     pub(crate) fn end(&mut self) -> Result<(), Unreadable> {
         match self.peek() {
             None => Ok(()),
@@ -169,6 +198,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads one field: its slot, whatever the value holds.
+    #[inline]
     pub(crate) fn slot<T: Loose<'a>>(&mut self) -> Result<Slot<T>, Unreadable> {
         let shape = match self.peek() {
             Some(b'n') => {
@@ -191,6 +221,7 @@ impl<'a> Scanner<'a> {
         Ok(T::read(self)?.map_or(Slot::WrongType, Slot::Value))
     }
 
+    #[inline]
     fn literal(&mut self, word: &str) -> Result<(), Unreadable> {
         self.peek();
         if self.text.get(self.at..).is_some_and(|rest| rest.starts_with(word)) {
@@ -202,11 +233,12 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads a string, borrowing it when it holds no escape.
+    #[inline]
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, Unreadable> {
         self.expect(b'"', "a string")?;
         let start = self.at;
         let rest = self.text.as_bytes().get(start..).unwrap_or_default();
-        let Some(n) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) else {
+        let Some(n) = string_end(rest) else {
             self.at = self.text.len();
             return Err(self.fail("the end of a string"));
         };
@@ -293,6 +325,7 @@ impl<'a> Scanner<'a> {
 
     /// Reads a number: `Some` for an integer, `None` for a number with a fraction or an exponent (or one
     /// beyond 64 bits).
+    #[inline]
     pub(crate) fn number(&mut self) -> Result<Option<Integer>, Unreadable> {
         self.peek();
         let bytes = self.text.as_bytes();
@@ -339,12 +372,14 @@ impl<'a> Scanner<'a> {
         Ok(text.parse::<i64>().map(Integer::Signed).ok().or_else(|| text.parse::<u64>().ok().map(Integer::Unsigned)))
     }
 
+    #[inline]
     fn enter(&mut self) -> Result<(), Unreadable> {
         self.depth += 1;
         if self.depth > MAX_DEPTH { Err(Unreadable(format!("the body nests objects and arrays deeper than {MAX_DEPTH}"))) } else { Ok(()) }
     }
 
     /// Reads an object, handing each key to `each`, which must read the key's value.
+    #[inline]
     pub(crate) fn object(&mut self, mut each: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
         self.expect(b'{', "an object")?;
         self.enter()?;
@@ -373,6 +408,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads an array, calling `each` for every element, which must read it.
+    #[inline]
     pub(crate) fn array(&mut self, mut each: impl FnMut(&mut Self) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
         self.expect(b'[', "an array")?;
         self.enter()?;
@@ -396,6 +432,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Reads any value and returns its JSON text as given.
+    #[inline]
     pub(crate) fn skip(&mut self) -> Result<&'a str, Unreadable> {
         let start = match self.peek() {
             Some(_) => self.at,
@@ -476,6 +513,30 @@ pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, Unreadable
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_string_ends_at_its_first_quote_backslash_or_control_byte() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        let alphabet: &[u8] = &[b'a', b'"', b'\\', 0x00, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff, 0x01];
+        let mut seed = 7u64;
+        for len in 0..40 {
+            for _ in 0..400 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        let pick = (seed >> 33) as usize;
+                        // Mostly plain bytes, so that matches fall anywhere in the words.
+                        if pick % 8 == 0 {
+                            alphabet.get(pick / 8 % alphabet.len()).copied().unwrap_or(b'a')
+                        } else {
+                            0x21 + (pick % 0x5e) as u8
+                        }
+                    })
+                    .collect();
+                assert_eq!(string_end(&bytes), naive(&bytes), "{bytes:?}");
+            }
+        }
+    }
 
     fn skip_all(text: &str) -> Result<String, Unreadable> {
         let mut s = Scanner::new(text.as_bytes())?;

@@ -47,8 +47,11 @@ impl Uuid {
     }
 
     /// Whether `text` is a UUID in the hyphenated form.
+    #[inline]
     pub fn is_valid(text: &str) -> bool {
-        Uuid::parse(text).is_some()
+        let bytes = text.as_bytes();
+        bytes.len() == 36
+            && bytes.iter().enumerate().all(|(i, &b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() })
     }
 }
 
@@ -107,6 +110,22 @@ impl<'de> Deserialize<'de> for Uuid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_valid_agrees_with_parse() {
+        let good = "4fb4cb3f-9666-43b5-8884-7F5194483D1A";
+        assert!(Uuid::is_valid(good));
+        for i in 0..good.len() {
+            for c in ['-', '0', 'a', 'F', 'g', 'G', ' ', 'é'] {
+                let mut text = good.to_owned();
+                text.replace_range(i..=i, &c.to_string());
+                assert_eq!(Uuid::is_valid(&text), Uuid::parse(&text).is_some(), "{text}");
+            }
+        }
+        for text in ["", "4fb4cb3f96664", "4fb4cb3f-9666-43b5-8884-7f5194483d1", "4fb4cb3f-9666-43b5-8884-7f5194483d1a0"] {
+            assert!(!Uuid::is_valid(text), "{text}");
+        }
+    }
 
     #[test]
     fn parses_and_prints_lowercase() {

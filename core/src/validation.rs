@@ -50,10 +50,12 @@ pub enum Mode {
 struct Findings(Vec<ErrorItem>);
 
 impl Findings {
+    #[inline]
     fn add(&mut self, code: ErrorCode, param: String, message: &'static str) {
         self.0.push(ErrorItem { error_type: ErrorType::ValidationError, code, message: Cow::Borrowed(message), param: Some(param) });
     }
 
+    #[inline]
     fn duplicates(&mut self, prefix: impl FnOnce() -> String, keys: &[Cow<'_, str>]) {
         if keys.is_empty() {
             return;
@@ -65,6 +67,7 @@ impl Findings {
     }
 
     /// A required text: present, a string, not blank. Returns the text when it is one.
+    #[inline]
     fn required_text<'s>(&mut self, slot: &'s Slot<Cow<'_, str>>, param: impl FnOnce() -> String) -> Option<&'s str> {
         match slot {
             Slot::Absent | Slot::Null => self.add(ErrorCode::Required, param(), "is required"),
@@ -76,6 +79,7 @@ impl Findings {
     }
 
     /// An optional text: absent, `null` or a string. Returns the text when it is one.
+    #[inline]
     fn optional_text<'s>(&mut self, slot: &'s Slot<Cow<'_, str>>, param: impl FnOnce() -> String) -> Option<&'s str> {
         match slot {
             Slot::WrongType => self.add(ErrorCode::InvalidFormat, param(), "must be a string"),
@@ -88,6 +92,7 @@ impl Findings {
 
 /// Whether `text` is empty or only whitespace (as `str::trim` counts it), deciding on the first byte in
 /// the common case.
+#[inline]
 fn is_blank(text: &str) -> bool {
     match text.bytes().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) {
         None => true,
@@ -100,6 +105,7 @@ fn join(prefix: &str, key: &str) -> String {
 }
 
 /// Checks a draft against every rule; returns the mode, or every problem found in body order.
+#[inline]
 pub(crate) fn check(draft: &GiftRequestDraft<'_>) -> Result<Mode, Vec<ErrorItem>> {
     let mut f = Findings(Vec::new());
     f.duplicates(String::new, &draft.duplicates);
@@ -132,6 +138,7 @@ pub(crate) fn check(draft: &GiftRequestDraft<'_>) -> Result<Mode, Vec<ErrorItem>
     if f.0.is_empty() { Ok(mode) } else { Err(f.0) }
 }
 
+#[inline]
 fn check_recipient(f: &mut Findings, r: &RecipientDraft<'_>) {
     f.duplicates(|| "recipient".to_owned(), &r.duplicates);
     f.required_text(&r.first_name, || "recipient.first_name".to_owned());
@@ -144,6 +151,7 @@ fn check_recipient(f: &mut Findings, r: &RecipientDraft<'_>) {
 }
 
 /// `shipping_address` and `line_items`: both or neither, and never an explicit `null`.
+#[inline]
 fn check_direct_send_pair(f: &mut Findings, draft: &GiftRequestDraft<'_>) -> Mode {
     let address = &draft.shipping_address;
     let items = &draft.line_items;
@@ -165,6 +173,7 @@ fn check_direct_send_pair(f: &mut Findings, draft: &GiftRequestDraft<'_>) -> Mod
     if address.is_given() || items.is_given() { Mode::DirectSend } else { Mode::ChoiceMode }
 }
 
+#[inline]
 fn check_address(f: &mut Findings, a: &AddressDraft<'_>) {
     f.duplicates(|| "shipping_address".to_owned(), &a.duplicates);
     f.required_text(&a.address1, || "shipping_address.address1".to_owned());
@@ -186,6 +195,7 @@ fn check_address(f: &mut Findings, a: &AddressDraft<'_>) {
     f.required_text(&a.phone, || "shipping_address.phone".to_owned());
 }
 
+#[inline]
 fn check_line_item(f: &mut Findings, i: usize, slot: &Slot<LineItemDraft<'_>>) {
     let at = || format!("line_items[{i}]");
     let item = match slot {
@@ -225,6 +235,7 @@ pub(crate) fn malformed(unreadable: Unreadable) -> ErrorItem {
 /// Checks a create body given as JSON bytes: every problem at once, or the mode it would create.
 ///
 /// Call it as a form changes, before anything is sent; it needs no key and no client.
+#[inline]
 pub fn validate_gift_request_json(body: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
     match GiftRequestDraft::from_json(body) {
         Ok(draft) => check(&draft),
@@ -234,6 +245,7 @@ pub fn validate_gift_request_json(body: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
 
 /// Checks a create body given as JSON bytes and returns the exact body to send: the caller's fields in
 /// the contract's order, unknown fields passed through untouched.
+#[inline]
 pub fn gift_request_body_from_json(body: &[u8]) -> Result<Vec<u8>, Vec<ErrorItem>> {
     let draft = GiftRequestDraft::from_json(body).map_err(|u| vec![malformed(u)])?;
     check(&draft)?;

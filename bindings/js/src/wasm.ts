@@ -23,9 +23,12 @@ const encoder = new TextEncoder();
 let capacity = 0;
 let area: Uint8Array = new Uint8Array(0);
 
-/** The input area, at least `needed` bytes, current after any growth of the module's memory. */
+/**
+ * The input area, at least `needed` bytes, current after any growth of the module's memory (growing
+ * detaches the old buffer, which leaves its views empty: no need to ask the memory for its buffer).
+ */
 function inputBytes(needed: number): Uint8Array {
-  if (needed > capacity || area.byteLength === 0 || area.buffer !== memory.buffer) {
+  if (needed > capacity || area.byteLength === 0) {
     capacity = Math.max(needed, 4096, capacity);
     const start = inputArea(capacity); // may grow the memory: read memory.buffer after it
     area = new Uint8Array(memory.buffer, start, capacity);
