@@ -23,7 +23,8 @@ pub trait SeenEvents {
 
 /// The most recent `capacity` event ids, in bounded memory: the oldest id is dropped when a new one would
 /// exceed it. A repeat older than the last `capacity` distinct events would be accepted again, so size it
-/// above the number of events a retry can span (a host store has no such limit).
+/// above the number of events a retry can span (a host store has no such limit). `forget` scans the held
+/// ids (linear in `capacity`): it is for the rare delivery the host could not act on.
 #[derive(Clone, Debug)]
 pub struct RecentEvents {
     capacity: usize,

@@ -159,6 +159,7 @@ impl GiftHistory {
         let delivery = Delivery {
             event_id,
             event_type: EventType::from_wire(&delivery.event_type),
+            // The history reads the event's type and body only; the attempt's dispatch time is not kept.
             dispatched_at: Timestamp::from_unix_millis(0),
             api_version: None,
             gift_request,

@@ -38,7 +38,16 @@ pub(crate) fn read(text: &str) -> Result<Vec<Record>, CsvError> {
                     chars.next();
                     field.push('"');
                 }
-                '"' => quoted = false,
+                '"' => {
+                    quoted = false;
+                    // A closed quote ends the field: only a separator or the end of the line may follow.
+                    if !matches!(chars.peek(), None | Some(',' | '\n' | '\r')) {
+                        return Err(CsvError {
+                            line,
+                            message: "text after a closing quote (quote the whole field and double the quote)".into(),
+                        });
+                    }
+                }
                 '\n' => {
                     line += 1;
                     field.push('\n');
@@ -127,6 +136,7 @@ mod tests {
     fn names_the_line_of_a_broken_quote() {
         assert_eq!(read("a\n\"open,b\nc").unwrap_err().line, 2);
         assert_eq!(read("a\nb\"c\n").unwrap_err().line, 2);
+        assert!(read("a\n\"b\"c,d\n").unwrap_err().message.contains("after a closing quote"));
     }
 
     #[test]

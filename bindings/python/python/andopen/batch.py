@@ -156,9 +156,11 @@ def _send(client: Client, run: _native.BatchRun, request: _native.HttpRequest) -
 def _line_item(item: Mapping[str, Any], n: int) -> _native.NewLineItem:
     if not isinstance(item, Mapping):
         raise TypeError(f"default_line_items[{n}]: must be a dict with sku and/or variant_id and quantity")
+    # Only the Python types are checked here; the contract's rules (quantity at least 1, sku or variant) are
+    # the core's, applied to every row that takes these items.
     quantity = item.get("quantity")
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise ValueError(f"default_line_items[{n}].quantity: is required, as a whole number")
+        raise TypeError(f"default_line_items[{n}].quantity: must be an int, not {type(quantity).__name__}")
     texts = {name: item.get(name) for name in ("sku", "variant_id")}
     for name, value in texts.items():
         if value is not None and not isinstance(value, str):
