@@ -7,8 +7,9 @@
 use std::borrow::Cow;
 
 use crate::json::{ObjectWriter, write_i64, write_u64};
-use crate::loose::{Extra, Integer, Loose, Scanner, Shape, Slot, Unreadable};
+use crate::loose::{Extra, Integer, Loose, Scanner, Shape, Slot, Source, Unreadable};
 use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
+use crate::tokens::Tokens;
 
 /// A create body, read loosely.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -57,15 +58,20 @@ pub(crate) struct LineItemDraft<'a> {
 
 impl<'a> GiftRequestDraft<'a> {
     /// Reads a body. Fails only when the bytes are not one JSON object.
-    #[inline]
     pub(crate) fn from_json(body: &'a [u8]) -> Result<GiftRequestDraft<'a>, Unreadable> {
         let mut scanner = Scanner::new(body)?;
         let slot: Slot<GiftRequestDraft<'a>> = scanner.slot()?;
         scanner.end()?;
-        match slot {
-            Slot::Value(draft) => Ok(draft),
-            _ => Err(Unreadable("the body must be a JSON object".to_owned())),
-        }
+        object(slot)
+    }
+
+    /// Reads a body a host has split into tokens ([`crate::tokens`]): the same draft as from its JSON text.
+    #[inline]
+    pub(crate) fn from_tokens(tags: &'a [u32], text: &'a [u8]) -> Result<GiftRequestDraft<'a>, Unreadable> {
+        let mut tokens = Tokens::new(tags, text)?;
+        let slot: Slot<GiftRequestDraft<'a>> = tokens.slot()?;
+        tokens.end()?;
+        object(slot)
     }
 
     /// Views typed parameters as a draft, borrowing every string.
@@ -84,6 +90,15 @@ impl<'a> GiftRequestDraft<'a> {
             extra: params.extra.borrowed(),
             duplicates: params.extra.clashes(&["campaign_id", "recipient", "shipping_address", "line_items"]),
         }
+    }
+}
+
+/// The draft, when the body was an object.
+#[inline]
+fn object(slot: Slot<GiftRequestDraft<'_>>) -> Result<GiftRequestDraft<'_>, Unreadable> {
+    match slot {
+        Slot::Value(draft) => Ok(draft),
+        _ => Err(Unreadable("the body must be a JSON object".to_owned())),
     }
 }
 
@@ -137,10 +152,10 @@ impl<'a> LineItemDraft<'a> {
 
 /// Reads the value of `key` into `slot`, noting the key when the object already had it.
 #[inline]
-fn fill<'a, T: Loose<'a>>(
+fn fill<'a, T: Loose<'a>, S: Source<'a>>(
     slot: &mut Slot<T>,
     key: Cow<'a, str>,
-    s: &mut Scanner<'a>,
+    s: &mut S,
     duplicates: &mut Vec<Cow<'a, str>>,
 ) -> Result<(), Unreadable> {
     let value = s.slot()?;
@@ -153,21 +168,26 @@ fn fill<'a, T: Loose<'a>>(
 
 /// Keeps an unknown key with its value's text, noting it when the object already had it.
 #[inline]
-fn keep<'a>(extra: &mut Extra<'a>, key: Cow<'a, str>, s: &mut Scanner<'a>, duplicates: &mut Vec<Cow<'a, str>>) -> Result<(), Unreadable> {
-    let raw = s.skip()?;
+fn keep<'a, S: Source<'a>>(
+    extra: &mut Extra<'a>,
+    key: Cow<'a, str>,
+    s: &mut S,
+    duplicates: &mut Vec<Cow<'a, str>>,
+) -> Result<(), Unreadable> {
+    let raw = s.raw()?;
     if extra.0.iter().any(|(k, _)| *k == key) && !duplicates.contains(&key) {
         duplicates.push(key.clone());
     }
-    extra.0.push((key, Cow::Borrowed(raw)));
+    extra.0.push((key, raw));
     Ok(())
 }
 
 impl<'a> Loose<'a> for GiftRequestDraft<'a> {
     const SHAPE: Shape = Shape::Object;
     #[inline]
-    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
+    fn read<S: Source<'a>>(source: &mut S) -> Result<Option<Self>, Unreadable> {
         let mut d = GiftRequestDraft::default();
-        scanner.object(|s, key| match key.as_ref() {
+        source.object(|s, key| match key.as_ref() {
             "campaign_id" => fill(&mut d.campaign_id, key, s, &mut d.duplicates),
             "recipient" => fill(&mut d.recipient, key, s, &mut d.duplicates),
             "shipping_address" => fill(&mut d.shipping_address, key, s, &mut d.duplicates),
@@ -181,9 +201,9 @@ impl<'a> Loose<'a> for GiftRequestDraft<'a> {
 impl<'a> Loose<'a> for RecipientDraft<'a> {
     const SHAPE: Shape = Shape::Object;
     #[inline]
-    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
+    fn read<S: Source<'a>>(source: &mut S) -> Result<Option<Self>, Unreadable> {
         let mut d = RecipientDraft::default();
-        scanner.object(|s, key| match key.as_ref() {
+        source.object(|s, key| match key.as_ref() {
             "first_name" => fill(&mut d.first_name, key, s, &mut d.duplicates),
             "last_name" => fill(&mut d.last_name, key, s, &mut d.duplicates),
             "email" => fill(&mut d.email, key, s, &mut d.duplicates),
@@ -196,9 +216,9 @@ impl<'a> Loose<'a> for RecipientDraft<'a> {
 impl<'a> Loose<'a> for Box<AddressDraft<'a>> {
     const SHAPE: Shape = Shape::Object;
     #[inline]
-    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
+    fn read<S: Source<'a>>(source: &mut S) -> Result<Option<Self>, Unreadable> {
         let mut d = Box::<AddressDraft<'a>>::default();
-        scanner.object(|s, key| {
+        source.object(|s, key| {
             let slot = match key.as_ref() {
                 "address1" => &mut d.address1,
                 "address2" => &mut d.address2,
@@ -218,9 +238,9 @@ impl<'a> Loose<'a> for Box<AddressDraft<'a>> {
 impl<'a> Loose<'a> for LineItemDraft<'a> {
     const SHAPE: Shape = Shape::Object;
     #[inline]
-    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
+    fn read<S: Source<'a>>(source: &mut S) -> Result<Option<Self>, Unreadable> {
         let mut d = LineItemDraft::default();
-        scanner.object(|s, key| match key.as_ref() {
+        source.object(|s, key| match key.as_ref() {
             "sku" => fill(&mut d.sku, key, s, &mut d.duplicates),
             "variant_id" => fill(&mut d.variant_id, key, s, &mut d.duplicates),
             "quantity" => fill(&mut d.quantity, key, s, &mut d.duplicates),

@@ -71,37 +71,83 @@ pub(crate) enum Shape {
     Array,
 }
 
-/// A field type the scanner can read into a [`Slot`].
+/// What the next value of a [`Source`] is, before it is read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Next {
+    /// `null`.
+    Null,
+    /// A value of this shape (a number of any kind is [`Shape::Integer`]).
+    Shape(Shape),
+    /// `true`, `false`, or something that is not a value (reading it fails).
+    Other,
+}
+
+/// Where loose reading takes its values from: JSON text ([`Scanner`]), or a JSON value a host has already
+/// split into tokens ([`crate::tokens::Tokens`]). The readers of a draft are written once, against this.
+pub(crate) trait Source<'a>: Sized {
+    /// What the next value is, without taking it.
+    fn next(&mut self) -> Next;
+    /// Reads a string.
+    fn string(&mut self) -> Result<Cow<'a, str>, Unreadable>;
+    /// Reads a number: `Some` for an integer, `None` for any other number.
+    fn number(&mut self) -> Result<Option<Integer>, Unreadable>;
+    /// Reads an object, handing each key to `each`, which must read the key's value.
+    fn object(&mut self, each: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), Unreadable>) -> Result<(), Unreadable>;
+    /// Reads an array, calling `each` for every element, which must read it.
+    fn array(&mut self, each: impl FnMut(&mut Self) -> Result<(), Unreadable>) -> Result<(), Unreadable>;
+    /// Reads any value and drops it.
+    fn skip(&mut self) -> Result<(), Unreadable>;
+    /// Reads any value and returns its JSON text (kept for keys the SDK does not model).
+    fn raw(&mut self) -> Result<Cow<'a, str>, Unreadable>;
+
+    /// Reads one field: its slot, whatever the value holds.
+    #[inline]
+    fn slot<T: Loose<'a>>(&mut self) -> Result<Slot<T>, Unreadable> {
+        match self.next() {
+            Next::Null => {
+                self.skip()?;
+                Ok(Slot::Null)
+            }
+            Next::Shape(shape) if shape == T::SHAPE => Ok(T::read(self)?.map_or(Slot::WrongType, Slot::Value)),
+            Next::Shape(_) | Next::Other => {
+                self.skip()?;
+                Ok(Slot::WrongType)
+            }
+        }
+    }
+}
+
+/// A field type a [`Source`] can read into a [`Slot`].
 pub(crate) trait Loose<'a>: Sized {
     /// The JSON shape the field takes; any other shape reads as [`Slot::WrongType`].
     const SHAPE: Shape;
-    /// Reads a value of that shape (the scanner stands on its first byte); `None` when it is of the shape
-    /// but not of the type (a number that is not an integer).
-    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable>;
+    /// Reads a value of that shape (the source stands on it); `None` when it is of the shape but not of
+    /// the type (a number that is not an integer).
+    fn read<S: Source<'a>>(source: &mut S) -> Result<Option<Self>, Unreadable>;
 }
 
 impl<'a> Loose<'a> for Cow<'a, str> {
     const SHAPE: Shape = Shape::String;
     #[inline]
-    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
-        scanner.string().map(Some)
+    fn read<S: Source<'a>>(source: &mut S) -> Result<Option<Self>, Unreadable> {
+        source.string().map(Some)
     }
 }
 
 impl<'a> Loose<'a> for Integer {
     const SHAPE: Shape = Shape::Integer;
     #[inline]
-    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
-        scanner.number()
+    fn read<S: Source<'a>>(source: &mut S) -> Result<Option<Self>, Unreadable> {
+        source.number()
     }
 }
 
 impl<'a, T: Loose<'a>> Loose<'a> for Vec<Slot<T>> {
     const SHAPE: Shape = Shape::Array;
     #[inline]
-    fn read(scanner: &mut Scanner<'a>) -> Result<Option<Self>, Unreadable> {
+    fn read<S: Source<'a>>(source: &mut S) -> Result<Option<Self>, Unreadable> {
         let mut items = Vec::new();
-        scanner.array(|s| {
+        source.array(|s| {
             items.push(s.slot()?);
             Ok(())
         })?;
@@ -133,12 +179,61 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
     words.remainder().iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|n| at + n)
 }
 
+/// How long the JSON number at the start of `bytes` is; else how far it got and what was expected there.
+#[inline]
+pub(crate) fn number_len(bytes: &[u8]) -> Result<usize, (usize, &'static str)> {
+    let digits = |at: &mut usize| {
+        let from = *at;
+        while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+            *at += 1;
+        }
+        *at > from
+    };
+    let mut at = 0;
+    if bytes.first() == Some(&b'-') {
+        at += 1;
+    }
+    match bytes.get(at) {
+        Some(b'0') => at += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut at);
+        }
+        _ => return Err((at, "a digit")),
+    }
+    if bytes.get(at) == Some(&b'.') {
+        at += 1;
+        if !digits(&mut at) {
+            return Err((at, "a digit after the decimal point"));
+        }
+    }
+    if matches!(bytes.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        if matches!(bytes.get(at), Some(b'+' | b'-')) {
+            at += 1;
+        }
+        if !digits(&mut at) {
+            return Err((at, "a digit in the exponent"));
+        }
+    }
+    Ok(at)
+}
+
+/// The integer a JSON number's text stands for: `None` when it has a fraction or an exponent, or does not
+/// fit 64 bits.
+#[inline]
+pub(crate) fn integer(number: &str) -> Option<Integer> {
+    if number.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        return None;
+    }
+    number.parse::<i64>().map(Integer::Signed).ok().or_else(|| number.parse::<u64>().ok().map(Integer::Unsigned))
+}
+
 /// Why a body could not be read as JSON at all (the server's 400 `malformed_request`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Unreadable(pub(crate) String);
 
 /// Objects and arrays nested deeper than this are refused rather than followed.
-const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// A one-pass reader of JSON text.
 pub(crate) struct Scanner<'a> {
@@ -195,30 +290,6 @@ impl<'a> Scanner<'a> {
             None => Ok(()),
             Some(_) => Err(self.fail("the end of the body")),
         }
-    }
-
-    /// Reads one field: its slot, whatever the value holds.
-    #[inline]
-    pub(crate) fn slot<T: Loose<'a>>(&mut self) -> Result<Slot<T>, Unreadable> {
-        let shape = match self.peek() {
-            Some(b'n') => {
-                self.literal("null")?;
-                return Ok(Slot::Null);
-            }
-            Some(b'"') => Shape::String,
-            Some(b'{') => Shape::Object,
-            Some(b'[') => Shape::Array,
-            Some(b'-' | b'0'..=b'9') => Shape::Integer,
-            _ => {
-                self.skip()?;
-                return Ok(Slot::WrongType);
-            }
-        };
-        if shape != T::SHAPE {
-            self.skip()?;
-            return Ok(Slot::WrongType);
-        }
-        Ok(T::read(self)?.map_or(Slot::WrongType, Slot::Value))
     }
 
     #[inline]
@@ -328,48 +399,18 @@ impl<'a> Scanner<'a> {
     #[inline]
     pub(crate) fn number(&mut self) -> Result<Option<Integer>, Unreadable> {
         self.peek();
-        let bytes = self.text.as_bytes();
-        let start = self.at;
-        let digits = |s: &mut Self| {
-            let from = s.at;
-            while bytes.get(s.at).is_some_and(u8::is_ascii_digit) {
-                s.at += 1;
+        let rest = self.text.as_bytes().get(self.at..).unwrap_or_default();
+        match number_len(rest) {
+            Ok(len) => {
+                let text = self.text.get(self.at..self.at + len).unwrap_or_default();
+                self.at += len;
+                Ok(integer(text))
             }
-            s.at > from
-        };
-        if bytes.get(self.at) == Some(&b'-') {
-            self.at += 1;
-        }
-        match bytes.get(self.at) {
-            Some(b'0') => self.at += 1,
-            Some(b'1'..=b'9') => {
-                digits(self);
-            }
-            _ => return Err(self.fail("a digit")),
-        }
-        let mut integral = true;
-        if bytes.get(self.at) == Some(&b'.') {
-            self.at += 1;
-            integral = false;
-            if !digits(self) {
-                return Err(self.fail("a digit after the decimal point"));
+            Err((len, expected)) => {
+                self.at += len;
+                Err(self.fail(expected))
             }
         }
-        if matches!(bytes.get(self.at), Some(b'e' | b'E')) {
-            self.at += 1;
-            integral = false;
-            if matches!(bytes.get(self.at), Some(b'+' | b'-')) {
-                self.at += 1;
-            }
-            if !digits(self) {
-                return Err(self.fail("a digit in the exponent"));
-            }
-        }
-        if !integral {
-            return Ok(None);
-        }
-        let text = self.text.get(start..self.at).unwrap_or_default();
-        Ok(text.parse::<i64>().map(Integer::Signed).ok().or_else(|| text.parse::<u64>().ok().map(Integer::Unsigned)))
     }
 
     #[inline]
@@ -449,6 +490,50 @@ impl<'a> Scanner<'a> {
             _ => return Err(self.fail("a value")),
         }
         Ok(self.text.get(start..self.at).unwrap_or_default())
+    }
+}
+
+impl<'a> Source<'a> for Scanner<'a> {
+    #[inline]
+    fn next(&mut self) -> Next {
+        match self.peek() {
+            Some(b'n') => Next::Null,
+            Some(b'"') => Next::Shape(Shape::String),
+            Some(b'{') => Next::Shape(Shape::Object),
+            Some(b'[') => Next::Shape(Shape::Array),
+            Some(b'-' | b'0'..=b'9') => Next::Shape(Shape::Integer),
+            _ => Next::Other,
+        }
+    }
+
+    #[inline]
+    fn string(&mut self) -> Result<Cow<'a, str>, Unreadable> {
+        Scanner::string(self)
+    }
+
+    #[inline]
+    fn number(&mut self) -> Result<Option<Integer>, Unreadable> {
+        Scanner::number(self)
+    }
+
+    #[inline]
+    fn object(&mut self, each: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
+        Scanner::object(self, each)
+    }
+
+    #[inline]
+    fn array(&mut self, each: impl FnMut(&mut Self) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
+        Scanner::array(self, each)
+    }
+
+    #[inline]
+    fn skip(&mut self) -> Result<(), Unreadable> {
+        Scanner::skip(self).map(drop)
+    }
+
+    #[inline]
+    fn raw(&mut self) -> Result<Cow<'a, str>, Unreadable> {
+        Scanner::skip(self).map(Cow::Borrowed)
     }
 }
 

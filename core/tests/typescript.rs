@@ -35,6 +35,11 @@ fn the_javascript_types_are_generated_from_the_rust_types() {
     for (declaration, doc) in declarations {
         generated.push_str(&format!("\n/** {doc} */\nexport {declaration}\n"));
     }
+    // The tags of a payload's tokens: a `const enum`, so that the compiler writes the numbers in place.
+    use andopen_core::tokens::{ARRAY, FALSE, NULL, NUMBER, OBJECT, STRING, TRUE};
+    generated.push_str(&format!(
+        "\n/** The tags of a payload's tokens (`andopen_core::tokens`). */\nexport const enum Token {{ Object = {OBJECT}, Array = {ARRAY}, String = {STRING}, Number = {NUMBER}, True = {TRUE}, False = {FALSE}, Null = {NULL} }}\n"
+    ));
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bindings/js/src/generated.ts");
     if std::env::var_os("UPDATE_TYPES").is_some() {
         std::fs::write(&path, &generated).unwrap();

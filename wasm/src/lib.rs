@@ -1,9 +1,10 @@
 //! The JavaScript and TypeScript layer of the &Open SDK: [`andopen_core`] through wasm-bindgen.
 //!
-//! The boundary is shaped for speed and size: JSON text in, JSON text out. A payload to validate crosses
-//! as the UTF-8 of its JSON, written by the package straight into the input area ([`input_area`]) without
-//! building a JavaScript string first; results and errors come back as one JSON string, and a valid payload
-//! costs no result at all (`undefined`). The core reads and writes that JSON itself (no serde_json in the
+//! The boundary is shaped for speed and size: JSON text in, JSON text out. A payload object to validate
+//! crosses as tokens ([`andopen_core::tokens`]): the package writes its walk into the tag area
+//! ([`tag_area`]) and the UTF-8 of all its strings at once into the input area ([`input_area`]), so that
+//! nothing is quoted, escaped or scanned for quotes on either side. Results and errors come back as one
+//! JSON string, and a valid payload costs no result at all (`undefined`). The core reads and writes that JSON itself (no serde_json in the
 //! module). No rule of the contract is written on the JavaScript side: the package in `bindings/js` only
 //! moves bytes, sleeps and turns error reports into `Error` subclasses.
 //!
@@ -38,8 +39,10 @@ fn validate(body: &[u8]) -> Option<String> {
 
 thread_local! {
     /// The input area: the package writes a payload's UTF-8 here (with `TextEncoder.encodeInto`) and calls
-    /// [`validate_input`], so that validating costs no allocation on either side.
+    /// [`validate_input`] or [`validate_tokens`], so that validating costs no allocation on either side.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The tag area: the walk of a payload's tokens, for [`validate_tokens`].
+    static TAGS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Makes the input area hold at least `capacity` bytes and returns where it starts in the module's memory.
@@ -59,6 +62,42 @@ pub fn validate_input(len: usize) -> Option<String> {
     INPUT.with_borrow(|input| match input.get(..len) {
         Some(body) => validate(body),
         None => validate(b""),
+    })
+}
+
+/// Makes the tag area hold at least `capacity` tags and returns where it starts in the module's memory (a
+/// multiple of 4). Call it again whenever a walk may be longer than the last capacity asked for.
+#[wasm_bindgen(js_name = tagArea)]
+pub fn tag_area(capacity: usize) -> *const u32 {
+    TAGS.with_borrow_mut(|tags| {
+        tags.clear();
+        tags.resize(capacity, 0);
+        tags.as_ptr()
+    })
+}
+
+/// [`validate_gift_request`] on a payload given as tokens: the first `tag_count` tags of the tag area and
+/// the first `text_len` bytes of the input area.
+#[wasm_bindgen(js_name = validateTokens)]
+pub fn validate_tokens(tag_count: usize, text_len: usize) -> Option<String> {
+    TAGS.with_borrow(|tags| {
+        INPUT.with_borrow(|input| {
+            let tags = tags.get(..tag_count).unwrap_or_default();
+            let text = input.get(..text_len).unwrap_or_default();
+            andopen_core::validate_gift_request_tokens(tags, text).err().map(|errors| andopen_core::errors_to_json(&errors))
+        })
+    })
+}
+
+/// The JSON text the tokens in the two areas stand for (`tag_count` tags, `text_len` bytes): what the core
+/// reads from them. For the package's tests of its writer; throws the reason when they are malformed.
+#[wasm_bindgen(js_name = tokensText)]
+pub fn tokens_text(tag_count: usize, text_len: usize) -> Result<String, JsValue> {
+    TAGS.with_borrow(|tags| {
+        INPUT.with_borrow(|input| {
+            andopen_core::tokens::to_json(tags.get(..tag_count).unwrap_or_default(), input.get(..text_len).unwrap_or_default())
+                .map_err(|reason| JsValue::from_str(&reason))
+        })
     })
 }
 

@@ -219,3 +219,6 @@ attempts: number | null,
  * Every problem, in the server's words.
  */
 errors: Array<ErrorItem>, };
+
+/** The tags of a payload's tokens (`andopen_core::tokens`). */
+export const enum Token { Object = 1, Array = 2, String = 3, Number = 4, True = 5, False = 6, Null = 7 }

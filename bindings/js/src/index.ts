@@ -6,7 +6,7 @@
  * - `buildRequest.*`: the exact HTTP request for an operation, as plain JSON (for no-code tools).
  * - `Client`: the API over `fetch`, with retries that never send a gift twice.
  */
-import { guarded, core, writePayload } from "./wasm.js";
+import { guarded, core, validatePayload } from "./wasm.js";
 import type { FieldError } from "./errors.js";
 import { SansIo, type CoreOptions } from "./sansio.js";
 import type { GiftRequestPayload, HttpRequest, ListCampaignsParams } from "./types.js";
@@ -22,7 +22,7 @@ export { Call, SansIo, type CoreOptions, type Step } from "./sansio.js";
  * changes: it needs no key and sends nothing. Each error's `param` names the field to show it under.
  */
 export function validateGiftRequest(payload: GiftRequestPayload | object | string): FieldError[] {
-  const errors = core.validateInput(writePayload(payload));
+  const errors = validatePayload(payload);
   return errors === undefined ? [] : (JSON.parse(errors) as FieldError[]);
 }
 

@@ -2,8 +2,9 @@
  * Loads the core (WebAssembly) once, in Node.js from the package's file, in browsers by URL, and turns
  * what the core throws (error reports as JSON text) into `AndOpenError`s.
  */
-import init, { initSync, inputArea, type InitOutput } from "../wasm/andopen.js";
+import init, { initSync, inputArea, tagArea, tokensText, validateInput, validateTokens, type InitOutput } from "../wasm/andopen.js";
 import { errorFromReport, type ErrorReport } from "./errors.js";
+import { Token } from "./generated.js";
 
 const wasmUrl = new URL("../wasm/andopen_bg.wasm", import.meta.url);
 
@@ -45,20 +46,66 @@ export function writeInput(text: string): number {
 }
 
 /**
- * Writes `payload` into the input area as the UTF-8 of `JSON.stringify(payload)` and returns its length in
- * bytes. Plain objects, arrays, strings, finite numbers, booleans and `null` are written straight into the
- * area, without building the JSON string first; anything else (`toJSON`, class instances, strings that
- * need escapes, a payload larger than the area) takes `JSON.stringify`. This only moves bytes: every rule
- * is the core's.
+ * Checks a payload against every rule of the contract (in the core): `undefined` when it is valid, else
+ * the JSON text of its field errors. A string is taken as JSON text. Anything else is read as
+ * `JSON.stringify` would read it: handed over as tokens when it is made of plain objects, arrays, strings,
+ * numbers, booleans and `null` (see `writeTokens`), else as the text of `JSON.stringify`.
  */
-export function writePayload(payload: unknown): number {
-  if (typeof payload === "string") return writeInput(payload);
-  out = inputBytes(4096);
-  const end = inheritsNothing() ? value(payload, 0, 0) : -1;
-  return end >= 0 ? end : writeInput(JSON.stringify(payload) ?? "");
+export function validatePayload(payload: unknown): string | undefined {
+  if (typeof payload !== "string") {
+    const textLen = writeTokens(payload);
+    if (textLen >= 0) return validateTokens(tagCount, textLen);
+  }
+  return validateInput(writeInput(typeof payload === "string" ? payload : (JSON.stringify(payload) ?? "")));
 }
 
-let out: Uint8Array = area;
+let tagCapacity = 0;
+let tags = new Uint32Array(0);
+/** How many tags the last `writeTokens` wrote. */
+let tagCount = 0;
+/** Every key, string and number of the payload being written, back to back (encoded once, at the end). */
+let text = "";
+/** Whether the tag area ran out during the last walk. */
+let full = false;
+
+/** The tag area, at least `needed` tags, current after any growth of the module's memory. */
+function tagWords(needed: number): Uint32Array {
+  if (needed > tagCapacity || tags.byteLength === 0) {
+    tagCapacity = Math.max(needed, 1024, tagCapacity);
+    const start = tagArea(tagCapacity); // may grow the memory: read memory.buffer after it
+    tags = new Uint32Array(memory.buffer, start, tagCapacity);
+  }
+  return tags;
+}
+
+/**
+ * Writes `payload` as tokens (the format is `andopen_core::tokens`): its walk into the tag area, the UTF-8
+ * of all its keys, strings and numbers into the input area, encoded at once. Returns the text's length in
+ * bytes (the tag count is left in `tagCount`), or -1 when the payload must go as the text of
+ * `JSON.stringify`: `toJSON`, class instances, deep nesting, a lone surrogate, plain objects that inherit
+ * enumerable properties. What is written reads exactly as that text would; this only moves values, every
+ * rule is the core's.
+ */
+export function writeTokens(payload: unknown): number {
+  if (!inheritsNothing()) return -1;
+  tagWords(0);
+  for (;;) {
+    tagCount = 0;
+    text = "";
+    full = false;
+    if (token(payload, 0)) break;
+    text = "";
+    if (!full) return -1;
+    tagWords(tagCapacity * 2);
+  }
+  const units = text.length;
+  const { read, written } = encoder.encodeInto(text, inputBytes(units * 3));
+  // More bytes than code units: not all ASCII. A lone surrogate would be encoded as U+FFFD, which is not
+  // what JSON.stringify writes: such text goes as JSON.
+  const wellFormed = written === read || (text as { isWellFormed?: () => boolean }).isWellFormed?.() === true;
+  text = "";
+  return read === units && wellFormed ? written : -1;
+}
 
 /** Whether plain objects inherit no enumerable property (`for…in` would list it, `JSON.stringify` not). */
 function inheritsNothing(): boolean {
@@ -66,95 +113,82 @@ function inheritsNothing(): boolean {
   return true;
 }
 
-/** Writes ASCII text that needs no escape; -1 when the area is full. */
-function ascii(text: string, at: number): number {
-  const n = text.length;
-  if (at + n > out.length) return -1;
-  for (let i = 0; i < n; i++) out[at++] = text.charCodeAt(i);
-  return at;
-}
-
-/** Writes a JSON string; -1 when it needs an escape (left to `JSON.stringify`) or the area is full. */
-function string(text: string, at: number): number {
-  const b = out;
-  const n = text.length;
-  if (at + 3 * n + 2 > b.length) return -1;
-  b[at++] = 34;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      if (c < 0x20 || c === 34 || c === 92) return -1;
-      b[at++] = c;
-    } else if (c < 0x800) {
-      b[at++] = 0xc0 | (c >> 6);
-      b[at++] = 0x80 | (c & 63);
-    } else if (c < 0xd800 || c >= 0xe000) {
-      b[at++] = 0xe0 | (c >> 12);
-      b[at++] = 0x80 | ((c >> 6) & 63);
-      b[at++] = 0x80 | (c & 63);
-    } else {
-      const d = text.charCodeAt(i + 1);
-      if (c >= 0xdc00 || !(d >= 0xdc00 && d < 0xe000)) return -1; // a lone surrogate: JSON.stringify escapes it
-      const u = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-      i++;
-      b[at++] = 0xf0 | (u >> 18);
-      b[at++] = 0x80 | ((u >> 12) & 63);
-      b[at++] = 0x80 | ((u >> 6) & 63);
-      b[at++] = 0x80 | (u & 63);
-    }
-  }
-  b[at++] = 34;
-  return at;
-}
-
 /** Whether `JSON.stringify` leaves this property out of an object (and writes `null` for it in an array). */
 function skipped(v: unknown): boolean {
   return v === undefined || typeof v === "function" || typeof v === "symbol";
 }
 
-function value(v: unknown, at: number, depth: number): number {
+/** Writes one value's tokens; false when it cannot (see `writeTokens`), with `full` set when out of room. */
+function token(v: unknown, depth: number): boolean {
+  const b = tags;
+  if (tagCount + 2 > b.length) {
+    full = true;
+    return false;
+  }
   switch (typeof v) {
     case "string":
-      return string(v, at);
+      b[tagCount++] = Token.String;
+      b[tagCount++] = v.length;
+      text += v;
+      return true;
     case "number":
-      return Number.isFinite(v) ? ascii(String(v), at) : -1;
+      if (Number.isFinite(v)) {
+        const s = String(v);
+        b[tagCount++] = Token.Number;
+        b[tagCount++] = s.length;
+        text += s;
+      } else {
+        b[tagCount++] = Token.Null; // as JSON.stringify writes NaN and the infinities
+      }
+      return true;
     case "boolean":
-      return ascii(v ? "true" : "false", at);
+      b[tagCount++] = v ? Token.True : Token.False;
+      return true;
     case "object":
       break;
     default:
-      return -1;
+      return false;
   }
-  if (v === null) return ascii("null", at);
-  if (depth > 32 || typeof (v as { toJSON?: unknown }).toJSON === "function" || at + 2 > out.length) return -1;
+  if (v === null) {
+    b[tagCount++] = Token.Null;
+    return true;
+  }
+  if (depth > 32 || typeof (v as { toJSON?: unknown }).toJSON === "function") return false;
   if (Array.isArray(v)) {
-    out[at++] = 91;
+    b[tagCount++] = Token.Array;
+    b[tagCount++] = v.length;
     for (let i = 0; i < v.length; i++) {
-      if (i > 0) out[at++] = 44;
       const item: unknown = v[i];
-      at = skipped(item) ? ascii("null", at) : value(item, at, depth + 1);
-      if (at < 0 || at + 2 > out.length) return -1;
+      if (!skipped(item)) {
+        if (!token(item, depth + 1)) return false;
+      } else if (tagCount < b.length) {
+        b[tagCount++] = Token.Null;
+      } else {
+        full = true;
+        return false;
+      }
     }
-    out[at++] = 93;
-    return at;
+    return true;
   }
   const proto: unknown = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return -1;
-  out[at++] = 123;
-  let first = true;
+  if (proto !== Object.prototype && proto !== null) return false;
+  b[tagCount++] = Token.Object;
+  const countAt = tagCount++;
+  let n = 0;
   for (const key in v) {
     const item: unknown = (v as Record<string, unknown>)[key];
     if (skipped(item)) continue;
-    if (!first) out[at++] = 44;
-    first = false;
-    at = string(key, at);
-    if (at < 0) return -1;
-    out[at++] = 58;
-    at = value(item, at, depth + 1);
-    if (at < 0 || at + 2 > out.length) return -1;
+    if (tagCount >= b.length) {
+      full = true;
+      return false;
+    }
+    b[tagCount++] = key.length;
+    text += key;
+    n++;
+    if (!token(item, depth + 1)) return false;
   }
-  out[at++] = 125;
-  return at;
+  b[countAt] = n;
+  return true;
 }
 
 /** Runs `f`, rethrowing the core's error reports as `AndOpenError`s. */
@@ -169,7 +203,7 @@ export function guarded<T>(f: () => T): T {
   }
 }
 
-/** The first `len` bytes of the input area as text (what the core reads; for tests). */
-export function inputText(len: number): string {
-  return new TextDecoder().decode(area.subarray(0, len));
+/** The JSON text the last `writeTokens` stands for, as the core reads it (for tests). */
+export function writtenTokens(textLen: number): string {
+  return tokensText(tagCount, textLen);
 }

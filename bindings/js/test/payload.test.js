@@ -1,8 +1,10 @@
-// The package writes a payload into the module's memory without building its JSON text first: the bytes
-// must be exactly those of JSON.stringify, whatever the payload holds.
+// The package hands a payload object to the core as tokens, without building its JSON text: what the core
+// reads from them must be exactly the JSON.stringify of the payload, whatever the payload holds, and
+// whatever cannot go as tokens must go as that text.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { inputText, writePayload } from "../dist/wasm.js";
+import { validateGiftRequest } from "../dist/index.js";
+import { writeTokens, writtenTokens } from "../dist/wasm.js";
 
 class Point {
   constructor() {
@@ -10,38 +12,85 @@ class Point {
   }
 }
 const deep = (n) => (n === 0 ? { end: true } : { next: deep(n - 1) });
-const payloads = [
-  { campaign_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890", recipient: { first_name: "Alice", last_name: "Smith" } },
-  { a: [1, -0, 2.5, 1e21, 1e-7, -3, Number.MAX_SAFE_INTEGER, NaN, Infinity], b: [undefined, () => 1, Symbol("s"), null, true, false] },
+const campaign_id = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
+
+// Payloads that go as tokens.
+const plain = [
+  { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" } },
+  { a: [1, -0, 2.5, 1e21, 1e-7, -3, Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity], b: [undefined, () => 1, Symbol("s"), null, true, false] },
   { skip: undefined, fn() {}, sym: Symbol("x"), kept: "yes" },
-  { text: "quote \" backslash \\ newline \n tab \t control \u0001" },
-  { text: "é ß 中文 😀 \u2028 \u2029 \u007f" },
-  { lone: "a\ud800b", pair: "\ud83d\ude00", lowFirst: "\ude00\ud83d" },
+  { text: "quote \" backslash \\ newline \n tab \t control \u0001 \u001f" },
+  { text: "é ß 中文 😀 \u2028 \u2029 \u007f", "ключ 😀": "value" },
+  { pair: "\ud83d\ude00", after: "x" },
   { 2: "b", 1: "a", z: "z", a: "a" },
-  { when: new Date(0), point: new Point(), map: new Map([[1, 2]]), boxed: new String("s") },
   Object.assign(Object.create(null), { bare: 1 }),
   { get computed() { return "got"; } },
-  { big: "x".repeat(10000) },
-  { many: Array.from({ length: 2000 }, (_, i) => ({ i })) },
-  deep(40),
+  { big: "x".repeat(10000), wide: "é".repeat(5000) },
+  { many: Array.from({ length: 3000 }, (_, i) => ({ i, s: `n${i}` })) },
+  [, 1], // a hole reads as undefined
+  deep(30),
   [1, "two", { three: 3 }],
-  "already JSON text",
+  {},
+  [],
   42,
+  "", // a string payload is JSON text, but a string inside one is a value
   null,
-  undefined,
-  { nested: { toJSON: () => ({ replaced: true }) } },
+  true,
 ];
 
-test("payloads are written as the bytes of JSON.stringify", () => {
-  for (const payload of payloads) {
-    const expected = typeof payload === "string" ? payload : (JSON.stringify(payload) ?? "");
-    assert.equal(inputText(writePayload(payload)), expected);
+// Payloads that must go as JSON text.
+const viaText = [
+  { lone: "a\ud800b" },
+  { lowFirst: "\ude00\ud83d" },
+  { when: new Date(0) },
+  { point: new Point() },
+  { map: new Map([[1, 2]]) },
+  { boxed: new String("s") },
+  { nested: { toJSON: () => ({ replaced: true }) } },
+  deep(40),
+  undefined,
+  () => 1,
+];
+
+test("plain payloads go as tokens that read as their JSON.stringify", () => {
+  for (const payload of plain) {
+    const len = writeTokens(payload);
+    assert.ok(len >= 0, `went as tokens: ${JSON.stringify(payload)?.slice(0, 80)}`);
+    assert.equal(writtenTokens(len), JSON.stringify(payload));
+  }
+});
+
+test("what tokens cannot carry goes as JSON text", () => {
+  for (const payload of viaText) assert.equal(writeTokens(payload), -1, String(JSON.stringify(payload)));
+});
+
+test("validation answers alike for a payload and for its JSON text", () => {
+  const bodies = [
+    ...plain,
+    ...viaText,
+    { campaign_id: "nope", recipient: { first_name: " ", last_name: "Ní Bhriain 😀", email: "x@y" }, line_items: [{ quantity: 0 }, null, 1.5] },
+    { campaign_id, recipient: { first_name: "a\ud800", last_name: "b" } },
+    { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, shipping_address: { country_code: "ie" }, line_items: [] },
+    { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, extra: { when: new Date(0) } },
+  ];
+  for (const payload of bodies.filter((b) => typeof b !== "string")) {
+    const text = JSON.stringify(payload) ?? "";
+    assert.deepEqual(validateGiftRequest(payload), validateGiftRequest(text), text.slice(0, 80));
   }
 });
 
 test("a payload JSON.stringify refuses is refused the same way", () => {
   const cycle = { a: {} };
   cycle.a.b = cycle;
-  assert.throws(() => writePayload(cycle), TypeError);
-  assert.throws(() => writePayload({ n: 1n }), TypeError);
+  assert.throws(() => validateGiftRequest(cycle), TypeError);
+  assert.throws(() => validateGiftRequest({ n: 1n }), TypeError);
+});
+
+test("a payload that outgrows the areas is still read whole", () => {
+  const items = Array.from({ length: 20000 }, () => ({ sku: "MUG-WHT", quantity: 1 }));
+  const payload = { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, shipping_address: {}, line_items: items };
+  const len = writeTokens(payload);
+  assert.ok(len >= 0);
+  assert.equal(writtenTokens(len), JSON.stringify(payload));
+  assert.equal(validateGiftRequest(payload).length, 6); // the address's six required fields
 });

@@ -1,0 +1,432 @@
+//! A JSON value that a host has already split into tokens: the fast way in for a payload that is a
+//! JavaScript object, which the package can hand over without building its JSON text (no quoting and no
+//! escaping on the JavaScript side, no scanning for quotes here). It reads into the same drafts as JSON
+//! text, so every rule applies to both alike.
+//!
+//! The format is two arrays:
+//! - `tags`, a walk of the value in JSON order, each value one of
+//!   - [`OBJECT`] `n`, then `n` members, each the length of its key followed by its value;
+//!   - [`ARRAY`] `n`, then `n` values;
+//!   - [`STRING`] `length`; [`NUMBER`] `length` (its text in JSON's number grammar);
+//!   - [`TRUE`], [`FALSE`], [`NULL`];
+//! - `text`, the UTF-8 of every key, string and number in the same order, back to back.
+//!
+//! Lengths count UTF-16 code units (what a JavaScript string's `length` gives), so the host need not
+//! encode each string on its own: it encodes them all at once. For text that is all ASCII they are bytes.
+//!
+//! A walk that does not match its text (a length past its end or inside a character, a number that is not
+//! one, a tag that is none, anything left over) is refused like a body that is not JSON; nothing panics.
+
+use std::borrow::Cow;
+
+use crate::json::write_str;
+use crate::loose::{Integer, MAX_DEPTH, Next, Shape, Source, Unreadable, integer, number_len};
+
+/// An object: its member count follows.
+pub const OBJECT: u32 = 1;
+/// An array: its length follows.
+pub const ARRAY: u32 = 2;
+/// A string: its length follows.
+pub const STRING: u32 = 3;
+/// A number: the length of its text follows.
+pub const NUMBER: u32 = 4;
+/// `true`.
+pub const TRUE: u32 = 5;
+/// `false`.
+pub const FALSE: u32 = 6;
+/// `null`.
+pub const NULL: u32 = 7;
+
+/// The JSON text a host's tokens stand for: what the core reads from them. For a host's tests of its
+/// writer; validation reads tokens without it.
+pub fn to_json(tags: &[u32], text: &[u8]) -> Result<String, String> {
+    let mut tokens = Tokens::new(tags, text).map_err(|u| u.0)?;
+    let mut out = String::new();
+    tokens.walk(Some(&mut out)).map_err(|u| u.0)?;
+    tokens.end().map_err(|u| u.0)?;
+    Ok(out)
+}
+
+/// A reader over a host's tokens, for the drafts (see the module's doc for the format).
+pub(crate) struct Tokens<'a> {
+    tags: &'a [u32],
+    at: usize,
+    text: &'a str,
+    pos: usize,
+    ascii: bool,
+    depth: usize,
+}
+
+impl<'a> Tokens<'a> {
+    /// A reader over `tags` and `text`, which must be UTF-8.
+    #[inline]
+    pub(crate) fn new(tags: &'a [u32], text: &'a [u8]) -> Result<Tokens<'a>, Unreadable> {
+        let text = std::str::from_utf8(text).map_err(|e| Unreadable(format!("the payload is not UTF-8 (byte {})", e.valid_up_to())))?;
+        Ok(Tokens { tags, at: 0, text, pos: 0, ascii: text.is_ascii(), depth: 0 })
+    }
+
+    fn broken(&self, what: &str) -> Unreadable {
+        Unreadable(format!("the payload's tokens are malformed: {what} (tag {})", self.at))
+    }
+
+    /// Checks that every tag and every byte of text was read.
+    #[inline]
+    pub(crate) fn end(&self) -> Result<(), Unreadable> {
+        if self.at == self.tags.len() && self.pos == self.text.len() { Ok(()) } else { Err(self.broken("tokens follow the value")) }
+    }
+
+    #[inline]
+    fn tag(&mut self) -> Result<u32, Unreadable> {
+        let tag = self.tags.get(self.at).copied().ok_or_else(|| self.broken("the tags end early"))?;
+        self.at += 1;
+        Ok(tag)
+    }
+
+    /// Takes the next `units` UTF-16 code units of text.
+    #[inline]
+    fn take(&mut self, units: u32) -> Result<&'a str, Unreadable> {
+        let rest = self.text.get(self.pos..).unwrap_or_default();
+        let units = usize::try_from(units).unwrap_or(usize::MAX);
+        let len = if self.ascii || rest.as_bytes().get(..units).is_some_and(<[u8]>::is_ascii) { units } else { utf8_len(rest, units) };
+        let taken = rest.get(..len).ok_or_else(|| self.broken("a length runs past the text or ends inside a character"))?;
+        self.pos += len;
+        Ok(taken)
+    }
+
+    #[inline]
+    fn expect(&mut self, tag: u32, what: &str) -> Result<(), Unreadable> {
+        if self.tag()? == tag { Ok(()) } else { Err(self.broken(what)) }
+    }
+
+    #[inline]
+    fn enter(&mut self) -> Result<(), Unreadable> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH { Err(Unreadable(format!("the body nests objects and arrays deeper than {MAX_DEPTH}"))) } else { Ok(()) }
+    }
+
+    /// Reads the value the reader stands on, writing it as JSON text into `out` when there is one.
+    fn walk(&mut self, mut out: Option<&mut String>) -> Result<(), Unreadable> {
+        let push = |out: &mut Option<&mut String>, text: &str| {
+            if let Some(out) = out.as_deref_mut() {
+                out.push_str(text);
+            }
+        };
+        let string = |out: &mut Option<&mut String>, text: &str| {
+            if let Some(out) = out.as_deref_mut() {
+                write_str(out, text);
+            }
+        };
+        match self.tags.get(self.at).copied() {
+            Some(OBJECT) => {
+                self.at += 1;
+                let n = self.tag()?;
+                self.enter()?;
+                push(&mut out, "{");
+                for i in 0..n {
+                    push(&mut out, if i > 0 { "," } else { "" });
+                    let units = self.tag()?;
+                    string(&mut out, self.take(units)?);
+                    push(&mut out, ":");
+                    self.walk(out.as_deref_mut())?;
+                }
+                push(&mut out, "}");
+                self.depth -= 1;
+            }
+            Some(ARRAY) => {
+                self.at += 1;
+                let n = self.tag()?;
+                self.enter()?;
+                push(&mut out, "[");
+                for i in 0..n {
+                    push(&mut out, if i > 0 { "," } else { "" });
+                    self.walk(out.as_deref_mut())?;
+                }
+                push(&mut out, "]");
+                self.depth -= 1;
+            }
+            Some(STRING) => {
+                let text = self.string()?;
+                string(&mut out, &text);
+            }
+            Some(NUMBER) => {
+                let text = self.number_text()?;
+                push(&mut out, text);
+            }
+            Some(TRUE) => {
+                self.at += 1;
+                push(&mut out, "true");
+            }
+            Some(FALSE) => {
+                self.at += 1;
+                push(&mut out, "false");
+            }
+            Some(NULL) => {
+                self.at += 1;
+                push(&mut out, "null");
+            }
+            Some(_) => return Err(self.broken("an unknown tag")),
+            None => return Err(self.broken("the tags end early")),
+        }
+        Ok(())
+    }
+
+    /// Takes a number's text, checked against JSON's number grammar.
+    #[inline]
+    fn number_text(&mut self) -> Result<&'a str, Unreadable> {
+        self.expect(NUMBER, "a number was expected")?;
+        let units = self.tag()?;
+        let text = self.take(units)?;
+        match number_len(text.as_bytes()) {
+            Ok(len) if len == text.len() => Ok(text),
+            _ => Err(self.broken("a number's text is not a JSON number")),
+        }
+    }
+}
+
+/// How many bytes of `text` hold its first `units` UTF-16 code units (every character is one unit but
+/// those of four bytes, which are two); past the end, or inside a character, when there are not that many.
+#[inline]
+fn utf8_len(text: &str, units: usize) -> usize {
+    let mut counted = 0;
+    for (at, b) in text.bytes().enumerate() {
+        let starts_char = b & 0xc0 != 0x80;
+        if starts_char && counted >= units {
+            return if counted == units { at } else { usize::MAX };
+        }
+        counted += usize::from(starts_char) + usize::from(b >= 0xf0);
+    }
+    if counted == units { text.len() } else { usize::MAX }
+}
+
+impl<'a> Source<'a> for Tokens<'a> {
+    #[inline]
+    fn next(&mut self) -> Next {
+        match self.tags.get(self.at) {
+            Some(&NULL) => Next::Null,
+            Some(&STRING) => Next::Shape(Shape::String),
+            Some(&OBJECT) => Next::Shape(Shape::Object),
+            Some(&ARRAY) => Next::Shape(Shape::Array),
+            Some(&NUMBER) => Next::Shape(Shape::Integer),
+            _ => Next::Other,
+        }
+    }
+
+    #[inline]
+    fn string(&mut self) -> Result<Cow<'a, str>, Unreadable> {
+        self.expect(STRING, "a string was expected")?;
+        let units = self.tag()?;
+        self.take(units).map(Cow::Borrowed)
+    }
+
+    #[inline]
+    fn number(&mut self) -> Result<Option<Integer>, Unreadable> {
+        self.number_text().map(integer)
+    }
+
+    #[inline]
+    fn object(&mut self, mut each: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
+        self.expect(OBJECT, "an object was expected")?;
+        let n = self.tag()?;
+        self.enter()?;
+        for _ in 0..n {
+            let units = self.tag()?;
+            let key = self.take(units)?;
+            each(self, Cow::Borrowed(key))?;
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    #[inline]
+    fn array(&mut self, mut each: impl FnMut(&mut Self) -> Result<(), Unreadable>) -> Result<(), Unreadable> {
+        self.expect(ARRAY, "an array was expected")?;
+        let n = self.tag()?;
+        self.enter()?;
+        for _ in 0..n {
+            each(self)?;
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    #[inline]
+    fn skip(&mut self) -> Result<(), Unreadable> {
+        self.walk(None)
+    }
+
+    fn raw(&mut self) -> Result<Cow<'a, str>, Unreadable> {
+        let mut out = String::new();
+        self.walk(Some(&mut out))?;
+        Ok(Cow::Owned(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loose::Scanner;
+
+    /// Splits JSON text into tokens the way the JavaScript package does (lengths in UTF-16 code units).
+    fn split(json: &str) -> (Vec<u32>, String) {
+        fn units(s: &str) -> u32 {
+            s.encode_utf16().count() as u32
+        }
+        fn walk(s: &mut Scanner<'_>, tags: &mut Vec<u32>, text: &mut String) {
+            match s.peek() {
+                Some(b'{') => {
+                    tags.extend([OBJECT, 0]);
+                    let count_at = tags.len() - 1;
+                    let mut n = 0;
+                    s.object(|s, key| {
+                        tags.push(units(&key));
+                        text.push_str(&key);
+                        n += 1;
+                        walk(s, tags, text);
+                        Ok(())
+                    })
+                    .unwrap();
+                    tags[count_at] = n;
+                }
+                Some(b'[') => {
+                    tags.extend([ARRAY, 0]);
+                    let count_at = tags.len() - 1;
+                    let mut n = 0;
+                    s.array(|s| {
+                        n += 1;
+                        walk(s, tags, text);
+                        Ok(())
+                    })
+                    .unwrap();
+                    tags[count_at] = n;
+                }
+                Some(b'"') => {
+                    let v = Scanner::string(s).unwrap();
+                    tags.extend([STRING, units(&v)]);
+                    text.push_str(&v);
+                }
+                _ => match Scanner::skip(s).unwrap() {
+                    "true" => tags.push(TRUE),
+                    "false" => tags.push(FALSE),
+                    "null" => tags.push(NULL),
+                    number => {
+                        tags.extend([NUMBER, units(number)]);
+                        text.push_str(number);
+                    }
+                },
+            }
+        }
+        let mut tags = Vec::new();
+        let mut text = String::new();
+        walk(&mut Scanner::new(json.as_bytes()).unwrap(), &mut tags, &mut text);
+        (tags, text)
+    }
+
+    fn render(tags: &[u32], text: &str) -> Result<String, String> {
+        to_json(tags, text.as_bytes())
+    }
+
+    #[test]
+    fn tokens_render_back_to_the_json_they_came_from() {
+        for json in [
+            r#"{"a":[1,-0.5,2e21,true,false,null],"b":{},"c":[],"d":"x"}"#,
+            r#"{"name":"Ní Bhriain 😀 中文","q":"say \"hi\"\\ \n\u0001"}"#,
+            "[{\"😀\":\"\u{2028}\"},\"é\"]",
+            r#""alone""#,
+            "18446744073709551616",
+        ] {
+            let (tags, text) = split(json);
+            assert_eq!(render(&tags, &text).unwrap(), json);
+        }
+    }
+
+    #[test]
+    fn lengths_count_utf16_units_and_must_fall_between_characters() {
+        // "😀" is two UTF-16 units and four bytes; "é" one unit and two bytes.
+        assert!(render(&[STRING, 2, STRING, 1], "😀é").is_err(), "a value left over is refused");
+        assert_eq!(render(&[ARRAY, 2, STRING, 2, STRING, 1], "😀é").unwrap(), r#"["😀","é"]"#);
+        assert!(render(&[STRING, 1], "😀").is_err(), "half a surrogate pair");
+        assert!(render(&[STRING, 3], "é").is_err(), "past the text");
+        assert!(render(&[STRING, 3], "ab").is_err(), "past ASCII text");
+    }
+
+    #[test]
+    fn utf16_lengths_become_byte_lengths() {
+        let text = "aé中😀b\u{2028}😀";
+        let mut units = 0;
+        let mut bytes = 0;
+        assert_eq!(utf8_len(text, 0), 0);
+        for c in text.chars() {
+            units += c.len_utf16();
+            bytes += c.len_utf8();
+            assert_eq!(utf8_len(text, units), bytes, "{units} units");
+            if c.len_utf16() == 2 {
+                assert_eq!(utf8_len(text, units - 1), usize::MAX, "half of a pair");
+            }
+        }
+        assert_eq!(utf8_len(text, units + 1), usize::MAX, "past the end");
+    }
+
+    #[test]
+    fn a_malformed_walk_is_refused_not_followed() {
+        for (tags, text) in [
+            (&[][..], ""),
+            (&[OBJECT][..], ""),
+            (&[OBJECT, 1][..], ""),
+            (&[OBJECT, 1, 1][..], "a"),
+            (&[OBJECT, u32::MAX, 1, NULL][..], "a"),
+            (&[ARRAY, u32::MAX][..], ""),
+            (&[99][..], ""),
+            (&[NUMBER, 2][..], "1x"),
+            (&[NUMBER, 2][..], "01"),
+            (&[NUMBER, 0][..], ""),
+            (&[STRING, 1][..], "ab"),
+            (&[NULL, NULL][..], ""),
+        ] {
+            assert!(render(tags, text).is_err(), "{tags:?} {text:?}");
+        }
+        let deep: Vec<u32> = std::iter::repeat_n([ARRAY, 1], MAX_DEPTH + 1).flatten().chain([NULL]).collect();
+        assert!(render(&deep, "").is_err());
+        assert!(Tokens::new(&[STRING, 1], &[0xff]).is_err(), "text that is not UTF-8");
+    }
+
+    #[test]
+    fn numbers_read_as_integers_as_from_json() {
+        let read = |t: &str| {
+            let units = t.len() as u32;
+            Tokens::new(&[NUMBER, units], t.as_bytes()).unwrap().number().unwrap()
+        };
+        assert_eq!(read("42"), Some(Integer::Signed(42)));
+        assert_eq!(read("-7"), Some(Integer::Signed(-7)));
+        assert_eq!(read("18446744073709551615"), Some(Integer::Unsigned(u64::MAX)));
+        assert_eq!(read("1e+21"), None);
+        assert_eq!(read("1.5"), None);
+    }
+
+    #[test]
+    fn validation_answers_alike_from_tokens_and_from_json() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/validation.json");
+        let vectors: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut bodies: Vec<String> = vectors["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|case| case["call"].get("params"))
+            .map(|params| params.to_string())
+            .collect();
+        assert!(bodies.len() > 20, "the vectors hold the validation cases");
+        bodies.extend([
+            r#"{"campaign_id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","recipient":{"first_name":"Ní","last_name":"😀","x":[1,{"y":null}]},"z":true}"#.to_owned(),
+            r#"{"campaign_id":7,"recipient":"Alice","line_items":[{"quantity":1.5,"sku":false},null,[]],"shipping_address":null}"#.to_owned(),
+            r#"[]"#.to_owned(),
+            r#""text""#.to_owned(),
+        ]);
+        for body in &bodies {
+            let (tags, text) = split(body);
+            assert_eq!(
+                crate::validate_gift_request_tokens(&tags, text.as_bytes()),
+                crate::validate_gift_request_json(body.as_bytes()),
+                "{body}"
+            );
+        }
+    }
+}
