@@ -65,8 +65,6 @@ let tags = new Uint32Array(0);
 let tagCount = 0;
 /** Every key, string and number of the payload being written, back to back (encoded once, at the end). */
 let text = "";
-/** Whether the tag area ran out during the last walk. */
-let full = false;
 
 /** The tag area, at least `needed` tags, current after any growth of the module's memory. */
 function tagWords(needed: number): Uint32Array {
@@ -90,12 +88,11 @@ export function writeTokens(payload: unknown): number {
   if (!inheritsNothing()) return -1;
   tagWords(0);
   for (;;) {
-    tagCount = 0;
     text = "";
-    full = false;
-    if (token(payload, 0)) break;
+    tagCount = token(payload, 0, 0);
+    if (tagCount >= 0) break;
     text = "";
-    if (!full) return -1;
+    if (tagCount !== FULL) return -1;
     tagWords(tagCapacity * 2);
   }
   const units = text.length;
@@ -118,77 +115,96 @@ function skipped(v: unknown): boolean {
   return v === undefined || typeof v === "function" || typeof v === "symbol";
 }
 
-/** Writes one value's tokens; false when it cannot (see `writeTokens`), with `full` set when out of room. */
-function token(v: unknown, depth: number): boolean {
+/** What `token` returns when the tag area ran out; any other negative answer means "send as JSON text". */
+const FULL = -2;
+
+/**
+ * Writes one value's tokens from tag `t` on; returns the tag after them, -1 when the value cannot go as
+ * tokens (see `writeTokens`), or `FULL` when the tag area ran out. Strings inside objects and arrays are
+ * written in place (the common case costs no call).
+ */
+function token(v: unknown, depth: number, t: number): number {
   const b = tags;
-  if (tagCount + 2 > b.length) {
-    full = true;
-    return false;
-  }
+  if (t + 2 > b.length) return FULL;
   switch (typeof v) {
     case "string":
-      b[tagCount++] = Token.String;
-      b[tagCount++] = v.length;
+      b[t] = Token.String;
+      b[t + 1] = v.length;
       text += v;
-      return true;
+      return t + 2;
     case "number":
       if (Number.isFinite(v)) {
         const s = String(v);
-        b[tagCount++] = Token.Number;
-        b[tagCount++] = s.length;
+        b[t] = Token.Number;
+        b[t + 1] = s.length;
         text += s;
-      } else {
-        b[tagCount++] = Token.Null; // as JSON.stringify writes NaN and the infinities
+        return t + 2;
       }
-      return true;
+      b[t] = Token.Null; // as JSON.stringify writes NaN and the infinities
+      return t + 1;
     case "boolean":
-      b[tagCount++] = v ? Token.True : Token.False;
-      return true;
+      b[t] = v ? Token.True : Token.False;
+      return t + 1;
     case "object":
       break;
     default:
-      return false;
+      return -1;
   }
   if (v === null) {
-    b[tagCount++] = Token.Null;
-    return true;
+    b[t] = Token.Null;
+    return t + 1;
   }
-  if (depth > 32 || typeof (v as { toJSON?: unknown }).toJSON === "function") return false;
+  if (depth > 32 || typeof (v as { toJSON?: unknown }).toJSON === "function") return -1;
   if (Array.isArray(v)) {
-    b[tagCount++] = Token.Array;
-    b[tagCount++] = v.length;
+    b[t] = Token.Array;
+    b[t + 1] = v.length;
+    t += 2;
     for (let i = 0; i < v.length; i++) {
       const item: unknown = v[i];
-      if (!skipped(item)) {
-        if (!token(item, depth + 1)) return false;
-      } else if (tagCount < b.length) {
-        b[tagCount++] = Token.Null;
+      if (typeof item === "string" && t + 2 <= b.length) {
+        b[t] = Token.String;
+        b[t + 1] = item.length;
+        text += item;
+        t += 2;
+      } else if (!skipped(item)) {
+        t = token(item, depth + 1, t);
+        if (t < 0) return t;
+      } else if (t < b.length) {
+        b[t++] = Token.Null; // as JSON.stringify writes a left-out value in an array
       } else {
-        full = true;
-        return false;
+        return FULL;
       }
     }
-    return true;
+    return t;
   }
   const proto: unknown = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return false;
-  b[tagCount++] = Token.Object;
-  const countAt = tagCount++;
+  if (proto !== Object.prototype && proto !== null) return -1;
+  b[t] = Token.Object;
+  const countAt = t + 1;
+  t += 2;
   let n = 0;
   for (const key in v) {
     const item: unknown = (v as Record<string, unknown>)[key];
-    if (skipped(item)) continue;
-    if (tagCount >= b.length) {
-      full = true;
-      return false;
+    if (typeof item === "string" && t + 3 <= b.length) {
+      b[t] = key.length;
+      b[t + 1] = Token.String;
+      b[t + 2] = item.length;
+      text += key;
+      text += item;
+      t += 3;
+      n++;
+      continue;
     }
-    b[tagCount++] = key.length;
+    if (skipped(item)) continue;
+    if (t >= b.length) return FULL;
+    b[t++] = key.length;
     text += key;
     n++;
-    if (!token(item, depth + 1)) return false;
+    t = token(item, depth + 1, t);
+    if (t < 0) return t;
   }
   b[countAt] = n;
-  return true;
+  return t;
 }
 
 /** Runs `f`, rethrowing the core's error reports as `AndOpenError`s. */
