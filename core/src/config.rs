@@ -192,7 +192,8 @@ impl BaseUrl {
         if rest.contains(['?', '#']) {
             return Err(bad("must not carry a query or a fragment"));
         }
-        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let (authority, path) =
+            rest.split_once('/').map_or((rest, ""), |(authority, _)| (authority, rest.get(authority.len()..).unwrap_or_default()));
         if authority.contains('@') {
             return Err(bad("must not carry credentials"));
         }
@@ -253,7 +254,7 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let (host, port) = if authority.starts_with('[') {
         let end = authority.find(']')?;
-        let (host, rest) = authority.split_at(end + 1);
+        let (host, rest) = authority.split_at_checked(end + 1)?;
         let inner = host.get(1..host.len() - 1)?;
         if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
             return None;
