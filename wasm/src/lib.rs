@@ -49,10 +49,15 @@ thread_local! {
 /// Call it again whenever a payload may be longer than the last capacity asked for.
 #[wasm_bindgen(js_name = inputArea)]
 pub fn input_area(capacity: usize) -> *const u8 {
-    INPUT.with_borrow_mut(|input| {
-        input.clear();
-        input.resize(capacity, 0);
-        input.as_ptr()
+    reserve(&INPUT, capacity)
+}
+
+/// Makes an area hold `capacity` zeroed items and returns where they start.
+fn reserve<T: Copy + Default>(area: &'static std::thread::LocalKey<RefCell<Vec<T>>>, capacity: usize) -> *const T {
+    area.with_borrow_mut(|items| {
+        items.clear();
+        items.resize(capacity, T::default());
+        items.as_ptr()
     })
 }
 
@@ -69,11 +74,7 @@ pub fn validate_input(len: usize) -> Option<String> {
 /// multiple of 4). Call it again whenever a walk may be longer than the last capacity asked for.
 #[wasm_bindgen(js_name = tagArea)]
 pub fn tag_area(capacity: usize) -> *const u32 {
-    TAGS.with_borrow_mut(|tags| {
-        tags.clear();
-        tags.resize(capacity, 0);
-        tags.as_ptr()
-    })
+    reserve(&TAGS, capacity)
 }
 
 /// [`validate_gift_request`] on a payload given as tokens: the first `tag_count` tags of the tag area and

@@ -2,7 +2,7 @@
  * Loads the core (WebAssembly) once, in Node.js from the package's file, in browsers by URL, and turns
  * what the core throws (error reports as JSON text) into `AndOpenError`s.
  */
-import init, { initSync, inputArea, tagArea, tokensText, validateInput, validateTokens, type InitOutput } from "../wasm/andopen.js";
+import init, { initSync, inputArea as reserveInput, tagArea as reserveTags, tokensText, validateInput, validateTokens, type InitOutput } from "../wasm/andopen.js";
 import { errorFromReport, type ErrorReport } from "./errors.js";
 import { Token } from "./generated.js";
 
@@ -21,28 +21,51 @@ const memory = exports.memory;
 export * as core from "../wasm/andopen.js";
 
 const encoder = new TextEncoder();
-let capacity = 0;
-let area: Uint8Array = new Uint8Array(0);
 
 /**
- * The input area, at least `needed` bytes, current after any growth of the module's memory (growing
- * detaches the old buffer, which leaves its views empty: no need to ask the memory for its buffer).
+ * An area of the module's memory that the package writes into, viewed anew after any growth of the memory
+ * (growing detaches the old buffer, which leaves its views empty: no need to ask the memory for its buffer).
  */
-function inputBytes(needed: number): Uint8Array {
-  if (needed > capacity || area.byteLength === 0) {
-    capacity = Math.max(needed, 4096, capacity);
-    const start = inputArea(capacity); // may grow the memory: read memory.buffer after it
-    area = new Uint8Array(memory.buffer, start, capacity);
+class Area<T extends Uint8Array | Uint32Array> {
+  view: T;
+  #capacity = 0;
+
+  /** `reserve(capacity)` makes the core hold the area and says where it starts; `least` is the smallest capacity asked for. */
+  constructor(
+    private readonly reserve: (capacity: number) => number,
+    private readonly viewOf: (buffer: ArrayBuffer, start: number, length: number) => T,
+    private readonly least: number,
+  ) {
+    this.view = viewOf(new ArrayBuffer(0), 0, 0);
   }
-  return area;
+
+  /** The area, at least `needed` items long. */
+  at(needed: number): T {
+    if (needed > this.#capacity || this.view.byteLength === 0) {
+      this.#capacity = Math.max(needed, this.least, this.#capacity);
+      const start = this.reserve(this.#capacity); // may grow the memory: read memory.buffer after it
+      this.view = this.viewOf(memory.buffer, start, this.#capacity);
+    }
+    return this.view;
+  }
+
+  /** How many items the area holds now. */
+  get capacity(): number {
+    return this.#capacity;
+  }
 }
 
+/** The input area: UTF-8 text (JSON, or the strings of a payload's tokens). */
+const inputArea = new Area(reserveInput, (buffer, start, length) => new Uint8Array(buffer, start, length), 4096);
+/** The tag area: the walk of a payload's tokens. */
+const tagArea = new Area(reserveTags, (buffer, start, length) => new Uint32Array(buffer, start, length), 1024);
+
 /**
- * Writes `text` as UTF-8 into the module's input area and returns its length in bytes: the fast way in for
- * a payload (no allocation per call). The area grows when a payload needs more room.
+ * Writes `text` as UTF-8 into the module's input area and returns its length in bytes: how JSON text
+ * reaches the core (no allocation per call). The area grows when the text needs more room.
  */
 export function writeInput(text: string): number {
-  return encoder.encodeInto(text, inputBytes(text.length * 3)).written;
+  return encoder.encodeInto(text, inputArea.at(text.length * 3)).written;
 }
 
 /**
@@ -59,22 +82,12 @@ export function validatePayload(payload: unknown): string | undefined {
   return validateInput(writeInput(typeof payload === "string" ? payload : (JSON.stringify(payload) ?? "")));
 }
 
-let tagCapacity = 0;
+/** The tag area while a payload is written (the walk does not call the module, so it stays current). */
 let tags = new Uint32Array(0);
 /** How many tags the last `writeTokens` wrote. */
 let tagCount = 0;
 /** Every key, string and number of the payload being written, back to back (encoded once, at the end). */
 let text = "";
-
-/** The tag area, at least `needed` tags, current after any growth of the module's memory. */
-function tagWords(needed: number): Uint32Array {
-  if (needed > tagCapacity || tags.byteLength === 0) {
-    tagCapacity = Math.max(needed, 1024, tagCapacity);
-    const start = tagArea(tagCapacity); // may grow the memory: read memory.buffer after it
-    tags = new Uint32Array(memory.buffer, start, tagCapacity);
-  }
-  return tags;
-}
 
 /**
  * Writes `payload` as tokens (the format is `andopen_core::tokens`): its walk into the tag area, the UTF-8
@@ -86,17 +99,17 @@ function tagWords(needed: number): Uint32Array {
  */
 export function writeTokens(payload: unknown): number {
   if (!inheritsNothing()) return -1;
-  tagWords(0);
+  tags = tagArea.at(0);
   for (;;) {
     text = "";
     tagCount = token(payload, 0, 0);
     if (tagCount >= 0) break;
     text = "";
     if (tagCount !== FULL) return -1;
-    tagWords(tagCapacity * 2);
+    tags = tagArea.at(tagArea.capacity * 2);
   }
   const units = text.length;
-  const { read, written } = encoder.encodeInto(text, inputBytes(units * 3));
+  const { read, written } = encoder.encodeInto(text, inputArea.at(units * 3));
   // More bytes than code units: not all ASCII. A lone surrogate would be encoded as U+FFFD, which is not
   // what JSON.stringify writes: such text goes as JSON.
   const wellFormed = written === read || (text as { isWellFormed?: () => boolean }).isWellFormed?.() === true;
