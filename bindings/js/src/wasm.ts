@@ -94,7 +94,7 @@ let text = "";
  * of all its keys, strings and numbers into the input area, encoded at once. Returns the text's length in
  * bytes (the tag count is left in `tagCount`), or -1 when the payload must go as the text of
  * `JSON.stringify`: `toJSON`, class instances, deep nesting, a lone surrogate, plain objects that inherit
- * enumerable properties. What is written reads exactly as that text would; this only moves values, every
+ * enumerable properties, a walk of more than `MAX_TAGS` tags. What is written reads exactly as that text would; this only moves values, every
  * rule is the core's.
  */
 export function writeTokens(payload: unknown): number {
@@ -105,7 +105,7 @@ export function writeTokens(payload: unknown): number {
     tagCount = token(payload, 0, 0);
     if (tagCount >= 0) break;
     text = "";
-    if (tagCount !== FULL) return -1;
+    if (tagCount !== FULL || tagArea.capacity >= MAX_TAGS) return -1;
     tags = tagArea.at(tagArea.capacity * 2);
   }
   const units = text.length;
@@ -127,6 +127,12 @@ function inheritsNothing(): boolean {
 function skipped(v: unknown): boolean {
   return v === undefined || typeof v === "function" || typeof v === "symbol";
 }
+
+/**
+ * The most tags the tag area grows to (16 MiB): a larger walk (an array of millions of items) goes as
+ * JSON text, whose limits are those of `JSON.stringify`, rather than grow the module's memory without end.
+ */
+const MAX_TAGS = 1 << 22;
 
 /** What `token` returns when the tag area ran out; any other negative answer means "send as JSON text". */
 const FULL = -2;

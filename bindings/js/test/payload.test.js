@@ -86,6 +86,12 @@ test("a payload JSON.stringify refuses is refused the same way", () => {
   assert.throws(() => validateGiftRequest({ n: 1n }), TypeError);
 });
 
+test("a walk too long for the tag area goes as JSON text", () => {
+  const payload = { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, extra: new Array(5_000_000) };
+  assert.equal(writeTokens(payload), -1);
+  assert.deepEqual(validateGiftRequest(payload), []);
+});
+
 test("a payload that outgrows the areas is still read whole", () => {
   const items = Array.from({ length: 20000 }, () => ({ sku: "MUG-WHT", quantity: 1 }));
   const payload = { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, shipping_address: {}, line_items: items };
