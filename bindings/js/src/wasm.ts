@@ -82,8 +82,13 @@ export function validatePayload(payload: unknown): string | undefined {
   return validateInput(writeInput(typeof payload === "string" ? payload : (JSON.stringify(payload) ?? "")));
 }
 
-/** The tag area while a payload is written (the walk does not call the module, so it stays current). */
+/**
+ * The tag area while a payload is written. A getter the walk runs may call the module and grow its memory,
+ * which empties this view: `writeTokens` checks for that after the walk.
+ */
 let tags = new Uint32Array(0);
+/** Whether a walk is under way: a getter that validates another payload meanwhile sends it as JSON text. */
+let walking = false;
 /** How many tags the last `writeTokens` wrote. */
 let tagCount = 0;
 /** Every key, string and number of the payload being written, back to back (encoded once, at the end). */
@@ -93,25 +98,33 @@ let text = "";
  * Writes `payload` as tokens (the format is `andopen_core::tokens`): its walk into the tag area, the UTF-8
  * of all its keys, strings and numbers into the input area, encoded at once. Returns the text's length in
  * bytes (the tag count is left in `tagCount`), or -1 when the payload must go as the text of
- * `JSON.stringify`: `toJSON`, class instances, deep nesting, a lone surrogate, plain objects that inherit
- * enumerable properties, a walk of more than `MAX_TAGS` tags. What is written reads exactly as that text would; this only moves values, every
- * rule is the core's.
+ * `JSON.stringify`: `toJSON`, class instances and other objects that are not plain (boxed primitives,
+ * `JSON.rawJSON` values), deep nesting, a lone surrogate, plain objects that inherit enumerable properties,
+ * a walk of more than `MAX_TAGS` tags, a getter that calls the module. What is written reads exactly as
+ * that text would; this only moves values, every rule is the core's.
  */
 export function writeTokens(payload: unknown): number {
-  if (!inheritsNothing()) return -1;
+  if (walking || !inheritsNothing()) return -1;
   tags = tagArea.at(0);
-  for (;;) {
-    text = "";
-    tagCount = token(payload, 0, 0);
-    if (tagCount >= 0) break;
-    text = "";
-    if (tagCount !== FULL || tagArea.capacity >= MAX_TAGS) return -1;
-    tags = tagArea.at(tagArea.capacity * 2);
+  walking = true;
+  try {
+    for (;;) {
+      text = "";
+      tagCount = token(payload, 0, 0);
+      if (tags.byteLength === 0) tagCount = -1; // the memory grew under the walk: its last tags are lost
+      if (tagCount >= 0) break;
+      text = "";
+      if (tagCount !== FULL || tagArea.capacity >= MAX_TAGS) return -1;
+      tags = tagArea.at(tagArea.capacity * 2);
+    }
+  } finally {
+    walking = false;
   }
   const units = text.length;
   const { read, written } = encoder.encodeInto(text, inputArea.at(units * 3));
   // More bytes than code units: not all ASCII. A lone surrogate would be encoded as U+FFFD, which is not
   // what JSON.stringify writes: such text goes as JSON.
+  // (A string ending in half a pair is sent as JSON by the walk: joined to the next, it would pass here.)
   const wellFormed = written === read || (text as { isWellFormed?: () => boolean }).isWellFormed?.() === true;
   text = "";
   return read === units && wellFormed ? written : -1;
@@ -121,6 +134,22 @@ export function writeTokens(payload: unknown): number {
 function inheritsNothing(): boolean {
   for (const _ in {}) return false;
   return true;
+}
+
+/**
+ * Whether `text` ends in the first half of a surrogate pair: a lone surrogate, which JSON.stringify
+ * escapes, but which joined to the next string of the walk would read as a whole character.
+ */
+function endsInHalfAPair(text: string): boolean {
+  return (text.charCodeAt(text.length - 1) & 0xfc00) === 0xd800;
+}
+
+const toStringOf = Object.prototype.toString;
+const isRawJsonOf = (JSON as { isRawJSON?: (v: unknown) => boolean }).isRawJSON;
+
+/** Whether `v` is a `JSON.rawJSON` value (JSON.stringify writes its text), where the runtime has them. */
+function isRawJson(v: object): boolean {
+  return isRawJsonOf !== undefined && isRawJsonOf(v);
 }
 
 /** Whether `JSON.stringify` leaves this property out of an object (and writes `null` for it in an array). */
@@ -147,6 +176,7 @@ function token(v: unknown, depth: number, t: number): number {
   if (t + 2 > b.length) return FULL;
   switch (typeof v) {
     case "string":
+      if (endsInHalfAPair(v)) return -1;
       b[t] = Token.String;
       b[t + 1] = v.length;
       text += v;
@@ -175,12 +205,14 @@ function token(v: unknown, depth: number, t: number): number {
   }
   if (depth > 32 || typeof (v as { toJSON?: unknown }).toJSON === "function") return -1;
   if (Array.isArray(v)) {
+    const n = v.length; // read once, as JSON.stringify does: a getter may change it
+    if (n >>> 0 !== n) return -1;
     b[t] = Token.Array;
-    b[t + 1] = v.length;
+    b[t + 1] = n;
     t += 2;
-    for (let i = 0; i < v.length; i++) {
+    for (let i = 0; i < n; i++) {
       const item: unknown = v[i];
-      if (typeof item === "string" && t + 2 <= b.length) {
+      if (typeof item === "string" && t + 2 <= b.length && !endsInHalfAPair(item)) {
         b[t] = Token.String;
         b[t + 1] = item.length;
         text += item;
@@ -198,13 +230,15 @@ function token(v: unknown, depth: number, t: number): number {
   }
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return -1;
+  if (toStringOf.call(v) !== "[object Object]" || (proto === null && isRawJson(v))) return -1; // boxed primitives, raw JSON
   b[t] = Token.Object;
   const countAt = t + 1;
   t += 2;
   let n = 0;
   for (const key in v) {
     const item: unknown = (v as Record<string, unknown>)[key];
-    if (typeof item === "string" && t + 3 <= b.length) {
+    if (endsInHalfAPair(key)) return -1;
+    if (typeof item === "string" && t + 3 <= b.length && !endsInHalfAPair(item)) {
       b[t] = key.length;
       b[t + 1] = Token.String;
       b[t + 2] = item.length;

@@ -79,6 +79,54 @@ test("validation answers alike for a payload and for its JSON text", () => {
   }
 });
 
+/** The answer of `f`: its value, or the class of what it threw. */
+function answer(f) {
+  try {
+    return { value: f() };
+  } catch (e) {
+    return { threw: e?.constructor?.name };
+  }
+}
+
+test("payloads that change or call the module while they are read answer as their JSON text", () => {
+  const base = () => ({ campaign_id, recipient: { first_name: "Alice", last_name: "Smith" } });
+  const makers = {
+    "half pairs split between a key and its value": () => ({ ...base(), "\ud83d": "\ude00" }),
+    "half pairs split between two values": () => ({ ...base(), a: "x\ud83d", b: "\ude00y" }),
+    "half pairs split between two items": () => ({ ...base(), a: ["x\ud83d", "\ude00"] }),
+    "an item's getter that shortens its array": () => {
+      const items = [1, 2, 3];
+      Object.defineProperty(items, 0, { get: () => ((items.length = 1), 1), enumerable: true, configurable: true });
+      return { ...base(), line_items: items };
+    },
+    "an item's getter that lengthens its array": () => {
+      const items = [1];
+      Object.defineProperty(items, 0, { get: () => (items.push(2), 1), enumerable: true, configurable: true });
+      return { ...base(), line_items: items };
+    },
+    "an array whose length is not one": () => ({ ...base(), line_items: new Proxy([], { get: (t, k) => (k === "length" ? -1 : t[k]) }) }),
+    "a getter that validates another payload": () => ({
+      campaign_id,
+      get recipient() {
+        validateGiftRequest({ x: 1 });
+        return { first_name: "Alice", last_name: "Smith" };
+      },
+    }),
+    "a getter that grows the module's memory": () => ({
+      campaign_id,
+      get recipient() {
+        validateGiftRequest(`"${"x".repeat(3_000_000)}"`);
+        return undefined;
+      },
+    }),
+    "a boxed number given a plain prototype": () => ({ ...base(), n: Object.setPrototypeOf(new Number(5), Object.prototype) }),
+    "a boxed string without a prototype": () => ({ ...base(), s: Object.setPrototypeOf(new String("ab"), null) }),
+  };
+  for (const [name, make] of Object.entries(makers)) {
+    assert.deepEqual(answer(() => validateGiftRequest(make())), answer(() => validateGiftRequest(JSON.stringify(make()) ?? "")), name);
+  }
+});
+
 test("a payload JSON.stringify refuses is refused the same way", () => {
   const cycle = { a: {} };
   cycle.a.b = cycle;
