@@ -25,10 +25,12 @@ const encoder = new TextEncoder();
 /**
  * An area of the module's memory that the package writes into, viewed anew after any growth of the memory
  * (growing detaches the old buffer, which leaves its views empty: no need to ask the memory for its buffer).
+ * The area stays where it is until it is reserved again, larger.
  */
 class Area<T extends Uint8Array | Uint32Array> {
   view: T;
   #capacity = 0;
+  #start = 0;
 
   /** `reserve(capacity)` makes the core hold the area and says where it starts; `least` is the smallest capacity asked for. */
   constructor(
@@ -39,12 +41,14 @@ class Area<T extends Uint8Array | Uint32Array> {
     this.view = viewOf(new ArrayBuffer(0), 0, 0);
   }
 
-  /** The area, at least `needed` items long. */
+  /** The area, at least `needed` items long; what it held is kept unless it had to grow. */
   at(needed: number): T {
-    if (needed > this.#capacity || this.view.byteLength === 0) {
+    if (needed > this.#capacity || this.#capacity === 0) {
       this.#capacity = Math.max(needed, this.least, this.#capacity);
-      const start = this.reserve(this.#capacity); // may grow the memory: read memory.buffer after it
-      this.view = this.viewOf(memory.buffer, start, this.#capacity);
+      this.#start = this.reserve(this.#capacity); // may grow the memory: read memory.buffer after it
+      this.view = this.viewOf(memory.buffer, this.#start, this.#capacity);
+    } else if (this.view.byteLength === 0) {
+      this.view = this.viewOf(memory.buffer, this.#start, this.#capacity);
     }
     return this.view;
   }
@@ -77,7 +81,12 @@ export function writeInput(text: string): number {
 export function validatePayload(payload: unknown): string | undefined {
   if (typeof payload !== "string") {
     const textLen = writeTokens(payload);
-    if (textLen >= 0) return validateTokens(tagCount, textLen);
+    if (textLen >= 0) {
+      const errors = validateTokens(tagCount, textLen);
+      // Text that is not all ASCII may hold two lone halves of a surrogate pair that met when the strings
+      // were joined: the core refuses such tokens as unreadable, and the payload goes again as JSON text.
+      if (errors === undefined || textIsAscii || !errors.includes('"malformed_request"')) return errors;
+    }
   }
   return validateInput(writeInput(typeof payload === "string" ? payload : (JSON.stringify(payload) ?? "")));
 }
@@ -91,6 +100,8 @@ let tags = new Uint32Array(0);
 let walking = false;
 /** How many tags the last `writeTokens` wrote. */
 let tagCount = 0;
+/** Whether the text the last `writeTokens` wrote is all ASCII. */
+let textIsAscii = true;
 /** Every key, string and number of the payload being written, back to back (encoded once, at the end). */
 let text = "";
 
@@ -99,7 +110,8 @@ let text = "";
  * of all its keys, strings and numbers into the input area, encoded at once. Returns the text's length in
  * bytes (the tag count is left in `tagCount`), or -1 when the payload must go as the text of
  * `JSON.stringify`: `toJSON`, class instances and other objects that are not plain (boxed primitives,
- * `JSON.rawJSON` values), deep nesting, a lone surrogate, plain objects that inherit enumerable properties,
+ * `JSON.rawJSON` values), deep nesting, a lone surrogate (two that the joined text makes whole are left
+ * to the core: see `validatePayload`), plain objects that inherit enumerable properties,
  * a walk of more than `MAX_TAGS` tags, a getter that calls the module. What is written reads exactly as
  * that text would; this only moves values, every rule is the core's.
  */
@@ -124,8 +136,10 @@ export function writeTokens(payload: unknown): number {
   const { read, written } = encoder.encodeInto(text, inputArea.at(units * 3));
   // More bytes than code units: not all ASCII. A lone surrogate would be encoded as U+FFFD, which is not
   // what JSON.stringify writes: such text goes as JSON.
-  // (A string ending in half a pair is sent as JSON by the walk: joined to the next, it would pass here.)
-  const wellFormed = written === read || (text as { isWellFormed?: () => boolean }).isWellFormed?.() === true;
+  // (A string ending in half a pair and the next starting with the other half join into a whole character
+  // here; the core finds its lengths cutting that character and refuses the tokens: see `validatePayload`.)
+  textIsAscii = written === read;
+  const wellFormed = textIsAscii || (text as { isWellFormed?: () => boolean }).isWellFormed?.() === true;
   text = "";
   return read === units && wellFormed ? written : -1;
 }
@@ -134,14 +148,6 @@ export function writeTokens(payload: unknown): number {
 function inheritsNothing(): boolean {
   for (const _ in {}) return false;
   return true;
-}
-
-/**
- * Whether `text` ends in the first half of a surrogate pair: a lone surrogate, which JSON.stringify
- * escapes, but which joined to the next string of the walk would read as a whole character.
- */
-function endsInHalfAPair(text: string): boolean {
-  return (text.charCodeAt(text.length - 1) & 0xfc00) === 0xd800;
 }
 
 const toStringOf = Object.prototype.toString;
@@ -176,7 +182,6 @@ function token(v: unknown, depth: number, t: number): number {
   if (t + 2 > b.length) return FULL;
   switch (typeof v) {
     case "string":
-      if (endsInHalfAPair(v)) return -1;
       b[t] = Token.String;
       b[t + 1] = v.length;
       text += v;
@@ -212,7 +217,7 @@ function token(v: unknown, depth: number, t: number): number {
     t += 2;
     for (let i = 0; i < n; i++) {
       const item: unknown = v[i];
-      if (typeof item === "string" && t + 2 <= b.length && !endsInHalfAPair(item)) {
+      if (typeof item === "string" && t + 2 <= b.length) {
         b[t] = Token.String;
         b[t + 1] = item.length;
         text += item;
@@ -237,8 +242,7 @@ function token(v: unknown, depth: number, t: number): number {
   let n = 0;
   for (const key in v) {
     const item: unknown = (v as Record<string, unknown>)[key];
-    if (endsInHalfAPair(key)) return -1;
-    if (typeof item === "string" && t + 3 <= b.length && !endsInHalfAPair(item)) {
+    if (typeof item === "string" && t + 3 <= b.length) {
       b[t] = key.length;
       b[t + 1] = Token.String;
       b[t + 2] = item.length;
