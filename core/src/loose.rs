@@ -4,7 +4,9 @@
 //!
 //! The [`Scanner`] reads the JSON text in one pass, without a general-purpose deserializer: strings borrow
 //! from the input when they hold no escapes, unknown keys keep their raw JSON text, and nothing else is
-//! allocated. This is the path every keystroke of a form takes, in every language.
+//! allocated. This is the path a form's every keystroke takes in Python, Kotlin and Swift; the JavaScript
+//! package hands objects over as tokens instead ([`crate::tokens`]). Readers are written once, against
+//! [`Source`], which both implement.
 
 use std::borrow::Cow;
 
