@@ -297,11 +297,21 @@ impl<'a> Scanner<'a> {
     #[inline]
     fn literal(&mut self, word: &str) -> Result<(), Unreadable> {
         self.peek();
-        if self.text.get(self.at..).is_some_and(|rest| rest.starts_with(word)) {
+        let rest = self.text.get(self.at..).unwrap_or_default();
+        if rest.starts_with(word) {
             self.at += word.len();
             Ok(())
         } else {
+            self.to_end_if_cut(rest, word);
             Err(self.fail("a value"))
+        }
+    }
+
+    /// Moves to the end of the text when what is left of it is the start of `expected`, so that a text
+    /// cut short there is reported as ending early rather than as holding something else.
+    fn to_end_if_cut(&mut self, rest: &str, expected: &str) {
+        if expected.starts_with(rest) {
+            self.at = self.text.len();
         }
     }
 
@@ -366,7 +376,13 @@ impl<'a> Scanner<'a> {
     }
 
     fn hex4(&mut self) -> Result<u32, Unreadable> {
-        let digits = self.text.get(self.at..self.at + 4).ok_or_else(|| self.fail("four hex digits"))?;
+        let Some(digits) = self.text.get(self.at..self.at + 4) else {
+            let rest = self.text.get(self.at..).unwrap_or_default();
+            if rest.bytes().all(|b| b.is_ascii_hexdigit()) {
+                self.at = self.text.len();
+            }
+            return Err(self.fail("four hex digits"));
+        };
         let value = u32::from_str_radix(digits, 16).map_err(|_| self.fail("four hex digits"))?;
         if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(self.fail("four hex digits"));
@@ -381,6 +397,7 @@ impl<'a> Scanner<'a> {
         let code = match first {
             0xD800..=0xDBFF => {
                 if self.text.get(self.at..self.at + 2) != Some("\\u") {
+                    self.to_end_if_cut(self.text.get(self.at..).unwrap_or_default(), "\\u");
                     return Err(self.fail("the second half of a surrogate pair"));
                 }
                 self.at += 2;

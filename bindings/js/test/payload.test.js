@@ -64,17 +64,16 @@ test("what tokens cannot carry goes as JSON text", () => {
   for (const payload of viaText) assert.equal(writeTokens(payload), -1, String(JSON.stringify(payload)));
 });
 
-test("validation answers alike for a payload and for its JSON text", () => {
+test("validation answers alike for a payload sent as tokens and for its JSON text", () => {
   const bodies = [
-    ...plain,
-    ...viaText,
+    ...plain.filter((b) => typeof b !== "string"),
     { campaign_id: "nope", recipient: { first_name: " ", last_name: "Ní Bhriain 😀", email: "x@y" }, line_items: [{ quantity: 0 }, null, 1.5] },
-    { campaign_id, recipient: { first_name: "a\ud800", last_name: "b" } },
     { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, shipping_address: { country_code: "ie" }, line_items: [] },
-    { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, extra: { when: new Date(0) } },
+    { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, extra: { nested: [1, "é", null, { deep: true }] } },
   ];
-  for (const payload of bodies.filter((b) => typeof b !== "string")) {
+  for (const payload of bodies) {
     const text = JSON.stringify(payload) ?? "";
+    assert.ok(writeTokens(payload) >= 0, `goes as tokens: ${text.slice(0, 80)}`);
     assert.deepEqual(validateGiftRequest(payload), validateGiftRequest(text), text.slice(0, 80));
   }
 });

@@ -112,19 +112,20 @@ impl Journal {
         Journal::default()
     }
 
-    /// Reads journal lines back. A last line that is cut short (the host stopped while writing it) is
-    /// ignored and reported by [`Journal::had_torn_tail`]: its request was never sent, since the host sends
-    /// only after storing the line. Any other unreadable line is an error.
+    /// Reads journal lines back. A line that is cut short (the host stopped while writing it; the host
+    /// ends it with a newline before it appends again, so it may stand anywhere) is ignored and reported by
+    /// [`Journal::had_torn_tail`]: a `sending` line cut short announced a request that was never sent (the
+    /// host sends only after storing the line); a `finished` one leaves its row at `sending`, so the row is
+    /// reported as outcome unknown and never sent again. Any other unreadable line is an error.
     pub fn from_json_lines(text: &str) -> Result<Journal, JournalError> {
         let mut journal = Journal::new();
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
             match JournalEntry::from_json_line(line) {
                 Ok(entry) => journal.record(&entry),
-                Err(_) if i + 1 == lines.len() && !text.ends_with('\n') && cut_short(line) => journal.torn_tail = true,
+                Err(_) if cut_short(line) => journal.torn_tail = true,
                 Err(message) => return Err(JournalError { line: i + 1, message }),
             }
         }
@@ -228,24 +229,37 @@ mod tests {
     }
 
     #[test]
-    fn every_cut_of_a_last_line_is_a_torn_tail() {
-        let outcome = RowOutcome::OutcomeUnknown { request_id: Some("req_1".into()), reason: "a 500".into() };
-        let whole = entry("a", JournalEvent::Finished { outcome }).to_json_line();
-        for cut in 1..whole.len() {
-            let journal = Journal::from_json_lines(&format!("{whole}\n{}", &whole[..cut])).unwrap();
-            assert!(journal.had_torn_tail(), "cut at {cut}");
+    fn every_cut_of_a_line_is_a_torn_write() {
+        // `null`s, an escape and a non-ASCII character, so that cuts fall inside a literal, an escape
+        // sequence and a character too.
+        let outcomes = [
+            RowOutcome::OutcomeUnknown { request_id: Some("req_1".into()), reason: "a 500".into() },
+            RowOutcome::Sent { gift_request_id: Uuid::from_bytes([1; 16]), redemption_url: None, request_id: None },
+        ];
+        for outcome in outcomes {
+            let mut last = entry("a\u{1}é", JournalEvent::Finished { outcome });
+            last.row_key = "row \"1\"\u{1}".into();
+            let whole = last.to_json_line();
+            let cuts = (1..whole.len()).filter(|&cut| whole.is_char_boundary(cut));
+            for cut in cuts {
+                let torn = &whole[..cut];
+                // Last, as the host left it; then ended and followed by more lines, as the next run leaves it.
+                for text in [format!("{whole}\n{torn}"), format!("{whole}\n{torn}\n{whole}\n")] {
+                    let journal = Journal::from_json_lines(&text).unwrap_or_else(|e| panic!("cut at {cut} ({torn}): {e}"));
+                    assert!(journal.had_torn_tail(), "cut at {cut}");
+                    assert_eq!(journal.len(), 1);
+                }
+            }
         }
     }
 
     #[test]
-    fn ignores_a_torn_last_line_only() {
+    fn refuses_a_line_that_is_not_a_cut_entry() {
         let whole = entry("a", JournalEvent::Sending).to_json_line();
-        let torn = &whole[..whole.len() / 2];
-        let journal = Journal::from_json_lines(&format!("{whole}\n{torn}")).unwrap();
-        assert!(journal.had_torn_tail());
-        assert_eq!(journal.len(), 1);
-        let error = Journal::from_json_lines(&format!("{torn}\n{whole}\n")).unwrap_err();
-        assert_eq!(error.line, 1);
+        let error = Journal::from_json_lines(&format!("{whole}\n{{\"send_key\":1}}\n{whole}\n")).unwrap_err();
+        assert_eq!(error.line, 2);
         assert!(Journal::from_json_lines("{\"send_key\":1}\n").is_err());
+        assert!(Journal::from_json_lines("not json\n").is_err());
+        assert!(Journal::from_json_lines("{\"send_key\":\"a\"}x\n").is_err(), "text after a value is no cut");
     }
 }

@@ -161,8 +161,10 @@ fn the_whole_gifting_flow() {
     let mut poll = sdk
         .wait_for_gift_request(&gift.id.to_string(), PollTarget::RedemptionUrl, Duration::from_millis(100), Duration::from_secs(10))
         .unwrap();
-    let ready = http.poll(&mut poll, |_| {}).unwrap();
+    let mut waits = 0;
+    let ready = http.poll(&mut poll, |_| waits += 1).unwrap();
     assert!(ready.value.redemption_url.unwrap().starts_with("https://gift.andopen.test/r/"));
+    assert!(waits >= 1, "the URL appears after a delay, which the poller waits out");
 
     // A direct-send gift: its items are locked at creation.
     let sent = http.run(&mut sdk.create_gift_request(&direct_send(direct, "HOODIE-M-BLK")).unwrap(), |_| {}).unwrap().value;
