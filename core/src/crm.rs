@@ -75,7 +75,7 @@ pub struct RecipientSummary {
     pub last_redeemed_at: Option<Timestamp>,
     /// When the latest delivered gift arrived.
     pub last_delivered_at: Option<Timestamp>,
-    /// The value of the latest gift, when known.
+    /// The value of the latest gift, when it is priced and was not cancelled (a cancelled gift has none).
     pub last_gift_value: Option<Money>,
     /// The lifetime value of every priced, not cancelled gift, one sum per currency.
     pub lifetime_value: Vec<Money>,
@@ -116,7 +116,10 @@ pub fn recipient_summary(history: &GiftHistory, recipient: &RecipientKey, prices
             None => summary.unpriced_gifts = summary.unpriced_gifts.saturating_add(1),
         }
     }
-    summary.last_gift_value = latest.and_then(|gift| gift.line_items.as_deref()).and_then(|items| prices.value_of(items));
+    summary.last_gift_value = latest
+        .filter(|gift| gift.status != GiftRequestStatus::Cancelled)
+        .and_then(|gift| gift.line_items.as_deref())
+        .and_then(|items| prices.value_of(items));
     summary.lifetime_value = lifetime.into_iter().map(|(currency, amount)| Money { amount, currency }).collect();
     summary
 }
@@ -238,11 +241,13 @@ mod tests {
         history.record_gift(&gift(second, "redeemed", "2026-03-01T00:00:00.000Z", "2026-03-02T00:00:00.000Z", items));
         assert_eq!(member_status(&history, &ann, &campaign_id), MemberStatus::Completed);
         assert_eq!(recipient_summary(&history, &ann, &prices).lifetime_value[0].amount, 5000);
+        assert_eq!(recipient_summary(&history, &ann, &prices).last_gift_value.map(|m| m.amount), Some(2500));
 
         history.record_gift(&gift(second, "cancelled", "2026-03-01T00:00:00.000Z", "2026-03-09T00:00:00.000Z", items));
         assert_eq!(member_status(&history, &ann, &campaign_id), MemberStatus::Cancelled);
         assert_eq!(MemberStatus::Cancelled.label(), "Cancelled");
         assert_eq!(recipient_summary(&history, &ann, &prices).lifetime_value[0].amount, 2500);
+        assert_eq!(recipient_summary(&history, &ann, &prices).last_gift_value, None, "the latest gift was cancelled");
         assert_eq!(member_status(&history, &ann, &Uuid::from_bytes([7; 16])), MemberStatus::Pending);
     }
 }

@@ -12,6 +12,11 @@
 //! the caller's row key); a creation is journaled before it is sent; a row found "sending" in the journal
 //! of an interrupted run comes back as outcome unknown, for the caller to reconcile, never resent; and a
 //! creation that may have reached the server is never retried (see [`crate::retry`]).
+//!
+//! The send key holds only as long as a row keeps its identity between runs: give every row a stable
+//! `row_key` (an id from the source). Without one, a row's key is its position (`line 7` in CSV, `row 7`
+//! in JSON), so inserting or reordering rows, or correcting a recipient's name or email, before a resume
+//! makes a new key, and that row is sent again.
 
 mod csv;
 mod journal;

@@ -68,6 +68,8 @@ const ITEM: [&str; 3] = ["sku", "variant_id", "quantity"];
 /// `row_key`, the shipping columns `address1`, `address2`, `city`, `region`, `postal_code`,
 /// `country_code`, `phone` (a row with any of them is direct-send), and one item's `sku`, `variant_id`,
 /// `quantity`. Values are kept exactly as written: validation judges them, nothing is trimmed or fixed.
+/// **DECISION**: a row with an item but an empty or absent `quantity` asks for one of it (a spreadsheet
+/// lists one item per row); JSON rows, which are create bodies, must give their quantity.
 pub fn rows_from_csv(text: &str) -> Result<CsvRows, CsvError> {
     let records = csv::read(text)?;
     let mut records = records.into_iter();
@@ -169,7 +171,7 @@ pub fn rows_from_json(json: &[u8]) -> Result<Vec<BatchRow>, CsvError> {
         .collect()
 }
 
-const ROW_FIELDS: [&str; 5] = ["row_key", "recipient", "shipping_address", "line_items", "campaign_id"];
+const ROW_FIELDS: [&str; 4] = ["row_key", "recipient", "shipping_address", "line_items"];
 const ITEM_FIELDS: [&str; 3] = ["sku", "variant_id", "quantity"];
 
 fn row_from_object(index: usize, fields: &Value<'_>) -> BatchRow {
@@ -343,5 +345,15 @@ mod tests {
         assert!(rows_from_csv("first_name,last_name,First Name\n").unwrap_err().message.contains("twice"));
         let extra = rows_from_csv("first_name,last_name\nAnn,Smith,surprise\n").unwrap();
         assert_eq!(extra.rows[0].problems[0].param.as_deref(), Some("row"));
+    }
+
+    #[test]
+    fn a_json_row_cannot_name_its_own_campaign() {
+        let rows = rows_from_json(
+            br#"[{"campaign_id": "c1b2c3d4-e5f6-7890-abcd-ef1234567890", "recipient": {"first_name": "A", "last_name": "B"}}]"#,
+        )
+        .unwrap();
+        let params: Vec<_> = rows[0].problems.iter().filter_map(|p| p.param.as_deref()).collect();
+        assert_eq!(params, ["campaign_id"]);
     }
 }

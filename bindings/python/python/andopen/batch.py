@@ -110,7 +110,8 @@ def _run(
     path = os.fspath(journal)
     recorded = ""
     if os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
+        # A line cut short may end inside a character: replaced, and the core ignores that line anyway.
+        with open(path, encoding="utf-8", errors="replace") as f:
             recorded = f.read()
     native_history = None if history is None else history._native
     try:

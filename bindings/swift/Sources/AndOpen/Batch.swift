@@ -48,7 +48,12 @@ extension AndOpenClient {
     private func nowMs() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     private func runBatch(journal: URL, onProgress: (BatchProgress) -> Void, start: (String) throws -> BatchRun) throws -> BatchResult {
-        let recorded = (try? String(contentsOf: journal, encoding: .utf8)) ?? ""
+        // A journal that exists but cannot be read is an error, never an empty journal (that would send every
+        // row again). A line cut short may end inside a character: decoded with replacement, and the core
+        // ignores that line anyway.
+        let recorded = FileManager.default.fileExists(atPath: journal.path)
+            ? String(decoding: try Data(contentsOf: journal), as: UTF8.self)
+            : ""
         let run = try core { try start(recorded) }
         if !FileManager.default.fileExists(atPath: journal.path) {
             FileManager.default.createFile(atPath: journal.path, contents: nil)

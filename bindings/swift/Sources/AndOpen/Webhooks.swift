@@ -39,5 +39,5 @@ public final class AndOpenWebhooks {
     }
 
     /// Forgets an event id, so that its redelivery is accepted (you could not act on it).
-    public func forget(eventId: String) { native.forget(eventId: eventId) }
+    public func forget(eventId: String) throws { try native.forget(eventId: eventId) }
 }
