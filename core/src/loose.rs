@@ -302,14 +302,14 @@ impl<'a> Scanner<'a> {
             self.at += word.len();
             Ok(())
         } else {
-            self.to_end_if_cut(rest, word);
+            self.skip_to_end_if_cut(rest, word);
             Err(self.fail("a value"))
         }
     }
 
     /// Moves to the end of the text when what is left of it is the start of `expected`, so that a text
     /// cut short there is reported as ending early rather than as holding something else.
-    fn to_end_if_cut(&mut self, rest: &str, expected: &str) {
+    fn skip_to_end_if_cut(&mut self, rest: &str, expected: &str) {
         if expected.starts_with(rest) {
             self.at = self.text.len();
         }
@@ -397,7 +397,7 @@ impl<'a> Scanner<'a> {
         let code = match first {
             0xD800..=0xDBFF => {
                 if self.text.get(self.at..self.at + 2) != Some("\\u") {
-                    self.to_end_if_cut(self.text.get(self.at..).unwrap_or_default(), "\\u");
+                    self.skip_to_end_if_cut(self.text.get(self.at..).unwrap_or_default(), "\\u");
                     return Err(self.fail("the second half of a surrogate pair"));
                 }
                 self.at += 2;
