@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 import andopen
 from andopen import _native
 
-# --- pydantic models for the same rules (CONTRACT.md §3, core/src/validation.rs) -------------------------
+# --- pydantic models for the same rules (core/src/validation.rs) -------------------------
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 LOCAL = re.compile(r'^[^\s@"(),:;<>\[\\\]]{1,64}$')

@@ -1,4 +1,4 @@
-//! The gift history projected onto CRM records (004): the fields a Contact or Lead carries (gift sent,
+//! The gift history projected onto CRM records (as &Open's Salesforce integration does): the fields a Contact or Lead carries (gift sent,
 //! redeemed and delivered dates, gift count, value and lifetime cost) and a campaign member's status
 //! (Pending → Invited → Completed, or Cancelled).
 //!
@@ -124,7 +124,7 @@ pub fn recipient_summary(history: &GiftHistory, recipient: &RecipientKey, prices
     summary
 }
 
-/// A campaign member's status (004).
+/// A campaign member's status (as in &Open's Salesforce integration).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum MemberStatus {
     /// No gift sent yet for this campaign.

@@ -1,4 +1,4 @@
-//! De-duplicating webhook deliveries on their event id (CONTRACT §6: deliveries can repeat).
+//! De-duplicating webhook deliveries on their event id (the API's webhook reference: deliveries can repeat).
 //!
 //! After [`crate::webhook::Verifier::verify`] accepts a delivery, ask the seen-set whether its event id is
 //! new; act only on a first sighting. [`RecentEvents`] keeps the most recent ids in bounded memory; a host

@@ -1,10 +1,10 @@
-//! Look-back eligibility (002): skip a recipient gifted within a window, with the reason and the date of the
+//! Look-back eligibility (&Open's Clay batch-sending guide): skip a recipient gifted within a window, with the reason and the date of the
 //! earlier gift.
 //!
 //! Call [`check`] for each candidate before sending, with the host's [`GiftHistory`] and the current time.
 //! Its cost depends on the candidate's own gifts only, never on the size of the history.
 //!
-//! **DECISIONs**: a cancelled gift does not count (002: it "didn't go through"); a gift counts from the day it
+//! **DECISIONs**: a cancelled gift does not count (the Clay guide: it "didn't go through"); a gift counts from the day it
 //! was sent, whatever its status; "12 months" is 365 days; a gift sent after `now` (clock skew) counts as
 //! within every window.
 
@@ -14,7 +14,7 @@ use crate::history::{GiftHistory, RecipientKey};
 use crate::timestamp::Timestamp;
 use crate::uuid::Uuid;
 
-/// How far back an earlier gift makes a recipient ineligible. The presets are 002's suggestions.
+/// How far back an earlier gift makes a recipient ineligible. The presets are the Clay guide's suggestions.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum LookBack {
     /// Gifts sent within this many days.
@@ -26,7 +26,7 @@ pub enum LookBack {
 impl LookBack {
     /// Short-cycle sends (post-meeting follow-up, expansion): 30 days.
     pub const SHORT_CYCLE: LookBack = LookBack::Days(30);
-    /// Longer-cycle sends (deal revival, churn re-engagement), at the long end of 002's 60 to 90 days.
+    /// Longer-cycle sends (deal revival, churn re-engagement), at the long end of the Clay guide's 60 to 90 days.
     pub const LONGER_CYCLE: LookBack = LookBack::Days(90);
     /// Renewal incentives: 12 months, as 365 days.
     pub const RENEWAL: LookBack = LookBack::Days(365);

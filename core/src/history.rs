@@ -1,6 +1,6 @@
 //! The gift history: every gift the host has heard of, as a timeline per gift and an index per recipient.
 //!
-//! &Open has no gift-history endpoint yet (002: "coming soon"), so the host keeps its own, fed from two
+//! &Open has no gift-history endpoint yet (the Clay guide: "coming soon"), so the host keeps its own, fed from two
 //! sources: verified webhook deliveries ([`GiftHistory::record_delivery`]) and the gift requests its own
 //! calls return ([`GiftHistory::record_gift`]). Deliveries may repeat and arrive out of order; folding the
 //! same facts twice, or in any order, gives the same timeline. Look-back eligibility
@@ -144,7 +144,7 @@ impl GiftTimeline {
     }
 
     /// Whether this gift counts against a recipient's look-back window: every gift except a cancelled one
-    /// (002: a cancelled gift "didn't go through").
+    /// (the Clay guide: a cancelled gift "didn't go through").
     pub fn counts_as_gifted(&self) -> bool {
         self.status != GiftRequestStatus::Cancelled
     }

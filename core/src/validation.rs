@@ -1,4 +1,4 @@
-//! Every rule `POST /gift_requests` applies to its body (CONTRACT §3), in one place, worded as the
+//! Every rule `POST /gift_requests` applies to its body (the API reference of the endpoint), in one place, worded as the
 //! server words them: each problem is an [`ErrorItem`] with `type` `validation_error`, a `code` and a
 //! `param` in dot notation with indexes. All problems are reported together, as the server does.
 //!

@@ -1,4 +1,4 @@
-//! Webhook deliveries (CONTRACT §6): the headers, the signature, the replay window and the event.
+//! Webhook deliveries (the API's webhook reference): the headers, the signature, the replay window and the event.
 //!
 //! A receiver calls [`Verifier::verify`] with the delivery's headers, its **raw body bytes** (as read from
 //! the socket, never re-serialised) and the current time. Only a delivery that passes every check comes

@@ -32,7 +32,7 @@ impl RecipientRef {
     }
 }
 
-/// How far back an earlier gift makes a recipient ineligible (002).
+/// How far back an earlier gift makes a recipient ineligible (the presets of &Open's Clay batch-sending guide).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, uniffi::Enum)]
 pub enum LookBackWindow {
     /// Gifts sent within this many days (30 for short-cycle sends, 60 to 90 for longer cycles, 365 for

@@ -141,7 +141,7 @@ export interface RecipientRef {
   email?: string | null;
 }
 
-/** A look-back window (seed 002): `{ days: 30 }`, `{ days: 90 }`, `{ days: 365 }`, or `"forever"`. */
+/** A look-back window (as the Clay batch-sending guide suggests): `{ days: 30 }`, `{ days: 90 }`, `{ days: 365 }`, or `"forever"`. */
 export type LookBack = { days: number } | "forever";
 
 /** One gift's life, as far as known. */
@@ -168,7 +168,7 @@ export type Eligibility =
   | { eligible: true }
   | { eligible: false; giftRequestId: Uuid; sentAt: Timestamp; reason: string };
 
-/** A campaign member's status (seed 004). */
+/** A campaign member's status (as in &Open's Salesforce integration). */
 export type MemberStatus = "Pending" | "Invited" | "Completed" | "Cancelled";
 
 /** An amount in the currency's smallest unit. */

@@ -130,7 +130,7 @@ export function webhookSignature(secret: string, timestamp: string | number, bod
 
 /**
  * Every gift heard of (from webhook deliveries and from the client's results), with look-back eligibility
- * (seed 002) and the CRM projection (seed 004). Held in memory.
+ * (the Clay batch-sending guide) and the CRM projection (&Open's Salesforce integration). Held in memory.
  */
 export class GiftHistory {
   /** @internal */

@@ -611,7 +611,7 @@ test("the demo runs the flow against the same simulator", async () => {
   assert.match(stdout, /503/);
 });
 
-/** The receiver's check (CONTRACT §6): HMAC-SHA256 of `{timestamp}.{raw body}`, hex, compared in constant time. */
+/** The receiver's check (core/src/webhook.rs): HMAC-SHA256 of `{timestamp}.{raw body}`, hex, compared in constant time. */
 function verify(secret, timestamp, rawBody, signature) {
   if (typeof signature !== "string" || !/^[0-9a-fA-F]{64}$/.test(signature)) return false;
   const expected = createHmac("sha256", Buffer.from(secret, "utf8")).update(`${timestamp}.`).update(rawBody).digest();

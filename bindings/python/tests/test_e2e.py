@@ -237,7 +237,7 @@ def test_a_500_after_processing_a_create_is_outcome_unknown_and_not_sent_again(s
 
 
 def signature_is_valid(secret: bytes, timestamp: str, raw_body: bytes, signature: str, *, now: float, tolerance: int = 300) -> bool:
-    """What a receiver checks (CONTRACT §6): HMAC-SHA256 over ``{timestamp}.{raw body}``, hex, compared in
+    """What a receiver checks (core/src/webhook.rs): HMAC-SHA256 over ``{timestamp}.{raw body}``, hex, compared in
     constant time; then a timestamp within ``tolerance`` seconds of now."""
     expected = hmac.new(secret, timestamp.encode() + b"." + raw_body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signature.lower()):

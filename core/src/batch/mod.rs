@@ -1,4 +1,4 @@
-//! Batch send (002, the Clay flow): many rows in, one gift request per eligible row, one result per row.
+//! Batch send (the flow of &Open's Clay batch-sending guide): many rows in, one gift request per eligible row, one result per row.
 //!
 //! 1. Read the rows: records ([`BatchRow`]), JSON ([`rows_from_json`]) or CSV ([`rows_from_csv`]).
 //! 2. [`plan`] them against the host's [`GiftHistory`](crate::history::GiftHistory) and

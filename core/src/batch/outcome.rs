@@ -289,7 +289,7 @@ impl RowError {
 
 /// The results as CSV, one line per row after a header: `row_key`, `outcome`, `gift_request_id`,
 /// `redemption_url`, `request_id`, `reason`, `error_type`, `error_code`, `error_param`, `error_message`.
-/// Call it to write results back to a table (002's "Gift request ID", "Redemption URL" and "Send error").
+/// Call it to write results back to a table (the Clay guide's "Gift request ID", "Redemption URL" and "Send error").
 pub fn results_to_csv(results: &[RowResult]) -> String {
     let mut out = String::new();
     let header = [

@@ -21,7 +21,7 @@ use crate::timestamp::Timestamp;
 /// How a run paces itself and whether it waits for redemption links.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct RunOptions {
-    /// The least time between two creations (002: "a short delay between rows"). Default 0: the
+    /// The least time between two creations (the Clay guide: "a short delay between rows"). Default 0: the
     /// rate-limit headers alone pace the run.
     pub min_interval: Duration,
     /// The longest the run waits for a rate-limit window to reset before sending again (a `RateLimit-Reset`

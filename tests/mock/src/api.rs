@@ -1,4 +1,4 @@
-//! The four endpoints of CONTRACT §3, as the API answers them once a request has passed maintenance,
+//! The four endpoints of the API, as the API answers them once a request has passed maintenance,
 //! faults and the rate limit: the version header first (400), then the token and its stage (401), then
 //! the route.
 //!

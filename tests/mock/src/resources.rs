@@ -1,4 +1,4 @@
-//! The resources the mock holds, in exactly the shapes it sends (CONTRACT §4/§5): every field present,
+//! The resources the mock holds, in exactly the shapes it sends (as the API reference gives them): every field present,
 //! `null` never omitted, timestamps with milliseconds and `Z`. The mock writes its own JSON rather than
 //! the SDK's, so that a client bug and a server bug cannot cancel out.
 
@@ -197,7 +197,7 @@ pub struct LineItem {
 /// One error of an error body.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ErrorItem {
-    /// The closed set of CONTRACT §5.
+    /// The closed set the API reference gives.
     #[serde(rename = "type")]
     pub error_type: String,
     /// The code.

@@ -1,4 +1,4 @@
-//! Webhook deliveries (CONTRACT §6), on a background thread that never blocks an API response.
+//! Webhook deliveries (as the API reference describes them), on a background thread that never blocks an API response.
 //!
 //! Each [`Event`] goes to every receiver configured when it happened, signed with
 //! `andopen_core::webhook::signature` over `{timestamp}.{body}`. A non-2xx answer or a connection failure

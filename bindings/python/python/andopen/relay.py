@@ -1,4 +1,4 @@
-"""A webhook relay (002): the small service between &Open and a no-code tool such as Clay. It receives
+"""A webhook relay (as in the Clay batch-sending guide): the small service between &Open and a no-code tool such as Clay. It receives
 each delivery, verifies its signature and replay window, drops repeats, and forwards the raw body to the
 tool's webhook address with the event's headers. Run it with :meth:`Relay.serve`, or call
 :meth:`Relay.handle` from your own web framework.

@@ -295,7 +295,7 @@ class EndToEndTest {
         )
 
         /**
-         * What a receiver checks (CONTRACT §6): HMAC-SHA256 over `{timestamp}.{raw body}`, hex, compared in
+         * What a receiver checks (core/src/webhook.rs): HMAC-SHA256 over `{timestamp}.{raw body}`, hex, compared in
          * constant time; then a timestamp within [tolerance] seconds of [now] (Unix seconds).
          */
         fun verify(secret: String, timestamp: String, rawBody: ByteArray, signature: String, now: Long, tolerance: Long = 300): Boolean {
