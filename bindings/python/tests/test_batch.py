@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from fakes import CAMPAIGN_ID, KEY, FakeClock, FakeTransport, gift, reply
 
 import andopen
@@ -84,3 +85,14 @@ def test_csv_rows_with_the_look_back(tmp_path: Path) -> None:
     assert "30 days" in skipped.reason
     assert result.rows[1].outcome.is_sent()
     assert len(transport.requests) == 1
+
+
+@pytest.mark.parametrize("days", [30.5, True, -1, "30"])
+def test_a_look_back_that_is_not_a_whole_number_of_days_is_refused(tmp_path: Path, days: object) -> None:
+    transport = FakeTransport()
+    with pytest.raises(ValueError, match="days: must be a whole number of days"):
+        andopen.send_batch_csv(
+            client(transport, FakeClock()), "first_name,last_name\nA,B\n", campaign_id=CAMPAIGN_ID,
+            journal=tmp_path / "j", look_back_days=days,  # type: ignore[arg-type]
+        )
+    assert transport.requests == []

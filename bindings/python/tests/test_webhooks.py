@@ -160,3 +160,21 @@ def test_a_host_store_de_duplicates_across_receivers_and_its_failures_are_report
     relay = andopen.Relay(secret=SECRET, forward_to="https://hooks.example.test/andopen", transport=FakeTransport(), store=store, clock=clock.time)
     outcome = relay.handle(headers, body)
     assert (outcome.status, outcome.action) == (503, "store_failed")
+
+
+@pytest.mark.parametrize("length", [None, "ten", "-5"])
+def test_the_relay_server_refuses_a_delivery_without_a_usable_length(length: str | None) -> None:
+    import socket
+
+    tool = FakeTransport()
+    relay = andopen.Relay(secret=SECRET, forward_to="https://hooks.example.test/andopen", transport=tool)
+    server = relay.serve()
+    try:
+        header = "" if length is None else f"Content-Length: {length}\r\n"
+        with socket.create_connection(server.server_address[:2], timeout=5) as conn:
+            conn.sendall(f"POST /hooks HTTP/1.1\r\nHost: relay\r\n{header}Connection: close\r\n\r\n{{}}".encode())
+            answer = b"".join(iter(lambda: conn.recv(4096), b""))
+        assert answer.startswith(b"HTTP/1.0 411") or answer.startswith(b"HTTP/1.1 411"), answer
+        assert tool.requests == []
+    finally:
+        server.shutdown()

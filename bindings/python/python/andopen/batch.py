@@ -101,7 +101,8 @@ def _run(
     wait_for_redemption_url: bool,
     on_progress: Callable[[BatchProgress], None] | None,
 ) -> BatchResult:
-    window = None if look_back_days is False else look_back(None if look_back_days is None else int(look_back_days))
+    # `False`: no look-back; `None`: forever; anything else is checked as a number of days (never rounded).
+    window = None if look_back_days is False else look_back(look_back_days)
     items = [_line_item(i, n) for n, i in enumerate(default_line_items or [])]
     settings = _native.BatchSettings(campaign_id=campaign_id, look_back=window, default_line_items=items)
     options = _native.default_batch_options()

@@ -108,10 +108,14 @@ class Relay:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-                length = int(self.headers.get("Content-Length") or 0)
-                outcome = relay.handle(list(self.headers.items()), self.rfile.read(length))
-                reply = f"{outcome.action}: {outcome.detail}\n".encode()
-                self.send_response(outcome.status)
+                declared = self.headers.get("Content-Length")
+                if declared is None or not declared.isdecimal():
+                    # Without a length the body cannot be read whole (and the signature covers all of it).
+                    status, reply = 411, b"refused: Content-Length must be given, as a whole number of bytes\n"
+                else:
+                    outcome = relay.handle(list(self.headers.items()), self.rfile.read(int(declared)))
+                    status, reply = outcome.status, f"{outcome.action}: {outcome.detail}\n".encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
