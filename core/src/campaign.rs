@@ -227,16 +227,14 @@ impl Warehouse {
 
 impl<'de> Deserialize<'de> for Campaign {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
-        crate::loose::read_whole(raw.get().as_bytes(), Campaign::read).map_err(de::Error::custom)
+        crate::loose::deserialize_with(deserializer, Campaign::read)
     }
 }
 
 impl Serialize for Campaign {
     /// Writes the campaign exactly as it was received.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let raw = serde_json::value::RawValue::from_string(self.raw.to_string()).map_err(serde::ser::Error::custom)?;
-        raw.serialize(serializer)
+        crate::json::serialize_raw(&self.raw, serializer)
     }
 }
 

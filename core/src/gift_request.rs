@@ -3,7 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::country::CountryCode;
-use crate::loose::{Integer, Scanner, Unreadable, members, mismatch, nullable, read_whole, required};
+use crate::loose::{Integer, Scanner, Unreadable, deserialize_with, members, mismatch, nullable, read_whole, required};
 use crate::timestamp::Timestamp;
 use crate::uuid::Uuid;
 
@@ -294,15 +294,6 @@ fn read_line_item(s: &mut Scanner<'_>) -> Result<LineItem, Unreadable> {
         Ok(())
     })?;
     Ok(LineItem { variant_id, sku, quantity: required(quantity, "line_items[].quantity")? })
-}
-
-/// Reads a type through its own reader from the JSON text a deserializer holds.
-fn deserialize_with<'de, D: Deserializer<'de>, T>(
-    deserializer: D,
-    read: fn(&mut Scanner<'_>) -> Result<T, Unreadable>,
-) -> Result<T, D::Error> {
-    let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
-    read_whole(raw.get().as_bytes(), read).map_err(serde::de::Error::custom)
 }
 
 impl<'de> Deserialize<'de> for GiftRequest {

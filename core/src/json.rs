@@ -161,9 +161,15 @@ impl RawJson {
 impl serde::Serialize for RawJson {
     /// Writes the JSON text as it is.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let raw = serde_json::value::RawValue::from_string(self.0.to_string()).map_err(serde::ser::Error::custom)?;
-        raw.serialize(serializer)
+        serialize_raw(&self.0, serializer)
     }
+}
+
+/// Hands JSON text to a serializer as it is (for what the core keeps as received).
+pub(crate) fn serialize_raw<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    let raw = serde_json::value::RawValue::from_string(text.to_owned()).map_err(serde::ser::Error::custom)?;
+    raw.serialize(serializer)
 }
 
 /// A JSON document read whole, borrowing from its text: strings without escapes and numbers (kept as
@@ -188,10 +194,7 @@ impl<'a> JsonValue<'a> {
     /// Reads one JSON document (surrounding whitespace allowed). The error says where the text stops
     /// being JSON.
     pub fn parse(text: &'a [u8]) -> Result<JsonValue<'a>, String> {
-        let mut scanner = Scanner::new(text).map_err(|u| u.0)?;
-        let value = JsonValue::read(&mut scanner).map_err(|u| u.0)?;
-        scanner.end().map_err(|u| u.0)?;
-        Ok(value)
+        crate::loose::read_whole(text, JsonValue::read)
     }
 
     /// Reads the value the scanner stands on.

@@ -566,6 +566,15 @@ pub(crate) fn read_whole<'a, T>(body: &'a [u8], read: impl FnOnce(&mut Scanner<'
     Ok(value)
 }
 
+/// Reads a type through its own reader from the JSON text a deserializer holds.
+pub(crate) fn deserialize_with<'de, D: serde::Deserializer<'de>, T>(
+    deserializer: D,
+    read: fn(&mut Scanner<'_>) -> Result<T, Unreadable>,
+) -> Result<T, D::Error> {
+    let raw = <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+    read_whole(raw.get().as_bytes(), read).map_err(serde::de::Error::custom)
+}
+
 /// The value of `field` is not what the contract says.
 pub(crate) fn mismatch(field: &str, expected: &str) -> Unreadable {
     Unreadable(format!("the body does not match the contract: {field} must be {expected}"))

@@ -400,7 +400,7 @@ impl BatchRun {
         now_unix_ms: i64,
         options: BatchOptions,
     ) -> Result<Arc<BatchRun>, CoreError> {
-        let rows = core::rows_from_json(rows_json).map_err(|e| CoreError::invalid_text("rows", e.message))?;
+        let rows = core::rows_from_json(rows_json).map_err(|e| CoreError::invalid_text("rows", e))?;
         BatchRun::planned(&client, rows, settings, history.as_deref(), &journal, now_unix_ms, options)
     }
 

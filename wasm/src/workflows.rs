@@ -519,7 +519,7 @@ impl BatchRunCore {
             let read = batch::rows_from_csv(rows).map_err(|e| refuse("csv", e.to_string()))?;
             (read.rows, read.ignored_columns)
         } else {
-            (batch::rows_from_json(rows.as_bytes()).map_err(|e| refuse("rows", e.message))?, Vec::new())
+            (batch::rows_from_json(rows.as_bytes()).map_err(|e| refuse("rows", e))?, Vec::new())
         };
         let journal = Journal::from_json_lines(journal).map_err(|e| refuse("journal", e.to_string()))?;
         let plan = batch::plan(&rows, &settings, &history.history, &journal, options::instant(now_ms));

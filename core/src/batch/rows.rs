@@ -154,19 +154,19 @@ fn row_from_record(names: &[String], record: &csv::Record) -> BatchRow {
 /// Unknown fields of the recipient, the address and the items are kept and sent as given. A value of the
 /// wrong JSON type becomes a problem on its row (`invalid_format` at its param), never a silent fix; only a
 /// text that is not a JSON array of objects is refused as a whole. A row without `row_key` is keyed
-/// `row {n}` (1-based). Read by the core's own JSON reader (no serde_json on this path).
-pub fn rows_from_json(json: &[u8]) -> Result<Vec<BatchRow>, CsvError> {
-    let refuse = |message: String| CsvError { line: 1, message };
-    let value = Value::parse(json).map_err(|e| refuse(format!("the rows are not JSON: {e}")))?;
+/// `row {n}` (1-based). Read by the core's own JSON reader (no serde_json on this path). The error says what
+/// is wrong with the text as a whole.
+pub fn rows_from_json(json: &[u8]) -> Result<Vec<BatchRow>, String> {
+    let value = Value::parse(json).map_err(|e| format!("the rows are not JSON: {e}"))?;
     let Value::Array(items) = value else {
-        return Err(refuse("the rows must be a JSON array of objects".into()));
+        return Err("the rows must be a JSON array of objects".into());
     };
     items
         .iter()
         .enumerate()
         .map(|(i, item)| match item {
             Value::Object(_) => Ok(row_from_object(i, item)),
-            _ => Err(refuse(format!("row {} is not a JSON object", i + 1))),
+            _ => Err(format!("row {} is not a JSON object", i + 1)),
         })
         .collect()
 }
@@ -335,7 +335,7 @@ mod tests {
         assert_eq!(params, ["recipient.last_name", "line_items[0].quantity", "colour"]);
         assert_eq!(rows[1].shipping_address.as_ref().unwrap().country_code, "IE");
         assert!(rows_from_json(b"{}").is_err());
-        assert!(rows_from_json(b"[1]").unwrap_err().message.contains("row 1"));
+        assert!(rows_from_json(b"[1]").unwrap_err().contains("row 1"));
     }
 
     #[test]
