@@ -93,9 +93,9 @@ case persist(
 case send(
 case wait(
 case skipped(
-public convenience init(secret: String, toleranceS: UInt32, rememberEvents: UInt32)
+public convenience init(secret: String, toleranceS: UInt32, rememberEvents: UInt32)throws
 open func receive(headers: [Header], body: Data, nowUnixMs: Int64)throws  -> WebhookDelivery
-open func forget(eventId: String)
+open func forget(eventId: String)throws
 public func webhookSignature(secret: String, timestamp: String, body: Data) -> String
 open func recordDelivery(delivery: WebhookDelivery) -> Bool
 open func memberStatus(recipient: RecipientRef, campaignId: String) -> MemberStatus

@@ -176,6 +176,29 @@ fn refuse(code: WebhookErrorCode, message: impl Into<String>) -> WebhookError {
     WebhookError { code, message: message.into() }
 }
 
+/// An option a webhook receiver cannot take: which one, and the rule it breaks.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+#[error("{option}: {rule}")]
+pub struct ReceiverOptionError {
+    /// The option (`secret`, `remember`).
+    pub option: &'static str,
+    /// The rule.
+    pub rule: &'static str,
+}
+
+/// Checks the options of a webhook receiver before one is built, so that every binding refuses the same:
+/// the secret must not be empty (a signature keyed with nothing proves nothing), and a receiver that
+/// de-duplicates in memory must remember at least one event id (`remember` is `None` for a host's store).
+pub fn check_receiver_options(secret: &[u8], remember: Option<usize>) -> Result<(), ReceiverOptionError> {
+    if secret.is_empty() {
+        return Err(ReceiverOptionError { option: "secret", rule: "must not be empty: it is the webhook secret of the &Open dashboard" });
+    }
+    if remember == Some(0) {
+        return Err(ReceiverOptionError { option: "remember", rule: "must be at least 1 event id" });
+    }
+    Ok(())
+}
+
 /// Checks deliveries against one webhook secret. Build it once and share it.
 ///
 /// `Debug` does not show the secret.
@@ -382,5 +405,14 @@ mod tests {
     fn never_shows_the_secret() {
         let verifier = Verifier::new("whsec_do_not_print");
         assert!(!format!("{verifier:?}").contains("do_not_print"));
+    }
+
+    #[test]
+    fn a_receiver_needs_a_secret_and_room_for_one_event_id() {
+        assert_eq!(check_receiver_options(b"", Some(10)).unwrap_err().option, "secret");
+        assert_eq!(check_receiver_options(b"", None).unwrap_err().option, "secret");
+        assert_eq!(check_receiver_options(b"s", Some(0)).unwrap_err().option, "remember");
+        assert!(check_receiver_options(b"s", Some(1)).is_ok());
+        assert!(check_receiver_options(b"s", None).is_ok());
     }
 }

@@ -5,10 +5,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use andopen_core::dedupe::{RecentEvents, SeenEvents};
-use andopen_core::webhook::{Verifier, WebhookErrorCode};
+use andopen_core::webhook::{ReceiverOptionError, Verifier, WebhookErrorCode, check_receiver_options};
 use andopen_core::{Headers, Uuid};
 
 use crate::calls::lock;
+use crate::errors::CoreError;
 use crate::http::{Header, now, system_time};
 use crate::resources::GiftRequest;
 
@@ -92,6 +93,11 @@ enum Seen {
     Host(Arc<dyn EventStore>),
 }
 
+/// A receiver option the core refuses, as a validation error naming the option.
+fn option_error(e: ReceiverOptionError) -> CoreError {
+    CoreError::invalid_text(e.option, e.rule.to_owned())
+}
+
 /// Checks and de-duplicates webhook deliveries for one secret. Share one receiver between threads.
 #[derive(uniffi::Object)]
 pub struct WebhookReceiver {
@@ -103,22 +109,27 @@ pub struct WebhookReceiver {
 impl WebhookReceiver {
     /// A receiver for `secret` (its UTF-8 bytes, as given), accepting dispatch timestamps within
     /// `tolerance_s` seconds of now (300 is the contract's default) and remembering the last
-    /// `remember_events` event ids (100,000 is about 5 MB).
+    /// `remember_events` event ids (100,000 is about 5 MB). Throws for an empty secret or no room for
+    /// event ids.
     #[uniffi::constructor]
-    pub fn new(secret: String, tolerance_s: u32, remember_events: u32) -> WebhookReceiver {
-        WebhookReceiver {
+    pub fn new(secret: String, tolerance_s: u32, remember_events: u32) -> Result<WebhookReceiver, CoreError> {
+        let remember = usize::try_from(remember_events).unwrap_or(usize::MAX);
+        check_receiver_options(secret.as_bytes(), Some(remember)).map_err(option_error)?;
+        Ok(WebhookReceiver {
             verifier: Verifier::new(secret.into_bytes()).tolerance(Duration::from_secs(u64::from(tolerance_s))),
-            seen: Seen::Recent(Mutex::new(RecentEvents::with_capacity(usize::try_from(remember_events).unwrap_or(usize::MAX)))),
-        }
+            seen: Seen::Recent(Mutex::new(RecentEvents::with_capacity(remember))),
+        })
     }
 
-    /// A receiver for `secret` that de-duplicates through the host's `store` instead of memory.
+    /// A receiver for `secret` that de-duplicates through the host's `store` instead of memory. Throws for
+    /// an empty secret.
     #[uniffi::constructor]
-    pub fn with_store(secret: String, tolerance_s: u32, store: Arc<dyn EventStore>) -> WebhookReceiver {
-        WebhookReceiver {
+    pub fn with_store(secret: String, tolerance_s: u32, store: Arc<dyn EventStore>) -> Result<WebhookReceiver, CoreError> {
+        check_receiver_options(secret.as_bytes(), None).map_err(option_error)?;
+        Ok(WebhookReceiver {
             verifier: Verifier::new(secret.into_bytes()).tolerance(Duration::from_secs(u64::from(tolerance_s))),
             seen: Seen::Host(store),
-        }
+        })
     }
 
     /// Checks one delivery: headers, signature over the raw body, replay window against `now_unix_ms`,

@@ -19,7 +19,7 @@ use andopen_core::dedupe::{RecentEvents, SeenEvents};
 use andopen_core::eligibility::{self, Eligibility, LookBack};
 use andopen_core::history::{GiftHistory, GiftTimeline, RecipientKey, Recorded};
 use andopen_core::json::{ObjectWriter, write_i64, write_str, write_u64};
-use andopen_core::webhook::{EventType, Verifier};
+use andopen_core::webhook::{self, EventType, Verifier};
 use andopen_core::{
     Campaign, Delivery, ErrorCode, ErrorItem, GiftRequest, JsonValue as Value, LineItem, Money, NewLineItem, RequestReport, Response,
     Timestamp, TransportFailure, Uuid,
@@ -99,14 +99,12 @@ impl WebhookReceiverCore {
     /// whole number.
     #[wasm_bindgen(constructor)]
     pub fn new(secret: &str, tolerance_s: f64, remember: f64) -> Result<WebhookReceiverCore, JsValue> {
-        if secret.is_empty() {
-            return Err(refuse("secret", "is required: the webhook secret of the &Open dashboard"));
-        }
         let tolerance = whole(tolerance_s, "toleranceSeconds")?;
-        let remember = whole(remember, "remember")?;
+        let remember = usize::try_from(whole(remember, "remember")?).unwrap_or(usize::MAX);
+        webhook::check_receiver_options(secret.as_bytes(), Some(remember)).map_err(|e| refuse(e.option, e.rule))?;
         Ok(WebhookReceiverCore {
             verifier: Verifier::new(secret.as_bytes()).tolerance(Duration::from_secs(tolerance)),
-            seen: RecentEvents::with_capacity(usize::try_from(remember).unwrap_or(usize::MAX)),
+            seen: RecentEvents::with_capacity(remember),
         })
     }
 

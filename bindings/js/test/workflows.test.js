@@ -232,3 +232,13 @@ test("batch options and rows are checked, CSV rows are read", async () => {
   assert.equal(result.rows[0].rowKey, "line 2");
   assert.deepEqual(result.ignoredColumns, ["Company"]);
 });
+
+test("a receiver without a secret or memory for event ids is refused by the core", () => {
+  for (const [make, param] of [
+    [() => new WebhookReceiver(""), "secret"],
+    [() => new WebhookReceiver("s", { remember: 0 }), "remember"],
+    [() => new WebhookReceiver("s", { remember: 1.5 }), "remember"],
+  ]) {
+    assert.throws(make, (e) => e instanceof ValidationError && e.param === param, param);
+  }
+});

@@ -178,3 +178,10 @@ def test_the_relay_server_refuses_a_delivery_without_a_usable_length(length: str
         assert tool.requests == []
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize(("options", "param"), [({"secret": ""}, "secret"), ({"secret": SECRET, "remember": 0}, "remember")])
+def test_a_receiver_without_a_secret_or_memory_is_refused(options: dict[str, object], param: str) -> None:
+    with pytest.raises(andopen.ValidationError) as refused:
+        andopen.WebhookReceiver(**options)  # type: ignore[arg-type]
+    assert refused.value.param == param

@@ -22,8 +22,9 @@ import time
 from typing import Callable, Iterable, Mapping, Protocol, Union
 
 from . import _native
-from .models import Campaign, GiftRequest
 from ._native import Eligibility, GiftTimeline, LookBackWindow, MemberStatus, RecipientRef, RecipientSummary, WebhookDelivery
+from .errors import from_core_error
+from .models import Campaign, GiftRequest
 
 __all__ = [
     "Eligibility",
@@ -109,16 +110,21 @@ class WebhookReceiver:
         """``tolerance``: seconds the dispatch timestamp may be from now. ``remember``: how many recent
         event ids are kept for de-duplication (100,000 is about 5 MB). ``store``: de-duplicate through
         your own store instead of memory. ``clock`` returns Unix seconds."""
-        if not isinstance(secret, str) or not secret:
-            raise ValueError("secret: must be a non-empty string (the webhook secret)")
+        # Python's types and the native integers' ranges are checked here; the rules (a secret, room for
+        # at least one event id) are the core's.
+        if not isinstance(secret, str):
+            raise TypeError(f"secret: must be a string (the webhook secret), not {type(secret).__name__}")
         if not 0 <= tolerance <= 2**32 - 1:
             raise ValueError("tolerance: must be between 0 and 4294967295 seconds")
-        if not 1 <= remember <= 2**32 - 1:
-            raise ValueError("remember: must be between 1 and 4294967295")
-        if store is None:
-            self._native = _native.WebhookReceiver(secret, int(tolerance), int(remember))
-        else:
-            self._native = _native.WebhookReceiver.with_store(secret, int(tolerance), _Store(store))
+        if isinstance(remember, bool) or not isinstance(remember, int) or not 0 <= remember <= 2**32 - 1:
+            raise ValueError("remember: must be a whole number between 0 and 4294967295")
+        try:
+            if store is None:
+                self._native = _native.WebhookReceiver(secret, int(tolerance), remember)
+            else:
+                self._native = _native.WebhookReceiver.with_store(secret, int(tolerance), _Store(store))
+        except _native.CoreError as e:
+            raise from_core_error(e) from None
         self._clock = clock
 
     def receive(self, headers: HeaderPairs, body: bytes) -> WebhookDelivery:

@@ -13,7 +13,7 @@ public struct WebhookRefused: Error, CustomStringConvertible {
 /// read from the request, never a re-encoded object. Thread-safe: share one per secret.
 ///
 /// ```swift
-/// let receiver = AndOpenWebhooks(secret: secret)
+/// let receiver = try AndOpenWebhooks(secret: secret)
 /// let delivery = try receiver.receive(headers: request.headers, body: request.body)   // throws WebhookRefused
 /// if !delivery.duplicate { history.recordDelivery(delivery: delivery) }
 /// ```
@@ -23,8 +23,9 @@ public final class AndOpenWebhooks {
 
     /// `tolerance`: seconds the dispatch timestamp may be from now (300 by default); `remember`: how many
     /// recent event ids are kept for de-duplication.
-    public init(secret: String, tolerance: UInt32 = 300, remember: UInt32 = 100_000, now: @escaping () -> Date = Date.init) {
-        self.native = WebhookReceiver(secret: secret, toleranceS: tolerance, rememberEvents: max(remember, 1))
+    /// Throws `AndOpenError` (a validation error naming the option) for an empty secret or `remember` 0.
+    public init(secret: String, tolerance: UInt32 = 300, remember: UInt32 = 100_000, now: @escaping () -> Date = Date.init) throws {
+        self.native = try core { try WebhookReceiver(secret: secret, toleranceS: tolerance, rememberEvents: remember) }
         self.now = now
     }
 

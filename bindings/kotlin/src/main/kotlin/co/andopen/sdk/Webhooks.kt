@@ -46,13 +46,16 @@ class WebhookReceiver(
     store: EventStore? = null,
 ) : AutoCloseable {
     private val native: co.andopen.sdk.ffi.WebhookReceiver = run {
-        require(secret.isNotEmpty()) { "secret: must not be empty" }
+        // The native integers' ranges are checked here; the rules (a secret, room for at least one event
+        // id) are the core's, which throws a ValidationException naming the option.
         require(tolerance.seconds in 0..UInt.MAX_VALUE.toLong()) { "tolerance: out of range" }
-        require(remember >= 1) { "remember: must be at least 1" }
-        if (store == null) {
-            co.andopen.sdk.ffi.WebhookReceiver(secret, tolerance.seconds.toUInt(), remember.toUInt())
-        } else {
-            co.andopen.sdk.ffi.WebhookReceiver.withStore(secret, tolerance.seconds.toUInt(), store)
+        require(remember >= 0) { "remember: must not be negative" }
+        core {
+            if (store == null) {
+                co.andopen.sdk.ffi.WebhookReceiver(secret, tolerance.seconds.toUInt(), remember.toUInt())
+            } else {
+                co.andopen.sdk.ffi.WebhookReceiver.withStore(secret, tolerance.seconds.toUInt(), store)
+            }
         }
     }
 

@@ -133,4 +133,10 @@ class BatchAndWebhooksTest {
             }
         }
     }
+
+    @Test
+    fun `a receiver without a secret or memory for event ids is refused by the core`() {
+        assertEquals("secret", assertThrows<ValidationException> { WebhookReceiver("") }.param)
+        assertEquals("remember", assertThrows<ValidationException> { WebhookReceiver("s", remember = 0) }.param)
+    }
 }
