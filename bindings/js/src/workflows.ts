@@ -211,6 +211,7 @@ type Action = { action: "persist"; line: string } | { action: "send"; request: {
 /** @internal Drives the core's batch run over a client's transport (`Client.sendBatch`). */
 export async function runBatch(transport: Transport, rows: BatchRow[] | string, csv: boolean, options: BatchOptions): Promise<BatchResult> {
   const { journal = new MemoryJournal(), history, onProgress, lookBackDays, lookBack, ...rest } = options;
+  if (lookBack !== undefined && lookBackDays !== undefined) throw new TypeError("lookBack, lookBackDays: give one of them, not both");
   const settings = { ...rest, lookBack: lookBack ?? (lookBackDays === undefined ? null : { days: lookBackDays }) };
   const text = typeof rows === "string" ? rows : JSON.stringify(rows);
   const journalText = await journal.read();

@@ -242,3 +242,10 @@ test("a receiver without a secret or memory for event ids is refused by the core
     assert.throws(make, (e) => e instanceof ValidationError && e.param === param, param);
   }
 });
+
+test("a batch given two look-backs is refused before anything is sent", async () => {
+  const { fetch, sent } = server();
+  const rows = [row("r1", "Bea", "bea@example.com")];
+  await assert.rejects(client(fetch).sendBatch(rows, { campaignId: CAMPAIGN, lookBack: "forever", lookBackDays: 30 }), TypeError);
+  assert.deepEqual(sent, []);
+});

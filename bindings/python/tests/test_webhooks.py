@@ -185,3 +185,9 @@ def test_a_receiver_without_a_secret_or_memory_is_refused(options: dict[str, obj
     with pytest.raises(andopen.ValidationError) as refused:
         andopen.WebhookReceiver(**options)  # type: ignore[arg-type]
     assert refused.value.param == param
+
+
+@pytest.mark.parametrize("tolerance", [300.5, -1, True])
+def test_a_tolerance_that_is_not_whole_seconds_is_refused_not_rounded(tolerance: object) -> None:
+    with pytest.raises(ValueError, match="tolerance"):
+        andopen.WebhookReceiver(SECRET, tolerance=tolerance)  # type: ignore[arg-type]

@@ -114,8 +114,9 @@ class WebhookReceiver:
         # at least one event id) are the core's.
         if not isinstance(secret, str):
             raise TypeError(f"secret: must be a string (the webhook secret), not {type(secret).__name__}")
-        if not 0 <= tolerance <= 2**32 - 1:
-            raise ValueError("tolerance: must be between 0 and 4294967295 seconds")
+        whole = isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) and 0 <= tolerance <= 2**32 - 1
+        if not whole or tolerance != int(tolerance):
+            raise ValueError(f"tolerance: must be a whole number of seconds from 0 to 4294967295, not {tolerance!r}")
         if isinstance(remember, bool) or not isinstance(remember, int) or not 0 <= remember <= 2**32 - 1:
             raise ValueError("remember: must be a whole number between 0 and 4294967295")
         try:
