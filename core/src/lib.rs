@@ -42,6 +42,7 @@
 //! | one call as a state machine; every page; polling | [`call`], [`paginate`], [`poll`] |
 //! | the error body, types and codes | [`api_error`] |
 //! | calls and errors as plain data, for bindings | [`host`], [`report`] |
+//! | the SDK's limits (body sizes, depth, problems reported, store capacities) | [`limits`] |
 //! | JSON written and read by the core itself (no serde_json on the bindings' paths) | [`json`] |
 //! | resources | [`gift_request`], [`campaign`], [`page`] |
 //! | webhook headers, signatures, the replay window | [`webhook`] |
@@ -71,6 +72,7 @@ pub mod history;
 pub mod host;
 pub mod http;
 pub mod json;
+pub mod limits;
 mod loose;
 pub mod money;
 pub mod operations;

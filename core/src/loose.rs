@@ -234,8 +234,7 @@ pub(crate) fn integer(number: &str) -> Option<Integer> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Unreadable(pub(crate) String);
 
-/// Objects and arrays nested deeper than this are refused rather than followed.
-pub(crate) const MAX_DEPTH: usize = 128;
+pub(crate) use crate::limits::MAX_DEPTH;
 
 /// A one-pass reader of JSON text.
 pub(crate) struct Scanner<'a> {

@@ -1,0 +1,72 @@
+//! The SDK's limits, as a server has them: every one is defined here, once, and every language enforces
+//! the same figure (the bindings read them from the core, never from a copy).
+//!
+//! | limit | figure | what happens beyond it |
+//! | --- | --- | --- |
+//! | [`MAX_BODY_BYTES`] | 1 MiB | a create body (JSON text, tokens' text, a CSV or JSON row) is refused as `body_too_large` before it is read |
+//! | [`MAX_DEPTH`] | 128 | objects and arrays nested deeper are refused as unreadable |
+//! | [`MAX_PROBLEMS`] | 100 | the first 100 problems are reported, the rest only counted |
+//! | [`MAX_RESPONSE_BYTES`] | 4 MiB | a transport stops reading; the response is unreadable (outcome unknown for a create) |
+//! | [`MAX_QUOTED_CHARS`] | 200 | a header value or a server's text quoted in a message is cut there, with `…` |
+//! | [`MAX_WEBHOOK_BODY_BYTES`] | 1 MiB | a webhook delivery is refused before its signature is computed |
+//! | [`MAX_SIGNATURES`] | 8 | a signature header listing more is refused |
+//! | [`MAX_REMEMBERED_EVENTS`] | 1,000,000 | the largest `remember` an in-memory de-duplication store takes |
+//! | [`DEFAULT_REMEMBERED_EVENTS`] | 100,000 | what it remembers when not told |
+//!
+//! Memory grows with use, never with an option's value: a store sized for a million events holds nothing
+//! until events arrive. Every reader of the core is linear in the size of its input.
+
+/// The largest create body the SDK validates or sends, in bytes of JSON text (1 MiB). A gift request with
+/// every field filled and a hundred line items is under 20 KB.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Objects and arrays nested deeper than this are refused rather than followed.
+pub const MAX_DEPTH: usize = 128;
+
+/// Problems reported at most, for a body or an error response: the first ones in order, and a count of the
+/// rest ([`crate::report::ErrorReport::omitted`]).
+pub const MAX_PROBLEMS: usize = 100;
+
+/// The largest response body a transport reads, in bytes (4 MiB). A transport reads at most one byte more
+/// and hands what it read to the core, which judges the response unreadable.
+pub const MAX_RESPONSE_BYTES: usize = 4 << 20;
+
+/// The longest header value or server text quoted in an error message, in characters; longer ones are cut
+/// and end with `…`. The values themselves (a request id, say) are kept whole in their fields.
+pub const MAX_QUOTED_CHARS: usize = 200;
+
+/// The largest webhook body verified, in bytes (1 MiB).
+pub const MAX_WEBHOOK_BODY_BYTES: usize = 1 << 20;
+
+/// The most signatures one delivery's signature header may list (secret rotation).
+pub const MAX_SIGNATURES: usize = 8;
+
+/// The most event ids (and signed deliveries) an in-memory de-duplication store can be asked to remember.
+pub const MAX_REMEMBERED_EVENTS: usize = 1_000_000;
+
+/// How many event ids an in-memory de-duplication store remembers by default.
+pub const DEFAULT_REMEMBERED_EVENTS: usize = 100_000;
+
+/// `text` quoted for a message: whole when it is at most [`MAX_QUOTED_CHARS`] characters, else its first
+/// ones and `…`. Cuts on a character boundary.
+pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", text.get(..cut).unwrap_or_default())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_short_text_whole_and_cuts_long_text_on_a_character() {
+        assert_eq!(quoted("req_123"), "req_123");
+        let long = "é".repeat(MAX_QUOTED_CHARS + 5);
+        let cut = quoted(&long);
+        assert_eq!(cut.chars().count(), MAX_QUOTED_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(quoted(&"a".repeat(MAX_QUOTED_CHARS)).len(), MAX_QUOTED_CHARS);
+    }
+}
