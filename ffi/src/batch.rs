@@ -435,7 +435,7 @@ impl BatchRun {
     }
 
     /// Hands over the answer to the last `Send`.
-    pub fn handle_response(&self, status: u16, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) {
+    pub fn handle_response(&self, status: i64, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) {
         lock(&self.run).handle_response(&response(status, headers, body), now(now_unix_ms));
     }
 

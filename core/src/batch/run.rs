@@ -166,7 +166,7 @@ impl BatchRun {
 
     /// Hands over the answer to the request of the last [`BatchAction::Send`].
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) {
-        self.pace(&ResponseMeta::read(response), now);
+        self.pace(&ResponseMeta::read(response, now), now);
         match self.active.take() {
             Some(Active::Create { index, mut call, .. }) => {
                 let step = call.handle_response(response, now);
