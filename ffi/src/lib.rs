@@ -60,10 +60,10 @@ pub use batch::{
 pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
 pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};
 pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};
-pub use limits::{Limits, limits};
 pub use fast::{BODY_INVALID, BODY_IS_INPUT, BODY_REWRITTEN, gift_request_bodies_spans, gift_request_body_status};
 pub use history::{Eligibility, GiftHistory, GiftTimeline, LookBackWindow, MemberStatus, RecipientRef, RecipientSummary};
 pub use http::{Header, HttpRequest, RateLimit, ResponseMeta, TransportFailure};
+pub use limits::{Limits, limits};
 pub use pages::CampaignPages;
 pub use params::{ExtraField, ListCampaignsParams, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress, QueryParam};
 pub use payload::{
