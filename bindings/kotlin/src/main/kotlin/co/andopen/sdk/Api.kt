@@ -65,10 +65,16 @@ object AndOpen {
         e.errors
     }
 
-    /** The exact JSON body `POST /gift_requests` sends for [params]; throws [ValidationException]. */
+    /**
+     * The exact JSON body `POST /gift_requests` sends for [params]; throws [ValidationException], with
+     * `body_too_large` for a body over [Limits.maxBodyBytes] (which a create refuses too).
+     */
     fun giftRequestBody(params: NewGiftRequest): ByteArray {
         checkParams(params)
-        return core { co.andopen.sdk.ffi.giftRequestBody(params) }
+        val body = core { co.andopen.sdk.ffi.giftRequestBody(params) }
+        // The core's body writer does not apply the limit its create applies: apply it here.
+        if (body.size > LIMITS.maxBodyBytes.toLong()) throw bodyTooLarge(body.size.toLong(), atLeast = false)
+        return body
     }
 }
 

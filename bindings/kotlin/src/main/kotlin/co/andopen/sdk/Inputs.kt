@@ -80,7 +80,8 @@ internal fun wellFormed(text: String): String {
  * Checks every string of [params] (naming the field of a lone surrogate) and refuses, with the core's
  * `body_too_large` problem, parameters whose body is certainly over the limit: every string and every extra
  * field's JSON is written into the body at least as long as its UTF-8 (extra JSON without the blanks around
- * it), and every line item at least as `{}` and a comma. Stops counting once over, so that ten million line
+ * it), every extra field with its name's two quotes and a colon, and every line item at least as `{}` and a
+ * comma. Stops counting once over, so that ten million line
  * items cost no more than the first few hundred thousand. Parameters under this bound go to the core, which
  * refuses a body over the limit once written.
  */
@@ -94,7 +95,7 @@ internal fun checkParams(params: NewGiftRequest) {
         extra.forEachIndexed { i, f ->
             val name = if (at.isEmpty()) "extra[$i]" else "$at.extra[$i]"
             add(f.name, "$name.name")
-            total += utf8Length(f.json, "$name.json") - blanksAround(f.json)
+            total += 3 + utf8Length(f.json, "$name.json") - blanksAround(f.json)
             if (total > max) throw bodyTooLarge(total, atLeast = true)
         }
     }

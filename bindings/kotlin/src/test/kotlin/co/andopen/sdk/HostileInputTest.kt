@@ -276,6 +276,34 @@ class HostileInputTest {
     }
 
     @Test
+    fun aBodyOfExactlyTheLimitIsSentWhateverItsShape() {
+        // The host's bound never exceeds the body the core writes: padded to exactly MAX_BODY_BYTES, every
+        // shape is sent; one byte more, and the core refuses it.
+        val address = NewShippingAddress("1 Main St", null, "Dublin", "Leinster", "D01", "IE", "+353871234567")
+        val shapes = listOf(
+            directSend(address, List(40_000) { NewLineItem(sku = "S", quantity = 1) }),
+            directSend(address, List(14_000) { NewLineItem(null, "6f1c0b5e-8f0a-4a61-9d55-1f7a3b1e2c4d", 1, listOf(ExtraField("x", " 1 "))) }),
+            choiceMode().copy(extra = List(80_000) { ExtraField("f$it", "[]") }),
+            choiceMode().copy(recipient = NewRecipient("\"".repeat(200_000), "\u0001".repeat(50_000))),
+        )
+        for ((i, shape) in shapes.withIndex()) {
+            fun padded(k: Int) = shape.copy(extra = shape.extra + ExtraField("pad", "\"" + "a".repeat(k) + "\""))
+            val base = AndOpen.giftRequestBody(padded(0)).size.toLong()
+            assertTrue(base in (maxBody / 2)..maxBody, "shape $i: $base bytes")
+            val exact = padded((maxBody - base).toInt())
+            val transport = FakeTransport(reply(201, gift()))
+            client(transport).createGiftRequest(exact)
+            assertEquals(maxBody, transport.requests.single().body!!.size.toLong(), "shape $i")
+            assertTrue(AndOpen.validateGiftRequest(exact).isEmpty(), "shape $i")
+            val over = assertThrows<ValidationException>("shape $i") { client(FakeTransport()).createGiftRequest(padded((maxBody - base).toInt() + 1)) }
+            assertEquals("body_too_large", over.code, "shape $i")
+            assertEquals(maxBody, AndOpen.giftRequestBody(exact).size.toLong())
+            val unsendable = assertThrows<ValidationException> { AndOpen.giftRequestBody(padded((maxBody - base).toInt() + 1)) }
+            assertTrue(unsendable.message!!.contains("is ${maxBody + 1} bytes"), unsendable.message)
+        }
+    }
+
+    @Test
     fun aJsonBodyOverTheLimitIsRefusedBeforeItIsEncoded() {
         val note = "a".repeat(64 * 1024 * 1024)
         val json = """{"campaign_id":"$CAMPAIGN_ID","recipient":{"first_name":"A","last_name":"B"},"note":"$note"}"""
