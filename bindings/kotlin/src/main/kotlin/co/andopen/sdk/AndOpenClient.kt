@@ -77,7 +77,15 @@ class AndOpenClient(
     }
 
     /** Where requests go. */
-    val baseUrl: String get() = native.baseUrl()
+    val baseUrl: String = native.baseUrl()
+
+    private val hasKey: Boolean = native.hasApiKey()
+
+    @Volatile
+    private var closed = false
+
+    /** The native client, while this one is open (a closed client throws [IllegalStateException]). */
+    private val open: Client get() = native.also { check(!closed) { "this AndOpenClient is closed" } }
 
     /**
      * `POST /gift_requests`: choice-mode, or direct-send with a shipping address and line items. The
@@ -86,7 +94,7 @@ class AndOpenClient(
      */
     fun createGiftRequest(params: NewGiftRequest): GiftRequest {
         checkParams(params)
-        return run(core { native.createGiftRequest(params) })
+        return run(core { open.createGiftRequest(params) })
     }
 
     /**
@@ -94,18 +102,18 @@ class AndOpenClient(
      * body over [Limits.maxBodyBytes] is refused (`body_too_large`) before it is encoded.
      */
     fun createGiftRequestJson(json: String): GiftRequest =
-        run(core { native.createGiftRequestJson(bodyBytes(json, "json")) })
+        run(core { open.createGiftRequestJson(bodyBytes(json, "json")) })
 
     /** `GET /gift_requests/{id}`. */
     fun getGiftRequest(id: String): GiftRequest {
         checkText(id, "id")
-        return run(core { native.getGiftRequest(id) })
+        return run(core { open.getGiftRequest(id) })
     }
 
     /** `GET /campaigns/{id}`: the campaign with its catalogue. */
     fun getCampaign(id: String): Campaign {
         checkText(id, "id")
-        return run(core { native.getCampaign(id) })
+        return run(core { open.getCampaign(id) })
     }
 
     /**
@@ -123,7 +131,7 @@ class AndOpenClient(
             checkText(q.name, "extra_query[$i].name")
             checkText(q.value, "extra_query[$i].value")
         }
-        val pages = core { native.listCampaigns(params) }
+        val pages = core { open.listCampaigns(params) }
         return sequence {
             while (true) {
                 val request = pages.request() ?: break
@@ -142,7 +150,7 @@ class AndOpenClient(
      */
     fun waitForRedemptionUrl(id: String, interval: Duration = Duration.ofSeconds(2), timeout: Duration = Duration.ofMinutes(2)): GiftRequest {
         checkText(id, "id")
-        return run(core { native.waitForGiftRequest(id, PollTarget.RedemptionUrl, millis(interval), millis(timeout)) })
+        return run(core { open.waitForGiftRequest(id, PollTarget.RedemptionUrl, millis(interval), millis(timeout)) })
     }
 
     /** Polls the gift request until it reaches [status] or a later one on the way to delivery. */
@@ -153,14 +161,20 @@ class AndOpenClient(
         timeout: Duration = Duration.ofMinutes(10),
     ): GiftRequest {
         checkText(id, "id")
-        return run(core { native.waitForGiftRequest(id, PollTarget.Status(status), millis(interval), millis(timeout)) })
+        return run(core { open.waitForGiftRequest(id, PollTarget.Status(status), millis(interval), millis(timeout)) })
     }
 
-    /** Frees the native client now rather than when it is garbage-collected. */
-    override fun close() = native.destroy()
+    /**
+     * Frees the native client now rather than when it is garbage-collected; calls made afterwards throw
+     * [IllegalStateException]. Closing twice does nothing more.
+     */
+    override fun close() {
+        closed = true
+        native.destroy()
+    }
 
     /** Where requests go, and whether they carry a key; never the key. */
-    override fun toString(): String = "AndOpenClient(baseUrl=$baseUrl, apiKey=${if (native.hasApiKey()) "<redacted>" else "none"})"
+    override fun toString(): String = "AndOpenClient(baseUrl=$baseUrl, apiKey=${if (hasKey) "<redacted>" else "none"}${if (closed) ", closed" else ""})"
 
     private fun run(call: GiftRequestCall): GiftRequest = call.use {
         drive(it::request, it::handleResponse, it::handleTransportFailure)

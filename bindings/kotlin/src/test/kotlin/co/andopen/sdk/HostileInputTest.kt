@@ -62,6 +62,20 @@ class HostileInputTest {
     }
 
     @Test
+    fun aClosedClientSaysSo() {
+        val client = client(FakeTransport())
+        client.close()
+        client.close()
+        assertEquals("AndOpenClient(baseUrl=https://api.andopen.co, apiKey=<redacted>, closed)", client.toString())
+        assertEquals("https://api.andopen.co", client.baseUrl)
+        val calls = listOf<() -> Unit>(
+            { client.getGiftRequest(GIFT_ID) }, { client.getCampaign(CAMPAIGN_ID) }, { client.createGiftRequest(choiceMode()) },
+            { client.createGiftRequestJson("{}") }, { client.listCampaigns() }, { client.waitForRedemptionUrl(GIFT_ID) },
+        )
+        for (call in calls) assertEquals("this AndOpenClient is closed", assertThrows<IllegalStateException> { call() }.message)
+    }
+
+    @Test
     fun wholeSurrogatePairsAreText() {
         val transport = FakeTransport(reply(201, gift()))
         client(transport).createGiftRequest(choiceMode().copy(recipient = NewRecipient("Zoë 😀", "Smith")))
