@@ -29,7 +29,7 @@
 //! | the same, shaped for hosts whose crossings are costly (answers that lift nothing in the common case) | [`fast`] |
 //! | resources (gift request, campaign) | [`resources`] |
 //! | requests, response facts, transport failures | [`http`] |
-//! | the SDK's limits, for the hosts' transports and writers | [`limits`] |
+//! | the SDK's limits, for the hosts' transports and writers | [`mod@limits`] |
 //! | errors as plain data | [`errors`] |
 //! | batch send: rows, plan, journal, pacing, results | [`batch`] |
 //! | receiving webhooks: verify, de-duplicate | [`webhooks`] |
