@@ -46,7 +46,7 @@ if wants python; then
   target/bindings-venv/bin/python bindings/python/examples/demo.py
 fi
 if wants kotlin; then
-  banner "Kotlin (co.andopen.sdk on java.net.http)"
+  banner "Kotlin (co.andopen.sdk: suspend functions and flows over HttpURLConnection)"
   (cd bindings/kotlin && mvn -q -B exec:java) 2>&1 | sed -u 's/\x1b\[0m//g'
 fi
 

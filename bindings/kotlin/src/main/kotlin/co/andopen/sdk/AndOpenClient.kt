@@ -20,18 +20,44 @@ import java.nio.ByteBuffer
 import java.security.SecureRandom
 import java.time.Clock
 import java.time.Duration
-import java.util.concurrent.CancellationException
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.flow.transform
+import kotlinx.coroutines.runBlocking
 
-/** Sleeps between attempts; tests pass one that does not wait. */
+/**
+ * Waits between attempts, as the core asks. The default suspends with [delay] (cancellable); tests pass one
+ * that only records the wait.
+ */
 fun interface Sleeper {
-    fun sleep(duration: Duration)
+    suspend fun sleep(duration: Duration)
 }
 
 /**
+ * A gift creation was cancelled while its request was out: the gift request may exist. It is a
+ * [CancellationException] (cancellation goes on as usual); [outcome] is the [OutcomeUnknownException] the
+ * creation would otherwise have thrown. Catch it around the call, inside the cancelled coroutine, to record
+ * the creation for reconciling:
+ *
+ * ```kotlin
+ * try { client.createGiftRequest(params) } catch (e: CreationCancelledException) { journal.unknown(params); throw e }
+ * ```
+ *
+ * A creation cancelled while it waited (before a retry the core allows only when nothing was created) throws
+ * a plain [CancellationException]: nothing was in flight.
+ */
+class CreationCancelledException(val outcome: OutcomeUnknownException) :
+    CancellationException("the gift request creation was cancelled while its request was out: the gift request may exist (outcome unknown)")
+
+/**
  * Calls the &Open API. Every request is built and every response judged by the SDK's core (validation,
- * retries, pagination, polling); this class carries requests over the [transport] and sleeps when the core
- * says so. The functions block the calling thread: call them from a background thread (on Android, for
- * example `withContext(Dispatchers.IO) { client.getGiftRequest(id) }`).
+ * retries, pagination, polling); this class carries requests over the [transport] and waits when the core
+ * says so. Its functions suspend: call them from any coroutine, the main thread included (the default
+ * transport does its blocking I/O on `Dispatchers.IO`). Cancelling the calling coroutine (`withTimeout`,
+ * `job.cancel()`, a closed screen's scope) stops a wait at once and aborts an exchange in flight. From Java,
+ * or any code that must block, use [blocking].
  *
  * The key (`ao-v1-{staging|production}-{secret}`) picks the environment; a malformed key, a staging key
  * against production (or the reverse) and a key over plain http to a remote host throw [ConfigException]
@@ -41,7 +67,8 @@ fun interface Sleeper {
  *
  * Every function throws [AndOpenException] subclasses only, naming the field at fault, and
  * [IllegalArgumentException] for a value no request can carry (a string holding a lone surrogate, a timeout
- * that is not positive). A creation whose outcome is uncertain always throws [OutcomeUnknownException].
+ * that is not positive). A creation whose outcome is uncertain always throws [OutcomeUnknownException]
+ * ([CreationCancelledException] when it was cancelled mid-exchange).
  */
 class AndOpenClient(
     apiKey: String? = null,
@@ -50,13 +77,13 @@ class AndOpenClient(
     baseUrl: String? = null,
     allowCustomKey: Boolean = false,
     retryPolicy: RetryPolicy? = null,
-    internal val transport: HttpTransport = JavaHttpTransport(),
+    internal val transport: HttpTransport = UrlConnectionTransport(),
     /**
      * The longest one exchange may take, from connecting to the last byte of the body (each attempt has its
      * own). Must be positive; a figure of centuries is taken as no deadline.
      */
     internal val timeout: Duration = Duration.ofSeconds(30),
-    internal val sleeper: Sleeper = Sleeper { Thread.sleep(it.toMillis()) },
+    internal val sleeper: Sleeper = Sleeper { delay(it.toMillis()) },
     internal val clock: Clock = Clock.systemUTC(),
     /** Fixes the retry jitter (tests); random by default. */
     jitterSeed: Long = SecureRandom().nextLong(),
@@ -88,73 +115,72 @@ class AndOpenClient(
     private val open: Client get() = native.also { check(!closed) { "this AndOpenClient is closed" } }
 
     /**
+     * The same calls, blocking the calling thread until they end: for Java, and for code outside coroutines.
+     * Interrupting the thread cancels the call ([InterruptedException]) and aborts its exchange.
+     */
+    val blocking: Blocking = Blocking()
+
+    /**
      * `POST /gift_requests`: choice-mode, or direct-send with a shipping address and line items. The
      * parameters are validated first ([ValidationException], nothing sent). A creation that may have
-     * reached the server is never sent again: it throws [OutcomeUnknownException] with the request id.
+     * reached the server is never sent again: it throws [OutcomeUnknownException] with the request id, or,
+     * cancelled mid-exchange, [CreationCancelledException].
      */
-    fun createGiftRequest(params: NewGiftRequest): GiftRequest {
+    suspend fun createGiftRequest(params: NewGiftRequest): GiftRequest {
         checkParams(params)
-        return run(core { open.createGiftRequest(params) })
+        return create(core { open.createGiftRequest(params) })
     }
 
     /**
      * `POST /gift_requests` from a JSON body (a form, a no-code tool); unknown fields are sent untouched. A
      * body over [Limits.maxBodyBytes] is refused (`body_too_large`) before it is encoded.
      */
-    fun createGiftRequestJson(json: String): GiftRequest =
-        run(core { open.createGiftRequestJson(bodyBytes(json, "json")) })
+    suspend fun createGiftRequestJson(json: String): GiftRequest =
+        create(core { open.createGiftRequestJson(bodyBytes(json, "json")) })
 
     /** `GET /gift_requests/{id}`. */
-    fun getGiftRequest(id: String): GiftRequest {
+    suspend fun getGiftRequest(id: String): GiftRequest {
         checkText(id, "id")
         return run(core { open.getGiftRequest(id) })
     }
 
     /** `GET /campaigns/{id}`: the campaign with its catalogue. */
-    fun getCampaign(id: String): Campaign {
+    suspend fun getCampaign(id: String): Campaign {
         checkText(id, "id")
         return run(core { open.getCampaign(id) })
     }
 
     /**
-     * Every campaign, newest first, fetched page by page as the sequence is iterated. The parameters are
-     * checked now ([ValidationException]); `extraQuery` carries the sort and filter parameters the API
-     * does not name.
+     * Every campaign, newest first, fetched page by page as the flow is collected (a cold flow: each
+     * collection starts from the first page). The parameters are checked now ([ValidationException]);
+     * `extraQuery` carries the sort and filter parameters the API does not name. Stop collecting (`take`,
+     * `first`) and no further page is fetched.
      */
-    fun listCampaigns(params: ListCampaignsParams = ListCampaignsParams()): Sequence<Campaign> =
-        campaignPages(params).flatMap { it.data.asSequence() }
+    fun listCampaigns(params: ListCampaignsParams = ListCampaignsParams()): Flow<Campaign> =
+        campaignPages(params).transform { page -> page.data.forEach { emit(it) } }
 
     /** Like [listCampaigns], page by page. */
-    fun campaignPages(params: ListCampaignsParams = ListCampaignsParams()): Sequence<CampaignPage> {
-        checkText(params.after, "after")
-        params.extraQuery.forEachIndexed { i, q ->
-            checkText(q.name, "extra_query[$i].name")
-            checkText(q.value, "extra_query[$i].value")
-        }
-        val pages = core { open.listCampaigns(params) }
-        return sequence {
-            while (true) {
-                val request = pages.request() ?: break
-                when (val step = exchange(request, pages::handleResponse, pages::handleTransportFailure)) {
-                    is CampaignPageStep.Done -> yield(step.page)
-                    is CampaignPageStep.Wait -> sleeper.sleep(Duration.ofMillis(step.delayMs))
-                    is CampaignPageStep.Failed -> fail(step.error)
-                }
+    fun campaignPages(params: ListCampaignsParams = ListCampaignsParams()): Flow<CampaignPage> {
+        checkPages(params)
+        return flow {
+            core { open.listCampaigns(params) }.use { pages ->
+                while (true) emit(nextPage(pages) ?: break)
             }
         }
     }
 
     /**
      * Polls the gift request every [interval] until its redemption URL is set, for at most [timeout]
-     * ([WaitTimeoutException]); a cancelled gift request throws [UnreachableException].
+     * ([WaitTimeoutException]); a cancelled gift request throws [UnreachableException]. Suspends between
+     * polls: cancel the coroutine to stop polling.
      */
-    fun waitForRedemptionUrl(id: String, interval: Duration = Duration.ofSeconds(2), timeout: Duration = Duration.ofMinutes(2)): GiftRequest {
+    suspend fun waitForRedemptionUrl(id: String, interval: Duration = Duration.ofSeconds(2), timeout: Duration = Duration.ofMinutes(2)): GiftRequest {
         checkText(id, "id")
         return run(core { open.waitForGiftRequest(id, PollTarget.RedemptionUrl, millis(interval), millis(timeout)) })
     }
 
     /** Polls the gift request until it reaches [status] or a later one on the way to delivery. */
-    fun waitForStatus(
+    suspend fun waitForStatus(
         id: String,
         status: GiftRequestStatus,
         interval: Duration = Duration.ofSeconds(5),
@@ -176,31 +202,115 @@ class AndOpenClient(
     /** Where requests go, and whether they carry a key; never the key. */
     override fun toString(): String = "AndOpenClient(baseUrl=$baseUrl, apiKey=${if (hasKey) "<redacted>" else "none"}${if (closed) ", closed" else ""})"
 
-    private fun run(call: GiftRequestCall): GiftRequest = call.use {
+    /**
+     * The client's calls for Java and for code that must block: each runs the suspending call to its end on
+     * the calling thread (never call them on Android's main thread). Pages come as a lazy [Sequence].
+     */
+    inner class Blocking internal constructor() {
+        /** The client these calls go through. */
+        val client: AndOpenClient get() = this@AndOpenClient
+
+        /** [AndOpenClient.createGiftRequest], blocking. */
+        fun createGiftRequest(params: NewGiftRequest): GiftRequest = runBlocking { this@AndOpenClient.createGiftRequest(params) }
+
+        /** [AndOpenClient.createGiftRequestJson], blocking. */
+        fun createGiftRequestJson(json: String): GiftRequest = runBlocking { this@AndOpenClient.createGiftRequestJson(json) }
+
+        /** [AndOpenClient.getGiftRequest], blocking. */
+        fun getGiftRequest(id: String): GiftRequest = runBlocking { this@AndOpenClient.getGiftRequest(id) }
+
+        /** [AndOpenClient.getCampaign], blocking. */
+        fun getCampaign(id: String): Campaign = runBlocking { this@AndOpenClient.getCampaign(id) }
+
+        /** [AndOpenClient.listCampaigns], as a lazy sequence: each page is fetched, blocking, when reached. */
+        @JvmOverloads
+        fun listCampaigns(params: ListCampaignsParams = ListCampaignsParams()): Sequence<Campaign> =
+            campaignPages(params).flatMap { it.data.asSequence() }
+
+        /** [AndOpenClient.campaignPages], as a lazy sequence. */
+        @JvmOverloads
+        fun campaignPages(params: ListCampaignsParams = ListCampaignsParams()): Sequence<CampaignPage> {
+            checkPages(params)
+            return Sequence {
+                val pages = core { open.listCampaigns(params) }
+                generateSequence { runBlocking { nextPage(pages) } ?: null.also { pages.destroy() } }.iterator()
+            }
+        }
+
+        /** [AndOpenClient.waitForRedemptionUrl], blocking. */
+        @JvmOverloads
+        fun waitForRedemptionUrl(id: String, interval: Duration = Duration.ofSeconds(2), timeout: Duration = Duration.ofMinutes(2)): GiftRequest =
+            runBlocking { this@AndOpenClient.waitForRedemptionUrl(id, interval, timeout) }
+
+        /** [AndOpenClient.waitForStatus], blocking. */
+        @JvmOverloads
+        fun waitForStatus(
+            id: String,
+            status: GiftRequestStatus,
+            interval: Duration = Duration.ofSeconds(5),
+            timeout: Duration = Duration.ofMinutes(10),
+        ): GiftRequest = runBlocking { this@AndOpenClient.waitForStatus(id, status, interval, timeout) }
+
+        override fun toString(): String = "${this@AndOpenClient}.blocking"
+    }
+
+    private fun checkPages(params: ListCampaignsParams) {
+        checkText(params.after, "after")
+        params.extraQuery.forEachIndexed { i, q ->
+            checkText(q.name, "extra_query[$i].name")
+            checkText(q.value, "extra_query[$i].value")
+        }
+        // The core checks the rest (limit, cursor): a paginator is built, to throw now, and freed.
+        core { open.listCampaigns(params) }.destroy()
+    }
+
+    /** The next page, or `null` after the last one. */
+    private suspend fun nextPage(pages: CampaignPages): CampaignPage? {
+        while (true) {
+            val request = pages.request() ?: return null
+            when (val step = exchange(request, pages::handleResponse, pages::handleTransportFailure)) {
+                is CampaignPageStep.Done -> return step.page
+                is CampaignPageStep.Wait -> sleeper.sleep(Duration.ofMillis(step.delayMs))
+                is CampaignPageStep.Failed -> fail(step.error)
+            }
+        }
+    }
+
+    /** A creation: cancelled while its request was out, it is outcome unknown ([CreationCancelledException]). */
+    private suspend fun create(call: GiftRequestCall): GiftRequest = call.use {
+        drive(it::request, it::handleResponse, it::handleTransportFailure) { cancelled ->
+            val step = it.handleTransportFailure(TransportFailure.MAYBE_SENT, clock.millis())
+            if (step is GiftRequestStep.Failed && step.error.kind == ErrorKind.OUTCOME_UNKNOWN) {
+                throw CreationCancelledException(OutcomeUnknownException(step.error, cancelled)).apply { initCause(cancelled) }
+            }
+            throw cancelled
+        }
+    }
+
+    private suspend fun run(call: GiftRequestCall): GiftRequest = call.use {
         drive(it::request, it::handleResponse, it::handleTransportFailure)
     }
 
-    private fun run(poller: Poller): GiftRequest = poller.use {
+    private suspend fun run(poller: Poller): GiftRequest = poller.use {
         drive(it::request, it::handleResponse, it::handleTransportFailure)
     }
 
-    private fun drive(
+    private suspend fun drive(
         request: () -> HttpRequest,
         onResponse: (Long, List<Header>, ByteBuffer, Long) -> GiftRequestStep,
         onFailure: (TransportFailure, Long) -> GiftRequestStep,
+        onCancelledInFlight: (CancellationException) -> Nothing = { throw it },
     ): GiftRequest {
-        var done: GiftRequest? = null
-        while (done == null) {
-            when (val step = exchange(request(), onResponse, onFailure)) {
-                is GiftRequestStep.Done -> done = step.giftRequest
+        while (true) {
+            when (val step = exchange(request(), onResponse, onFailure, onCancelledInFlight)) {
+                is GiftRequestStep.Done -> return step.giftRequest
                 is GiftRequestStep.Wait -> sleeper.sleep(Duration.ofMillis(step.delayMs))
                 is GiftRequestStep.Failed -> fail(step.error)
             }
         }
-        return done
     }
 
-    private fun run(call: CampaignCall): Campaign = call.use {
+    private suspend fun run(call: CampaignCall): Campaign = call.use {
         var done: Campaign? = null
         while (done == null) {
             when (val step = exchange(it.request(), it::handleResponse, it::handleTransportFailure)) {
@@ -219,10 +329,11 @@ class AndOpenClient(
      * most [Limits.maxResponseBytes] + 1 bytes are handed over; a lone surrogate in a received header is
      * read as U+FFFD.
      */
-    internal fun <S> exchange(
+    internal suspend fun <S> exchange(
         request: HttpRequest,
         onResponse: (Long, List<Header>, ByteBuffer, Long) -> S,
         onFailure: (TransportFailure, Long) -> S,
+        onCancelledInFlight: (CancellationException) -> Nothing = { throw it },
     ): S {
         val sent = ApiRequest(request.method, request.url, request.headers.map { RequestHeader(it.name, it.value) }, request.body)
         val response: ApiResponse? = try {
@@ -231,7 +342,7 @@ class AndOpenClient(
             lastFailure.set(e)
             return onFailure(if (e.maybeSent) TransportFailure.MAYBE_SENT else TransportFailure.NOT_SENT, clock.millis())
         } catch (e: CancellationException) {
-            throw e
+            onCancelledInFlight(e)
         } catch (e: Exception) {
             lastFailure.set(e)
             return onFailure(TransportFailure.MAYBE_SENT, clock.millis())
@@ -250,13 +361,14 @@ class AndOpenClient(
         }
         val body: ByteArray = response.body
         val limit = AndOpen.LIMITS.maxResponseBytes.toLong() + 1
-        val read = if (body.size > limit) ByteBuffer.allocateDirect(limit.toInt()).put(body, 0, limit.toInt()).flip() else direct(body)
+        val read = if (body.size > limit) direct(body, limit.toInt()) else direct(body)
         return onResponse(response.status.toLong(), headers, read, clock.millis())
     }
 
     /**
      * The transport's exception behind this thread's last exchange, if it failed: the cause of the exception
-     * a call ends with (a call runs on its caller's thread, and ends on the step of its last exchange).
+     * a call ends with. Set (or removed) at the end of every exchange and read right after it, with no
+     * suspension in between, so on the same thread.
      */
     private val lastFailure = ThreadLocal<Exception?>()
 
@@ -267,7 +379,12 @@ class AndOpenClient(
     }
 
     internal companion object {
-        /** The native functions borrow bytes from a direct buffer, without copying them again. */
-        fun direct(bytes: ByteArray): ByteBuffer = ByteBuffer.allocateDirect(bytes.size).put(bytes).flip()
+        /**
+         * The first [length] bytes, in a direct buffer: the native functions borrow them without copying them
+         * again. (Flipped as a [java.nio.Buffer]: `ByteBuffer.flip()` returning a `ByteBuffer` is not on Android
+         * before API 34.)
+         */
+        fun direct(bytes: ByteArray, length: Int = bytes.size): ByteBuffer =
+            ByteBuffer.allocateDirect(length).put(bytes, 0, length).also { (it as java.nio.Buffer).flip() }
     }
 }

@@ -7,6 +7,10 @@ import co.andopen.sdk.ffi.BatchRow
 import co.andopen.sdk.ffi.BatchRun
 import co.andopen.sdk.ffi.BatchSettings
 import co.andopen.sdk.ffi.RowResult
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withContext
 import java.nio.ByteBuffer
 import java.nio.channels.FileChannel
 import java.nio.charset.StandardCharsets
@@ -25,9 +29,11 @@ class BatchResult(val rows: List<RowResult>, val progress: BatchProgress, val cs
  * outcome unknown, never resent. [journal] is a file the run appends to (created if missing), each line
  * forced to storage before the run goes on: run again with the same file after an interruption and no row
  * is sent twice, and a row whose answer proved that nothing was created (429, 503, another 4xx, a request
- * that never left) is sent again rather than reported unknown. Blocks the calling thread.
+ * that never left) is sent again rather than reported unknown. Suspends; the journal is written on
+ * `Dispatchers.IO`. Cancelling the coroutine stops the run where it is, like an interruption: run again with
+ * the same journal to resume (a row whose request was out when it was cancelled is then outcome unknown).
  */
-fun AndOpenClient.sendBatch(
+suspend fun AndOpenClient.sendBatch(
     rows: List<BatchRow>,
     settings: BatchSettings,
     journal: Path,
@@ -39,7 +45,7 @@ fun AndOpenClient.sendBatch(
 }
 
 /** Like [sendBatch], with the rows as CSV text (`first_name`, `last_name`, `email`, `row_key`, shipping columns, `sku`, `quantity`). */
-fun AndOpenClient.sendBatchCsv(
+suspend fun AndOpenClient.sendBatchCsv(
     csv: String,
     settings: BatchSettings,
     journal: Path,
@@ -50,24 +56,46 @@ fun AndOpenClient.sendBatchCsv(
     BatchRun.fromCsv(native, csv, settings, history, recorded, clock.millis(), options)
 }
 
-private fun AndOpenClient.runBatch(journal: Path, onProgress: (BatchProgress) -> Unit, start: (String) -> BatchRun): BatchResult {
-    val recorded = if (Files.exists(journal)) String(Files.readAllBytes(journal), StandardCharsets.UTF_8) else ""
+/** [sendBatch], blocking the calling thread: for Java, and for code outside coroutines. */
+fun AndOpenClient.Blocking.sendBatch(
+    rows: List<BatchRow>,
+    settings: BatchSettings,
+    journal: Path,
+    history: GiftHistory? = null,
+    options: BatchOptions = co.andopen.sdk.ffi.defaultBatchOptions(),
+    onProgress: (BatchProgress) -> Unit = {},
+): BatchResult = runBlocking { client.sendBatch(rows, settings, journal, history, options, onProgress) }
+
+/** [sendBatchCsv], blocking the calling thread. */
+fun AndOpenClient.Blocking.sendBatchCsv(
+    csv: String,
+    settings: BatchSettings,
+    journal: Path,
+    history: GiftHistory? = null,
+    options: BatchOptions = co.andopen.sdk.ffi.defaultBatchOptions(),
+    onProgress: (BatchProgress) -> Unit = {},
+): BatchResult = runBlocking { client.sendBatchCsv(csv, settings, journal, history, options, onProgress) }
+
+private suspend fun AndOpenClient.runBatch(journal: Path, onProgress: (BatchProgress) -> Unit, start: (String) -> BatchRun): BatchResult {
+    val recorded = withContext(Dispatchers.IO) { if (Files.exists(journal)) String(Files.readAllBytes(journal), StandardCharsets.UTF_8) else "" }
     val run = core { start(recorded) }
     run.use {
-        FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND).use { file ->
+        withContext(Dispatchers.IO) { FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND) }.use { file ->
             // A line cut short by an interruption stays alone on its line.
-            if (recorded.isNotEmpty() && !recorded.endsWith("\n")) file.write(ByteBuffer.wrap("\n".toByteArray()))
+            if (recorded.isNotEmpty() && !recorded.endsWith("\n")) withContext(Dispatchers.IO) { file.write(ByteBuffer.wrap("\n".toByteArray())) }
             while (true) {
                 when (val action = run.nextAction(clock.millis())) {
-                    is BatchAction.Persist -> {
-                        // Stored durably before the request it announces is sent.
+                    is BatchAction.Persist -> withContext(Dispatchers.IO + NonCancellable) {
+                        // Stored durably before the request it announces is sent (a line is never left half written).
                         file.write(ByteBuffer.wrap((action.line + "\n").toByteArray(StandardCharsets.UTF_8)))
                         file.force(true)
                     }
                     is BatchAction.Send -> {
-                        exchange(action.request, { status, headers, body, now -> run.handleResponse(status, headers, body, now) }) { failure, now ->
-                            run.handleTransportFailure(failure, now)
-                        }
+                        exchange(
+                            action.request,
+                            { status, headers, body, now -> run.handleResponse(status, headers, body, now) },
+                            { failure, now -> run.handleTransportFailure(failure, now) },
+                        )
                         onProgress(run.progress())
                     }
                     is BatchAction.Wait -> sleeper.sleep(Duration.ofMillis(action.delayMs))

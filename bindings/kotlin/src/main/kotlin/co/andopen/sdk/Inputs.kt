@@ -144,7 +144,7 @@ internal fun bodyBytes(json: String, field: String): ByteBuffer {
     val size = utf8Length(json, field)
     if (size > maxBody) throw bodyTooLarge(size, atLeast = false)
     val bytes = json.toByteArray(Charsets.UTF_8)
-    return ByteBuffer.allocateDirect(bytes.size).put(bytes).flip()
+    return AndOpenClient.direct(bytes)
 }
 
 /**

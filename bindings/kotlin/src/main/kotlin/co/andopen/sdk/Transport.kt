@@ -1,25 +1,16 @@
 package co.andopen.sdk
 
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.asExecutor
+import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.withTimeoutOrNull
 import java.io.ByteArrayOutputStream
 import java.io.IOException
-import java.net.ConnectException
-import java.net.URI
-import java.net.UnknownHostException
-import java.net.http.HttpClient
-import java.net.http.HttpConnectTimeoutException
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
-import java.nio.ByteBuffer
-import java.nio.channels.UnresolvedAddressException
+import java.io.InputStream
+import java.net.HttpURLConnection
+import java.net.URL
 import java.time.Duration
-import java.util.concurrent.CompletableFuture
-import java.util.concurrent.CompletionStage
-import java.util.concurrent.ExecutionException
-import java.util.concurrent.Flow
-import java.util.concurrent.TimeUnit
-import java.util.concurrent.TimeoutException
-import java.util.concurrent.atomic.AtomicReference
-import javax.net.ssl.SSLHandshakeException
 
 /**
  * One header of a request. Destructure it (`val (name, value) = header`) to send it; printing it never
@@ -77,35 +68,45 @@ class TransportFailureException(message: String, val maybeSent: Boolean, cause: 
 
 /**
  * Sends one request and returns the response, whatever its status: no retries, no redirects, no judging
- * (the core does all of that). The timeout bounds the whole exchange, the body included; read at most
- * `AndOpen.LIMITS.maxResponseBytes + 1` bytes of a body; a body cut short after the status is a
- * [TransportFailureException] with `maybeSent = true`. Any other exception a transport throws is taken
- * as such a failure too (the request may have left). On Android, implement it with OkHttp:
+ * (the core does all of that). The rules every transport keeps:
+ * - the [timeout] bounds the whole exchange, from connecting to the last byte of the body;
+ * - read at most `AndOpen.LIMITS.maxResponseBytes + 1` bytes of a body, and hand over what was read;
+ * - throw [TransportFailureException] when no full answer came back: `maybeSent = false` only when the
+ *   request certainly never left, `true` otherwise (a body cut short after the status included). Any other
+ *   exception is taken as such a failure that may have reached the server;
+ * - honour cancellation: when the calling coroutine is cancelled, stop waiting at once, abort the exchange
+ *   (close the connection) and let the [kotlinx.coroutines.CancellationException] through;
+ * - do not block the calling thread (the client calls [send] from its caller's dispatcher, the main thread
+ *   on Android): move blocking I/O to a dispatcher of its own.
+ *
+ * The default, [UrlConnectionTransport], keeps all of them on the JVM and on Android. With OkHttp:
  *
  * ```kotlin
  * class OkHttpTransport(private val http: OkHttpClient) : HttpTransport {
  *     private val limit = AndOpen.LIMITS.maxResponseBytes.toLong() + 1
  *
- *     override fun send(request: ApiRequest, timeout: Duration): ApiResponse {
+ *     override suspend fun send(request: ApiRequest, timeout: Duration): ApiResponse {
  *         val body = request.body?.toRequestBody("application/json".toMediaType())
  *         // callTimeout spans the whole call: connecting, sending, and reading the body.
  *         val call = http.newBuilder().followRedirects(false).callTimeout(timeout).build().newCall(
  *             Request.Builder().url(request.url).method(request.method, body)
  *                 .apply { request.headers.forEach { (n, v) -> addHeader(n, v) } }.build())
- *         val response = try { call.execute() } catch (e: ConnectException) {
- *             throw TransportFailureException("not sent", maybeSent = false, e)
- *         } catch (e: IOException) {
- *             throw TransportFailureException("no response", maybeSent = true, e)
- *         }
- *         return response.use { r ->
- *             val read = Buffer()
- *             try {
- *                 val source = r.body?.source()
- *                 while (source != null && read.size < limit && source.read(read, limit - read.size) != -1L) Unit
- *             } catch (e: IOException) {
- *                 throw TransportFailureException("the body was cut short", maybeSent = true, e)
- *             }
- *             ApiResponse(r.code, r.headers.toList(), read.readByteArray())
+ *         return suspendCancellableCoroutine { cont ->
+ *             cont.invokeOnCancellation { call.cancel() }       // aborts the exchange
+ *             call.enqueue(object : Callback {
+ *                 override fun onFailure(call: Call, e: IOException) =
+ *                     cont.resumeWithException(TransportFailureException("no response", maybeSent = e !is ConnectException, e))
+ *                 override fun onResponse(call: Call, response: Response) = response.use { r ->
+ *                     val read = Buffer()
+ *                     try {
+ *                         val source = r.body.source()
+ *                         while (read.size < limit && source.read(read, limit - read.size) != -1L) Unit
+ *                         cont.resume(ApiResponse(r.code, r.headers.toList(), read.readByteArray()))
+ *                     } catch (e: IOException) {
+ *                         cont.resumeWithException(TransportFailureException("the body was cut short", maybeSent = true, e))
+ *                     }
+ *                 }
+ *             })
  *         }
  *     }
  * }
@@ -113,131 +114,145 @@ class TransportFailureException(message: String, val maybeSent: Boolean, cause: 
  */
 fun interface HttpTransport {
     /** Sends [request], waiting at most [timeout]; throws [TransportFailureException] when nothing came back. */
-    fun send(request: ApiRequest, timeout: Duration): ApiResponse
+    suspend fun send(request: ApiRequest, timeout: Duration): ApiResponse
 }
 
 /**
- * The default transport, on `java.net.http` (Java 11+). Redirects are not followed. The timeout given to
- * [send] bounds the whole exchange: connecting, sending, the headers and the full body (a server trickling
- * its answer a byte at a time is cut off at the deadline, as a failure that may have reached the server).
- * At most [Limits.maxResponseBytes] + 1 bytes of a body are read ([AndOpen.LIMITS], the core's figure):
- * what was read is handed over, and the core judges a body over the limit unreadable.
+ * The default transport, on `java.net.HttpURLConnection`: on the JVM and on Android (minSdk 26), with no
+ * dependency. Redirects are not followed, caches are not used.
+ *
+ * The blocking exchange runs on [dispatcher] (`Dispatchers.IO`); the caller only suspends. The timeout given
+ * to [send] bounds the whole exchange, connecting, sending, the headers and the full body: at the deadline,
+ * or when the calling coroutine is cancelled, the connection is closed under the reading thread, and the
+ * caller is released at once (a server trickling its answer a byte at a time is cut off at the deadline, as
+ * a failure that may have reached the server). At most [Limits.maxResponseBytes] + 1 bytes of a body are
+ * read ([AndOpen.LIMITS], the core's figure); a body shorter than its `Content-Length`, or a chunked body
+ * cut short, is a failure with `maybeSent = true`.
  */
-class JavaHttpTransport(
-    private val http: HttpClient = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(10))
-        .build(),
+class UrlConnectionTransport(
+    private val dispatcher: CoroutineDispatcher = Dispatchers.IO,
+    /** The longest connecting may take, within the exchange's own timeout. */
+    private val connectTimeout: Duration = Duration.ofSeconds(10),
 ) : HttpTransport {
-    override fun send(request: ApiRequest, timeout: Duration): ApiResponse {
-        val deadline = Deadline(timeout)
-        val publisher = request.body?.let { HttpRequest.BodyPublishers.ofByteArray(it) } ?: HttpRequest.BodyPublishers.noBody()
-        val built = try {
-            HttpRequest.newBuilder(URI.create(request.url)).method(request.method, publisher)
-                .apply { request.headers.forEach { (name, value) -> header(name, value) } }
-                .build()
-        } catch (e: IllegalArgumentException) {
-            throw TransportFailureException("the request cannot be sent as built: ${e.message}", maybeSent = false, e)
-        }
-        val body = BoundedBody(AndOpen.LIMITS.maxResponseBytes.toLong() + 1)
-        val exchange = http.sendAsync(built) { body }
-        val response = try {
-            exchange.get(deadline.nanosLeft(), TimeUnit.NANOSECONDS)
-        } catch (e: TimeoutException) {
-            body.abandon()
-            exchange.cancel(true)
-            throw TransportFailureException("no complete answer within $timeout", maybeSent = true, e)
-        } catch (e: InterruptedException) {
-            body.abandon()
-            exchange.cancel(true)
-            Thread.currentThread().interrupt()
-            throw TransportFailureException("interrupted while waiting for the response", maybeSent = true, e)
-        } catch (e: ExecutionException) {
-            val cause = e.cause ?: e
-            // After the headers, a failure (a body cut short) may follow a request the server processed.
-            throw TransportFailureException(cause.message ?: cause.javaClass.simpleName, maybeSent = body.started || !neverSent(cause), cause)
-        }
-        val headers = response.headers().map().flatMap { (name, values) -> values.map { name to it } }
-        return ApiResponse(response.statusCode(), headers, response.body())
-    }
-
-    /** Failures that happen before the request can leave: connecting, resolving, TLS setup. */
-    private fun neverSent(e: Throwable): Boolean = generateSequence(e) { it.cause }.any {
-        it is ConnectException || it is HttpConnectTimeoutException || it is UnknownHostException ||
-            it is UnresolvedAddressException || it is SSLHandshakeException
-    }
-}
-
-/** An instant [timeout] from now, saturating (a timeout of centuries is simply never reached). */
-private class Deadline(timeout: Duration) {
-    private val start = System.nanoTime()
-    private val nanos = try {
-        timeout.toNanos()
-    } catch (e: ArithmeticException) {
-        Long.MAX_VALUE
-    }
-
-    fun nanosLeft(): Long = (nanos - (System.nanoTime() - start)).coerceAtLeast(0)
-}
-
-/**
- * Collects a response body up to [limit] bytes, then stops reading: the body is complete at the end of the
- * stream or at the limit, whichever comes first. Grows with what arrives, never with the limit.
- */
-private class BoundedBody(private val limit: Long) : HttpResponse.BodyHandler<ByteArray>, HttpResponse.BodySubscriber<ByteArray> {
-    private val result = CompletableFuture<ByteArray>()
-    private val bytes = ByteArrayOutputStream()
-    private val subscription = AtomicReference<Flow.Subscription?>()
-
-    /** Whether the headers arrived (the request reached the server). */
-    @Volatile
-    var started = false
-        private set
-
-    override fun apply(info: HttpResponse.ResponseInfo): HttpResponse.BodySubscriber<ByteArray> {
-        started = true
-        return this
-    }
-
-    override fun getBody(): CompletionStage<ByteArray> = result
-
-    override fun onSubscribe(s: Flow.Subscription) {
-        if (!subscription.compareAndSet(null, s) || result.isDone) {
-            s.cancel()
-            return
-        }
-        s.request(1)
-    }
-
-    override fun onNext(item: List<ByteBuffer>) {
-        if (result.isDone) return
-        for (buffer in item) {
-            val room = limit - bytes.size()
-            val n = minOf(buffer.remaining().toLong(), room).toInt()
-            val chunk = ByteArray(n)
-            buffer.get(chunk)
-            bytes.write(chunk)
-            if (bytes.size() >= limit) {
-                // Enough to know the body is over the limit: hand over what was read, read no more.
-                subscription.get()?.cancel()
-                result.complete(bytes.toByteArray())
-                return
+    override suspend fun send(request: ApiRequest, timeout: Duration): ApiResponse {
+        val exchange = Exchange(request, timeout, connectTimeout)
+        val executor = dispatcher.asExecutor()
+        val result = withTimeoutOrNull(millisOf(timeout)) {
+            suspendCancellableCoroutine { cont ->
+                // Cancelled (by the caller or the deadline): close the connection under the reading thread.
+                cont.invokeOnCancellation { exchange.abort() }
+                executor.execute { cont.resumeWith(runCatching { exchange.run() }) }
             }
         }
-        subscription.get()?.request(1)
+        return result ?: throw TransportFailureException("no complete answer within $timeout", maybeSent = exchange.connected, null)
     }
 
-    override fun onError(throwable: Throwable) {
-        result.completeExceptionally(throwable)
+    override fun toString(): String = "UrlConnectionTransport(connectTimeout=$connectTimeout)"
+}
+
+/** A whole-exchange timeout in milliseconds, saturating (a timeout of centuries is simply never reached). */
+private fun millisOf(timeout: Duration): Long = try {
+    timeout.toMillis().coerceAtLeast(1)
+} catch (e: ArithmeticException) {
+    Long.MAX_VALUE
+}
+
+/** One request over one `HttpURLConnection`, run on a thread that may block; [abort] closes it from another. */
+private class Exchange(private val request: ApiRequest, timeout: Duration, connectTimeout: Duration) {
+    private val limit = AndOpen.LIMITS.maxResponseBytes.toLong() + 1
+
+    // Each blocking step is also bounded on its own, so that a thread left behind by an abort ends too.
+    private val readMillis = millisOf(timeout).coerceAtMost(Int.MAX_VALUE.toLong()).toInt()
+    private val connectMillis = minOf(millisOf(timeout), millisOf(connectTimeout)).coerceAtMost(Int.MAX_VALUE.toLong()).toInt()
+
+    @Volatile
+    private var connection: HttpURLConnection? = null
+
+    @Volatile
+    private var aborted = false
+
+    /** Whether the connection was made: from then on the request may have reached the server. */
+    @Volatile
+    var connected = false
+        private set
+
+    fun abort() {
+        aborted = true
+        connection?.disconnect()
     }
 
-    override fun onComplete() {
-        result.complete(bytes.toByteArray())
+    fun run(): ApiResponse {
+        val conn = open()
+        connection = conn
+        try {
+            if (aborted) throw TransportFailureException("aborted before connecting", maybeSent = false)
+            conn.connect()
+        } catch (e: IOException) {
+            conn.disconnect()
+            // Connecting (TLS setup included) failed: nothing of the request left.
+            throw e as? TransportFailureException ?: TransportFailureException("could not connect: ${e.message ?: e.javaClass.simpleName}", maybeSent = false, e)
+        }
+        connected = true
+        // An abort that came while connecting found no socket to close: close it now.
+        if (aborted) conn.disconnect()
+        var complete = false
+        try {
+            request.body?.let { body -> conn.outputStream.use { it.write(body) } }
+            val status = conn.responseCode
+            val headers = conn.headerFields.flatMap { (name, values) -> if (name == null) emptyList() else values.map { name to it } }
+            val stream: InputStream? = if (status >= 400 || status < 0) conn.errorStream else conn.inputStream
+            val (body, ended) = stream?.use { read(it) } ?: (ByteArray(0) to true)
+            val declared = conn.getHeaderField("Content-Length")?.trim()?.toLongOrNull()
+            if (ended && declared != null && body.size < minOf(declared, limit)) {
+                throw IOException("the body ended after ${body.size} of its ${declared} bytes")
+            }
+            complete = ended
+            return ApiResponse(status, headers, body)
+        } catch (e: IOException) {
+            throw TransportFailureException(
+                if (aborted) "the exchange was aborted" else "no complete answer: ${e.message ?: e.javaClass.simpleName}",
+                maybeSent = true,
+                e,
+            )
+        } finally {
+            // A body left unread (over the limit, or a failure) is not drained: the connection is closed.
+            if (!complete) conn.disconnect()
+        }
     }
 
-    /** Stops reading (the deadline passed): the connection is closed rather than drained. */
-    fun abandon() {
-        subscription.get()?.cancel()
-        result.cancel(true)
+    private fun open(): HttpURLConnection {
+        try {
+            val conn = URL(request.url).openConnection() as? HttpURLConnection
+                ?: throw TransportFailureException("not an http(s) URL", maybeSent = false)
+            conn.instanceFollowRedirects = false
+            conn.useCaches = false
+            conn.connectTimeout = connectMillis
+            conn.readTimeout = readMillis
+            conn.requestMethod = request.method
+            request.headers.forEach { (name, value) -> conn.addRequestProperty(name, value) }
+            request.body?.let {
+                conn.doOutput = true
+                // Streamed, the body cannot be replayed: HttpURLConnection then never resends a POST by itself.
+                conn.setFixedLengthStreamingMode(it.size)
+            }
+            return conn
+        } catch (e: TransportFailureException) {
+            throw e
+        } catch (e: Exception) {
+            // A malformed URL, an unknown method, a header value no request can carry.
+            throw TransportFailureException("the request cannot be sent as built: ${e.message}", maybeSent = false, e)
+        }
+    }
+
+    /** Reads at most [limit] bytes; says whether the stream ended (rather than the limit being reached). */
+    private fun read(input: InputStream): Pair<ByteArray, Boolean> {
+        val bytes = ByteArrayOutputStream()
+        val buffer = ByteArray(8192)
+        while (bytes.size() < limit) {
+            val n = input.read(buffer, 0, minOf(buffer.size.toLong(), limit - bytes.size()).toInt())
+            if (n < 0) return bytes.toByteArray() to true
+            bytes.write(buffer, 0, n)
+        }
+        return bytes.toByteArray() to false
     }
 }

@@ -1,5 +1,6 @@
 package co.andopen.sdk
 
+import kotlinx.coroutines.runBlocking
 import co.andopen.sdk.ffi.BatchRow
 import co.andopen.sdk.ffi.BatchSettings
 import co.andopen.sdk.ffi.RowOutcome
@@ -24,7 +25,7 @@ class BatchAndWebhooksTest {
         BatchRow(key, NewRecipient(first, last, email, emptyList()), null, null)
 
     @Test
-    fun `a batch gives one result per row and resumes from its journal`(@TempDir dir: Path) {
+    fun `a batch gives one result per row and resumes from its journal`(@TempDir dir: Path): Unit = runBlocking {
         val time = FakeTime()
         val transport = FakeTransport(created(1, "Ann"), created(2, "Dan"))
         val client = AndOpenClient(KEY, transport = transport, sleeper = time, clock = MovingClock(time), jitterSeed = 1)
@@ -57,7 +58,7 @@ class BatchAndWebhooksTest {
     }
 
     @Test
-    fun `a 500 on create is outcome unknown and never resent`(@TempDir dir: Path) {
+    fun `a 500 on create is outcome unknown and never resent`(@TempDir dir: Path): Unit = runBlocking {
         val time = FakeTime()
         val failure = reply(500, """{"errors":[{"type":"api_error","code":"internal","message":"oops"}]}""")
         val transport = FakeTransport(failure)
@@ -69,7 +70,7 @@ class BatchAndWebhooksTest {
     }
 
     @Test
-    fun `webhooks are verified, de-duplicated and folded into the history`() {
+    fun `webhooks are verified, de-duplicated and folded into the history`(): Unit = runBlocking {
         val time = FakeTime()
         val secret = "whsec_test"
         val body = gift(status = "redeemed").toByteArray()
@@ -103,7 +104,7 @@ class BatchAndWebhooksTest {
     }
 
     @Test
-    fun `a host store de-duplicates across receivers and its failures are reported`() {
+    fun `a host store de-duplicates across receivers and its failures are reported`(): Unit = runBlocking {
         val time = FakeTime()
         val secret = "whsec_test"
         val body = gift().toByteArray()
@@ -135,7 +136,7 @@ class BatchAndWebhooksTest {
     }
 
     @Test
-    fun `a receiver without a secret or memory for event ids is refused by the core`() {
+    fun `a receiver without a secret or memory for event ids is refused by the core`(): Unit = runBlocking {
         assertEquals("secret", assertThrows<ValidationException> { WebhookReceiver("") }.param)
         assertEquals("remember", assertThrows<ValidationException> { WebhookReceiver("s", remember = 0) }.param)
     }

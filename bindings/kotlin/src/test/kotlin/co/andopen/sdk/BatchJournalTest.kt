@@ -1,5 +1,6 @@
 package co.andopen.sdk
 
+import kotlinx.coroutines.runBlocking
 import co.andopen.sdk.ffi.BatchRow
 import co.andopen.sdk.ffi.BatchSettings
 import co.andopen.sdk.ffi.RowOutcome
@@ -40,7 +41,7 @@ class BatchJournalTest {
     }
 
     @Test
-    fun `killed while sleeping on a 429, the row is sent again, not reported unknown`(@TempDir dir: Path) {
+    fun `killed while sleeping on a 429, the row is sent again, not reported unknown`(@TempDir dir: Path): Unit = runBlocking {
         val journal = dir.resolve("gifts.journal")
         val rows = listOf(BatchRow("r1", NewRecipient("Ann", "Smith", "ann@example.com", emptyList()), null, null))
         val settings = BatchSettings(CAMPAIGN_ID, null, emptyList())
@@ -66,11 +67,11 @@ class BatchJournalTest {
         val cases = suite.getJSONArray("cases")
         return (0 until cases.length()).map { i ->
             val case = cases.getJSONObject(i)
-            DynamicTest.dynamicTest(case.getString("name")) { replay(suite, case) }
+            DynamicTest.dynamicTest(case.getString("name")) { runBlocking { replay(suite, case) } }
         }
     }
 
-    private fun replay(suite: JSONObject, case: JSONObject) {
+    private suspend fun replay(suite: JSONObject, case: JSONObject) {
         val specs = suite.getJSONArray("rows")
         val rows = (0 until specs.length()).map { i ->
             val spec = specs.getJSONObject(i)

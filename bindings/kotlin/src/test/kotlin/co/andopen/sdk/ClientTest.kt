@@ -1,5 +1,7 @@
 package co.andopen.sdk
 
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.flow.toList
 import co.andopen.sdk.ffi.GiftRequestStatus
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -22,7 +24,7 @@ class FakeTransport(vararg answers: Any) : HttpTransport {
     private val answers = answers.toMutableList()
     val requests = mutableListOf<ApiRequest>()
 
-    override fun send(request: ApiRequest, timeout: Duration): ApiResponse {
+    override suspend fun send(request: ApiRequest, timeout: Duration): ApiResponse {
         requests += request
         return when (val answer = answers.removeFirstOrNull() ?: throw AssertionError("unexpected request ${request.url}")) {
             is ApiResponse -> answer
@@ -38,7 +40,7 @@ class FakeTime : Sleeper {
     val sleeps = mutableListOf<Duration>()
     val clock: Clock get() = Clock.fixed(now, ZoneOffset.UTC)
 
-    override fun sleep(duration: Duration) {
+    override suspend fun sleep(duration: Duration) {
         sleeps += duration
         now = now.plus(duration)
     }
@@ -67,7 +69,18 @@ fun client(transport: HttpTransport, time: FakeTime = FakeTime(), retryPolicy: R
 
 class ClientTest {
     @Test
-    fun createSendsTheValidatedBodyAndReturnsTheGiftRequest() {
+    fun enumsPrintTheirNamesAndAFieldErrorItsType() {
+        assertEquals("Submitted", GiftRequestStatus.Submitted.toString())
+        assertEquals("Unknown(value=returned)", GiftRequestStatus.Unknown("returned").toString())
+        assertEquals("RedemptionUrl", co.andopen.sdk.ffi.PollTarget.RedemptionUrl.toString())
+        val problem = AndOpen.validateGiftRequest(choiceMode().copy(recipient = NewRecipient("", "Smith"))).single()
+        assertEquals("validation_error", problem.type)
+        assertEquals("recipient.first_name", problem.param)
+        assertTrue(problem.toString().contains("type=validation_error"), problem.toString())
+    }
+
+    @Test
+    fun createSendsTheValidatedBodyAndReturnsTheGiftRequest(): Unit = runBlocking {
         val transport = FakeTransport(reply(201, gift()))
         val result = client(transport).createGiftRequest(choiceMode())
         val sent = transport.requests.single()
@@ -87,7 +100,7 @@ class ClientTest {
     }
 
     @Test
-    fun invalidParamsAreRefusedWithEveryProblemAndNothingIsSent() {
+    fun invalidParamsAreRefusedWithEveryProblemAndNothingIsSent(): Unit = runBlocking {
         val transport = FakeTransport()
         val params = NewGiftRequest(
             "nope", NewRecipient("Alice", ""),
@@ -108,7 +121,7 @@ class ClientTest {
     }
 
     @Test
-    fun a503IsWaitedOutAsTheServerAsks() {
+    fun a503IsWaitedOutAsTheServerAsks(): Unit = runBlocking {
         val time = FakeTime()
         val transport = FakeTransport(reply(503, """{"errors":[]}""", "Retry-After" to "2"), reply(201, gift()))
         client(transport, time).createGiftRequest(choiceMode())
@@ -117,7 +130,7 @@ class ClientTest {
     }
 
     @Test
-    fun aCreateThatMayHaveLandedIsNeverSentAgain() {
+    fun aCreateThatMayHaveLandedIsNeverSentAgain(): Unit = runBlocking {
         val time = FakeTime()
         val transport = FakeTransport(TransportFailureException("read timed out", maybeSent = true))
         val e = assertThrows<OutcomeUnknownException> { client(transport, time).createGiftRequest(choiceMode()) }
@@ -127,7 +140,7 @@ class ClientTest {
     }
 
     @Test
-    fun readsAreRetriedWithBackoffThenGiveUp() {
+    fun readsAreRetriedWithBackoffThenGiveUp(): Unit = runBlocking {
         val time = FakeTime()
         val boom = """{"errors":[{"type":"api_error","code":"internal","message":"boom"}]}"""
         val transport = FakeTransport(reply(500, boom), reply(500, boom), reply(500, boom), reply(500, boom))
@@ -140,7 +153,7 @@ class ClientTest {
     }
 
     @Test
-    fun aRetryPolicyIsApplied() {
+    fun aRetryPolicyIsApplied(): Unit = runBlocking {
         val policy = AndOpen.defaultRetryPolicy().copy(maxAttempts = 1)
         val transport = FakeTransport(TransportFailureException("refused", maybeSent = false))
         val e = assertThrows<TransportException> { client(transport, retryPolicy = policy).getGiftRequest(GIFT_ID) }
@@ -148,7 +161,7 @@ class ClientTest {
     }
 
     @Test
-    fun errorsCarryTheServerWordsAndTheRequestId() {
+    fun errorsCarryTheServerWordsAndTheRequestId(): Unit = runBlocking {
         val transport = FakeTransport(
             reply(404, """{"errors":[{"type":"not_found_error","code":"not_found","message":"no such gift request"}]}""", "RateLimit-Remaining" to "7"),
         )
@@ -160,7 +173,7 @@ class ClientTest {
     }
 
     @Test
-    fun aRetryAfterBeyondThePolicyIsReportedNotSleptThrough() {
+    fun aRetryAfterBeyondThePolicyIsReportedNotSleptThrough(): Unit = runBlocking {
         val time = FakeTime()
         val transport = FakeTransport(reply(429, """{"errors":[{"type":"rate_limit_error","code":"rate_limited","message":"slow"}]}""", "Retry-After" to "120"))
         val e = assertThrows<RateLimitException> { client(transport, time).getCampaign(CAMPAIGN_ID) }
@@ -169,7 +182,7 @@ class ClientTest {
     }
 
     @Test
-    fun listCampaignsFollowsTheCursor() {
+    fun listCampaignsFollowsTheCursor(): Unit = runBlocking {
         val a = "81902a4b-2244-4a60-8788-9281ea3f8f01"
         val b = "92902a4b-2244-4a60-8788-9281ea3f8f02"
         val transport = FakeTransport(
@@ -191,7 +204,7 @@ class ClientTest {
     }
 
     @Test
-    fun listParametersAreCheckedBeforeIterating() {
+    fun listParametersAreCheckedBeforeIterating(): Unit = runBlocking {
         val transport = FakeTransport()
         val e = assertThrows<ValidationException> { client(transport).listCampaigns(ListCampaignsParams(limit = 0)) }
         assertEquals("limit", e.param)
@@ -199,7 +212,7 @@ class ClientTest {
     }
 
     @Test
-    fun waitingForTheRedemptionUrlPollsAtTheInterval() {
+    fun waitingForTheRedemptionUrlPollsAtTheInterval(): Unit = runBlocking {
         val time = FakeTime()
         val transport = FakeTransport(reply(200, gift()), reply(200, gift(redemptionUrl = "https://gift.andopen.co/r/abc")))
         val result = client(transport, time).waitForRedemptionUrl(GIFT_ID, interval = Duration.ofSeconds(3))
@@ -208,7 +221,7 @@ class ClientTest {
     }
 
     @Test
-    fun aWaitGivesUpAtItsDeadlineAndACancelledGiftIsUnreachable() {
+    fun aWaitGivesUpAtItsDeadlineAndACancelledGiftIsUnreachable(): Unit = runBlocking {
         val time = FakeTime()
         val transport = FakeTransport(reply(200, gift()), reply(200, gift()), reply(200, gift()))
         assertThrows<WaitTimeoutException> { client(transport, time).waitForRedemptionUrl(GIFT_ID, Duration.ofSeconds(5), Duration.ofSeconds(10)) }
@@ -217,7 +230,7 @@ class ClientTest {
     }
 
     @Test
-    fun configurationsAreRefusedBeforeAnythingIsSent() {
+    fun configurationsAreRefusedBeforeAnythingIsSent(): Unit = runBlocking {
         val e = assertThrows<ConfigException> { AndOpenClient(KEY, baseUrl = "http://api.example.com") }
         assertEquals("insecure_transport", e.code)
         assertFalse(e.message!!.contains(KEY))
@@ -226,14 +239,14 @@ class ClientTest {
     }
 
     @Test
-    fun theKeyIsNeverPrinted() {
+    fun theKeyIsNeverPrinted(): Unit = runBlocking {
         val transport = FakeTransport(reply(200, gift()))
         client(transport).getGiftRequest(GIFT_ID)
         assertFalse(transport.requests.single().toString().contains(KEY))
     }
 
     @Test
-    fun validationNeedsNoClient() {
+    fun validationNeedsNoClient(): Unit = runBlocking {
         assertTrue(AndOpen.validateGiftRequest(choiceMode()).isEmpty())
         val problems = AndOpen.validateGiftRequestJson("""{"recipient":{"first_name":"Ada"}}""")
         assertEquals(listOf("campaign_id", "recipient.last_name"), problems.map { it.param })

@@ -1,5 +1,9 @@
 package co.andopen.sdk
 
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.flow.map
+import kotlinx.coroutines.flow.count
+import kotlinx.coroutines.flow.toList
 import co.andopen.sdk.ffi.GiftRequestStatus
 import com.sun.net.httpserver.HttpServer
 import org.json.JSONObject
@@ -46,7 +50,7 @@ class EndToEndTest {
         if (::sim.isInitialized) sim.close()
     }
 
-    private fun campaignsByName(): Map<String?, Campaign> = client.listCampaigns().associateBy { it.name }
+    private suspend fun campaignsByName(): Map<String?, Campaign> = client.listCampaigns().toList().associateBy { it.name }
 
     private fun choiceGift(campaignId: String, firstName: String = "Alice", email: String? = "alice@example.com") =
         NewGiftRequest(campaignId, NewRecipient(firstName, "Smith", email))
@@ -55,7 +59,7 @@ class EndToEndTest {
         NewGiftRequest(campaignId, NewRecipient("Bob", lastName), shippingAddress = address, lineItems = listOf(NewLineItem(sku = sku, quantity = quantity)))
 
     @Test
-    fun listsEveryCampaignAcrossPages() {
+    fun listsEveryCampaignAcrossPages(): Unit = runBlocking {
         var mark = sim.mark()
         val pages = client.campaignPages().toList()
         assertEquals(listOf(25, 7), pages.map { it.data.size })
@@ -80,7 +84,7 @@ class EndToEndTest {
     }
 
     @Test
-    fun createsAChoiceModeGiftAndWaitsForItsRedemptionUrl() {
+    fun createsAChoiceModeGiftAndWaitsForItsRedemptionUrl(): Unit = runBlocking {
         val campaign = campaignsByName().getValue(CHOICE)
         val mark = sim.mark()
         val gift = client.createGiftRequest(choiceGift(campaign.id))
@@ -103,7 +107,7 @@ class EndToEndTest {
     }
 
     @Test
-    fun createsADirectSendGift() {
+    fun createsADirectSendGift(): Unit = runBlocking {
         val campaign = campaignsByName().getValue(DIRECT_SEND)
         val gift = client.createGiftRequest(directSendGift(campaign.id, "MUG-LTD"))
         assertEquals(GiftRequestStatus.Submitted, gift.status)
@@ -117,7 +121,7 @@ class EndToEndTest {
     }
 
     @Test
-    fun aClientSideValidationErrorNeverReachesTheServer() {
+    fun aClientSideValidationErrorNeverReachesTheServer(): Unit = runBlocking {
         val campaign = campaignsByName().getValue(DIRECT_SEND)
         val params = directSendGift(campaign.id, "MUG-LTD", address = ADDRESS.copy(countryCode = "ie"), lastName = "", quantity = 0)
         val mark = sim.mark()
@@ -139,7 +143,7 @@ class EndToEndTest {
     }
 
     @Test
-    fun serverSideValidationErrorsCarryParamCodeStatusAndRequestId() {
+    fun serverSideValidationErrorsCarryParamCodeStatusAndRequestId(): Unit = runBlocking {
         val byName = campaignsByName()
         val mark = sim.mark()
         val e = assertThrows<ApiException> { client.createGiftRequest(directSendGift(byName.getValue(DIRECT_SEND).id, "TEE-S-WHT")) }
@@ -157,7 +161,7 @@ class EndToEndTest {
     }
 
     @Test
-    fun anInjected429And503AreWaitedOut() {
+    fun anInjected429And503AreWaitedOut(): Unit = runBlocking {
         sim.queueFaults("""[{"method":"GET","path":"/campaigns","status":429,"retry_after":1}]""")
         var mark = sim.mark()
         val started = System.nanoTime()
@@ -177,7 +181,7 @@ class EndToEndTest {
     }
 
     @Test
-    fun aDroppedConnectionOnAReadIsRetried() {
+    fun aDroppedConnectionOnAReadIsRetried(): Unit = runBlocking {
         sim.queueFaults("""[{"method":"GET","path":"/campaigns","drop":true}]""")
         val mark = sim.mark()
         assertEquals(32, client.listCampaigns().count())
@@ -185,7 +189,7 @@ class EndToEndTest {
     }
 
     @Test
-    fun a500AfterProcessingACreateIsOutcomeUnknownAndNotSentAgain() {
+    fun a500AfterProcessingACreateIsOutcomeUnknownAndNotSentAgain(): Unit = runBlocking {
         val campaign = campaignsByName().getValue(CHOICE)
         sim.queueFaults("""[{"method":"POST","path":"/gift_requests","status":500,"after_processing":true}]""")
         var mark = sim.mark()
@@ -206,7 +210,7 @@ class EndToEndTest {
     }
 
     @Test
-    fun webhooksArriveSignedAndVerify() {
+    fun webhooksArriveSignedAndVerify(): Unit = runBlocking {
         val secret = "whsec_e2e_kotlin"
         val deliveries = mutableListOf<Pair<Map<String, String>, ByteArray>>()
         val receiver = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)

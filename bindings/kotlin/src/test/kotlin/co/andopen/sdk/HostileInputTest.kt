@@ -1,5 +1,7 @@
 package co.andopen.sdk
 
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.flow.toList
 import co.andopen.sdk.ffi.GiftRequestStatus
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -26,13 +28,13 @@ class HostileInputTest {
     private val maxBody = AndOpen.LIMITS.maxBodyBytes.toLong()
 
     /** Runs [block], which must throw [IllegalArgumentException] naming [field]. */
-    private fun refusesNaming(field: String, block: () -> Unit) {
+    private suspend fun refusesNaming(field: String, block: suspend () -> Unit) {
         val e = assertThrows<IllegalArgumentException> { block() }
         assertTrue(e.message!!.startsWith("$field:"), "expected the field $field named: ${e.message}")
     }
 
     @Test
-    fun aLoneSurrogateIsRefusedNamingTheFieldByEveryFunction() {
+    fun aLoneSurrogateIsRefusedNamingTheFieldByEveryFunction(): Unit = runBlocking {
         val lone = "A\uD800B"
         val client = client(FakeTransport())
         refusesNaming("api_key") { AndOpenClient("ao-v1-production-$lone") }
@@ -62,13 +64,13 @@ class HostileInputTest {
     }
 
     @Test
-    fun aClosedClientSaysSo() {
+    fun aClosedClientSaysSo(): Unit = runBlocking {
         val client = client(FakeTransport())
         client.close()
         client.close()
         assertEquals("AndOpenClient(baseUrl=https://api.andopen.co, apiKey=<redacted>, closed)", client.toString())
         assertEquals("https://api.andopen.co", client.baseUrl)
-        val calls = listOf<() -> Unit>(
+        val calls = listOf<suspend () -> Unit>(
             { client.getGiftRequest(GIFT_ID) }, { client.getCampaign(CAMPAIGN_ID) }, { client.createGiftRequest(choiceMode()) },
             { client.createGiftRequestJson("{}") }, { client.listCampaigns() }, { client.waitForRedemptionUrl(GIFT_ID) },
         )
@@ -76,7 +78,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun wholeSurrogatePairsAreText() {
+    fun wholeSurrogatePairsAreText(): Unit = runBlocking {
         val transport = FakeTransport(reply(201, gift()))
         client(transport).createGiftRequest(choiceMode().copy(recipient = NewRecipient("Zoë 😀", "Smith")))
         assertTrue(String(transport.requests.single().body!!).contains("Zoë 😀"))
@@ -84,11 +86,11 @@ class HostileInputTest {
     }
 
     @Test
-    fun emptyAndHugeStringsAreRefusedWithShortMessages() {
+    fun emptyAndHugeStringsAreRefusedWithShortMessages(): Unit = runBlocking {
         val huge = "x".repeat(10_000_000)
         val client = client(FakeTransport())
         for (id in listOf("", huge)) {
-            for (call in listOf<() -> Unit>({ client.getGiftRequest(id) }, { client.getCampaign(id) }, { client.waitForRedemptionUrl(id) })) {
+            for (call in listOf<suspend () -> Unit>({ client.getGiftRequest(id) }, { client.getCampaign(id) }, { client.waitForRedemptionUrl(id) })) {
                 val e = assertThrows<ValidationException> { call() }
                 assertEquals("id", e.param)
                 assertTrue(e.message!!.length < 1000, "a message of ${e.message!!.length} chars")
@@ -118,7 +120,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun figuresAtTheirExtremes() {
+    fun figuresAtTheirExtremes(): Unit = runBlocking {
         refusesNaming("timeout") { AndOpenClient(KEY, timeout = Duration.ZERO) }
         refusesNaming("timeout") { AndOpenClient(KEY, timeout = Duration.ofSeconds(-1)) }
         val forever = Duration.ofSeconds(Long.MAX_VALUE)
@@ -130,8 +132,8 @@ class HostileInputTest {
             out.write(RawServer.head(200, body.size.toLong()))
             out.write(body)
         }.use { server ->
-            assertEquals(200, JavaHttpTransport().send(ApiRequest("GET", server.url, emptyList(), null), forever).status)
-            assertEquals(200, JavaHttpTransport().send(ApiRequest("GET", server.url, emptyList(), null), Duration.ofNanos(Long.MAX_VALUE)).status)
+            assertEquals(200, UrlConnectionTransport().send(ApiRequest("GET", server.url, emptyList(), null), forever).status)
+            assertEquals(200, UrlConnectionTransport().send(ApiRequest("GET", server.url, emptyList(), null), Duration.ofNanos(Long.MAX_VALUE)).status)
         }
 
         val d = AndOpen.defaultRetryPolicy()
@@ -179,7 +181,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun statusesThatAreNoHttpAnswer() {
+    fun statusesThatAreNoHttpAnswer(): Unit = runBlocking {
         for (status in listOf(0, -1, 99, 600, 65736, Int.MAX_VALUE, Int.MIN_VALUE)) {
             val create = FakeTransport(ApiResponse(status, listOf("Request-Id" to REQUEST_ID), gift().toByteArray()))
             val e = assertThrows<OutcomeUnknownException>("status $status") { client(create).createGiftRequest(choiceMode()) }
@@ -194,7 +196,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun aTransportThatAnswersNothingOrThrowsItsOwnException() {
+    fun aTransportThatAnswersNothingOrThrowsItsOwnException(): Unit = runBlocking {
         val nothing = HttpTransport { _, _ -> nullOf<ApiResponse>() }
         val unknown = assertThrows<OutcomeUnknownException> { client(nothing).createGiftRequest(choiceMode()) }
         assertTrue(unknown.cause is TransportFailureException)
@@ -215,7 +217,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun headersAsNoServerSendsThem() {
+    fun headersAsNoServerSendsThem(): Unit = runBlocking {
         val headers = listOf(nullOf<Pair<String, String>>(), "Request-Id" to "\uD800req", "X-Odd" to nullOf<String>(), nullOf<String>() to "v")
         val e = assertThrows<NotFoundException> {
             client(FakeTransport(ApiResponse(404, headers, """{"errors":[{"type":"not_found_error","code":"not_found","message":"no"}]}""".toByteArray())))
@@ -234,7 +236,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun aCustomTransportsHugeBodyIsNotCopiedWhole() {
+    fun aCustomTransportsHugeBodyIsNotCopiedWhole(): Unit = runBlocking {
         val body = ByteArray(200 * 1024 * 1024) { 'x'.code.toByte() }
         val grew = directGrowth {
             assertThrows<DecodeException> { client(FakeTransport(ApiResponse(200, emptyList(), body))).getGiftRequest(GIFT_ID) }
@@ -245,7 +247,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun errorListsAreCutAtTheFirstHundred() {
+    fun errorListsAreCutAtTheFirstHundred(): Unit = runBlocking {
         val item = """{"type":"validation_error","code":"invalid","message":"is not accepted","param":"line_items[0].sku"}"""
         val fits = "{\"errors\":[" + List(40_000) { item }.joinToString(",") + "]}"
         assertTrue(fits.length < AndOpen.LIMITS.maxResponseBytes.toLong())
@@ -262,7 +264,7 @@ class HostileInputTest {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
-    fun tenMillionLineItemsAreRefusedWithoutBuildingTheBody() {
+    fun tenMillionLineItemsAreRefusedWithoutBuildingTheBody(): Unit = runBlocking {
         val item = NewLineItem(sku = "SKU-1", quantity = 1)
         val items = object : AbstractList<NewLineItem>() {
             override val size = 10_000_000
@@ -279,7 +281,7 @@ class HostileInputTest {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
-    fun aMillionExtraFieldsAreRefusedWithoutBuildingTheBody() {
+    fun aMillionExtraFieldsAreRefusedWithoutBuildingTheBody(): Unit = runBlocking {
         val fields = object : AbstractList<ExtraField>() {
             override val size = 1_000_000
             override fun get(index: Int) = ExtraField("field_$index", "\"a value of some length\"")
@@ -290,7 +292,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun aBodyOfExactlyTheLimitIsSentWhateverItsShape() {
+    fun aBodyOfExactlyTheLimitIsSentWhateverItsShape(): Unit = runBlocking {
         // The host's bound never exceeds the body the core writes: padded to exactly MAX_BODY_BYTES, every
         // shape is sent; one byte more, and the core refuses it.
         val address = NewShippingAddress("1 Main St", null, "Dublin", "Leinster", "D01", "IE", "+353871234567")
@@ -318,7 +320,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun aJsonBodyOverTheLimitIsRefusedBeforeItIsEncoded() {
+    fun aJsonBodyOverTheLimitIsRefusedBeforeItIsEncoded(): Unit = runBlocking {
         val note = "a".repeat(64 * 1024 * 1024)
         val json = """{"campaign_id":"$CAMPAIGN_ID","recipient":{"first_name":"A","last_name":"B"},"note":"$note"}"""
         val grew = directGrowth {
@@ -336,7 +338,7 @@ class HostileInputTest {
     }
 
     @Test
-    fun theKeyIsOnNoPrintableSurface() {
+    fun theKeyIsOnNoPrintableSurface(): Unit = runBlocking {
         val transport = FakeTransport(
             reply(201, gift()), reply(200, """{"id":"$CAMPAIGN_ID","name":"C"}"""),
             reply(401, """{"errors":[{"type":"authentication_error","code":"invalid_token","message":"bad token"}]}"""),
@@ -366,7 +368,7 @@ class HostileInputTest {
 
     private fun assertTooLarge(errors: List<FieldError>, atLeast: Boolean) {
         val e = errors.single()
-        assertEquals("api_error", e.errorType)
+        assertEquals("api_error", e.type)
         assertEquals("body_too_large", e.code)
         assertNull(e.param)
         assertEquals(atLeast, e.message.contains("at least"), e.message)
@@ -382,7 +384,7 @@ class HostileInputTest {
 fun <T> nullOf(): T = null as T
 
 /** How much more direct memory (what the native calls borrow) is in use after [block] than before. */
-fun directGrowth(block: () -> Unit): Long {
+inline fun directGrowth(block: () -> Unit): Long {
     val pool = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean::class.java).first { it.name == "direct" }
     val before = pool.memoryUsed
     block()

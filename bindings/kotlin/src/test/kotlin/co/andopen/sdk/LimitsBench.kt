@@ -44,11 +44,11 @@ private const val MB200 = 200L * 1024 * 1024
 /** Each case builds its input (not measured) and returns the call to measure. */
 private val CASES: Map<String, () -> () -> Unit> = mapOf(
     // A 200 MB answer to a read and to a create, over the default transport from a local server.
-    "response-200mb-get" to { served(200, "{\"id\":\"$GIFT_ID\",\"pad\":\"", "x", MB200, "\"}") { it.getGiftRequest(GIFT_ID) } },
-    "response-200mb-create" to { served(201, "{\"id\":\"$GIFT_ID\",\"pad\":\"", "x", MB200, "\"}") { it.createGiftRequest(choiceMode()) } },
+    "response-200mb-get" to { served(200, "{\"id\":\"$GIFT_ID\",\"pad\":\"", "x", MB200, "\"}") { it.blocking.getGiftRequest(GIFT_ID) } },
+    "response-200mb-create" to { served(201, "{\"id\":\"$GIFT_ID\",\"pad\":\"", "x", MB200, "\"}") { it.blocking.createGiftRequest(choiceMode()) } },
     // A 422 listing a million errors (about 85 MB), over the default transport.
     "response-422-1m-errors" to {
-        served(422, "{\"errors\":[", ERROR_ITEM + ",", 999_999, "$ERROR_ITEM]}") { it.createGiftRequest(choiceMode()) }
+        served(422, "{\"errors\":[", ERROR_ITEM + ",", 999_999, "$ERROR_ITEM]}") { it.blocking.createGiftRequest(choiceMode()) }
     },
     // The same million errors handed over whole by a custom transport that reads everything.
     "response-422-1m-errors-custom" to {
@@ -58,14 +58,14 @@ private val CASES: Map<String, () -> () -> Unit> = mapOf(
             append(ERROR_ITEM).append("]}")
         }.toByteArray()
         val client = AndOpenClient(KEY, transport = { _, _ -> ApiResponse(422, listOf("Request-Id" to REQUEST_ID), body) });
-        { client.createGiftRequest(choiceMode()) }
+        { client.blocking.createGiftRequest(choiceMode()) }
     },
     // A typed create with ten million line items.
     "body-10m-items-typed" to {
         val items = List(10_000_000) { NewLineItem(sku = "SKU-1", quantity = 1) }
         val params = choiceMode().copy(shippingAddress = ADDRESS, lineItems = items)
         val client = AndOpenClient(KEY, transport = { _, _ -> error("nothing may be sent") });
-        { client.createGiftRequest(params) }
+        { client.blocking.createGiftRequest(params) }
     },
     // The same as JSON text (about 250 MB of text).
     "body-10m-items-json" to {
@@ -77,14 +77,14 @@ private val CASES: Map<String, () -> () -> Unit> = mapOf(
             append("]}")
         }
         val client = AndOpenClient(KEY, transport = { _, _ -> error("nothing may be sent") });
-        { client.createGiftRequestJson(json) }
+        { client.blocking.createGiftRequestJson(json) }
     },
     // A typed create with a million extra fields on the body.
     "body-1m-extra-fields" to {
         val extra = List(1_000_000) { ExtraField("f$it", "1") }
         val params = choiceMode().copy(extra = extra)
         val client = AndOpenClient(KEY, transport = { _, _ -> error("nothing may be sent") });
-        { client.createGiftRequest(params) }
+        { client.blocking.createGiftRequest(params) }
     },
 )
 

@@ -101,18 +101,40 @@ class Simulator(vararg flags: String) : AutoCloseable {
     }
 
     companion object {
-        const val BUILD_HINT = "run `cargo build --release -p andopen-mock` from the repository root first"
+        const val BUILD_COMMAND = "cargo build --release --locked -p andopen-mock --bin andopen-mock"
 
-        /** The simulator's binary; throws, with the build command, when it is missing. */
-        fun binary(): File {
+        /**
+         * The simulator's binary. `ANDOPEN_MOCK_BIN` names one that must exist; otherwise the default location
+         * (the repository's `target/release/andopen-mock`) is used, built with cargo on first use when it is
+         * missing (a fresh copy: `mvn install` builds the native library with cargo already). Throws, with
+         * the command, when neither works.
+         */
+        fun binary(): File = synchronized(this) {
             val configured = System.getenv("ANDOPEN_MOCK_BIN")?.takeIf { it.isNotEmpty() }
             val path = configured ?: System.getProperty("andopen.mock.bin") ?: "../../target/release/andopen-mock"
             val file = File(path).absoluteFile.normalize()
-            if (!file.isFile || !file.canExecute()) {
-                val where = if (configured != null) "ANDOPEN_MOCK_BIN" else "the default location"
-                throw IllegalStateException("the andopen-mock simulator is missing ($where: $file): $BUILD_HINT")
-            }
+            if (file.isFile && file.canExecute()) return file
+            if (configured != null) throw IllegalStateException("the andopen-mock simulator is missing (ANDOPEN_MOCK_BIN: $file)")
+            build(file)
+            check(file.isFile && file.canExecute()) { "`$BUILD_COMMAND` did not produce $file" }
             return file
+        }
+
+        /** Builds the simulator from the repository root (`target/release/andopen-mock` is under it). */
+        private fun build(file: File) {
+            val root = file.parentFile?.parentFile?.parentFile
+                ?: throw IllegalStateException("the andopen-mock simulator is missing ($file) and no repository root is known")
+            val log = File.createTempFile("andopen-mock-build", ".log").apply { deleteOnExit() }
+            val process = try {
+                ProcessBuilder(BUILD_COMMAND.split(" ")).directory(root).redirectErrorStream(true).redirectOutput(log).start()
+            } catch (e: java.io.IOException) {
+                throw IllegalStateException("the andopen-mock simulator is missing ($file) and cargo could not be started: run `$BUILD_COMMAND`", e)
+            }
+            if (!process.waitFor(15, TimeUnit.MINUTES)) {
+                process.destroyForcibly()
+                throw IllegalStateException("`$BUILD_COMMAND` took more than 15 minutes")
+            }
+            check(process.exitValue() == 0) { "`$BUILD_COMMAND` failed:\n${log.readText().takeLast(4000)}" }
         }
     }
 }

@@ -1,5 +1,6 @@
 package co.andopen.sdk
 
+import kotlinx.coroutines.runBlocking
 import co.andopen.sdk.ffi.CampaignCall
 import co.andopen.sdk.ffi.CampaignPageStep
 import co.andopen.sdk.ffi.CampaignPages
@@ -46,7 +47,7 @@ class VectorsTest {
         }
 
     @Test
-    fun everyFileIsReplayed() {
+    fun everyFileIsReplayed(): Unit = runBlocking {
         val all = cases()
         val files = all.map { it.first.substringBefore(" / ") }.toSet()
         assertTrue(
@@ -57,7 +58,7 @@ class VectorsTest {
     }
 
     @Test
-    fun theReplayerCatchesADisagreement() {
+    fun theReplayerCatchesADisagreement(): Unit = runBlocking {
         val (_, case) = cases().first { it.first.startsWith("requests.json") && it.second.getJSONObject("expect").has("request") }
         case.getJSONObject("expect").getJSONObject("request").put("url", "https://example.com/elsewhere")
         val thrown = org.junit.jupiter.api.assertThrows<Mismatch> { runCase(case) }
@@ -65,7 +66,7 @@ class VectorsTest {
     }
 
     @TestFactory
-    fun vectors(): List<DynamicTest> = cases().map { (name, case) -> DynamicTest.dynamicTest(name) { runCase(case) } }
+    fun vectors(): List<DynamicTest> = cases().map { (name, case) -> DynamicTest.dynamicTest(name) { runBlocking { runCase(case) } } }
 }
 
 class Mismatch(message: String) : AssertionError(message)
@@ -146,7 +147,7 @@ private class Script : HttpTransport, java.time.Clock() {
     var next: Any? = null
     var now: Instant = Instant.EPOCH
 
-    override fun send(request: ApiRequest, timeout: java.time.Duration): ApiResponse = when (val answer = next.also { next = null }) {
+    override suspend fun send(request: ApiRequest, timeout: java.time.Duration): ApiResponse = when (val answer = next.also { next = null }) {
         is ApiResponse -> answer
         is TransportFailureException -> throw answer
         else -> throw Mismatch("no scripted answer for ${request.url}")
@@ -243,7 +244,7 @@ private fun jsonEquals(a: Any?, b: Any?): Boolean = try {
 }
 
 private fun items(e: AndOpenException): List<Map<String, Any?>> =
-    e.errors.map { mapOf("type" to it.errorType, "code" to it.code, "message" to it.message, "param" to it.param) }
+    e.errors.map { mapOf("type" to it.type, "code" to it.code, "message" to it.message, "param" to it.param) }
 
 private fun checkErrors(expected: List<*>, actual: List<Map<String, Any?>>) {
     val left = actual.toMutableList()
@@ -312,7 +313,7 @@ private fun outcome(step: Any): Triple<String, Any?, ErrorReport?> = when (step)
     else -> throw Mismatch("unknown step $step")
 }
 
-fun runCase(caseJson: JSONObject) {
+suspend fun runCase(caseJson: JSONObject) {
     @Suppress("UNCHECKED_CAST")
     val case = plain(caseJson) as Map<String, Any?>
     val expect = case["expect"] as Map<*, *>
@@ -327,7 +328,7 @@ fun runCase(caseJson: JSONObject) {
     sdk.use { replay(it, script, case, caseJson) }
 }
 
-private fun replay(sdk: AndOpenClient, script: Script, case: Map<String, Any?>, caseJson: JSONObject) {
+private suspend fun replay(sdk: AndOpenClient, script: Script, case: Map<String, Any?>, caseJson: JSONObject) {
     val expect = case["expect"] as Map<*, *>
     val call = caseJson.getJSONObject("call")
     if (call.getString("op") == "configure") {

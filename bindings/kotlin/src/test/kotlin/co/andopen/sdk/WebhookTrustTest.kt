@@ -1,5 +1,6 @@
 package co.andopen.sdk
 
+import kotlinx.coroutines.runBlocking
 import co.andopen.sdk.ffi.GiftRequestStatus
 import org.json.JSONArray
 import org.json.JSONObject
@@ -101,7 +102,7 @@ class WebhookTrustTest {
     }
 
     @Test
-    fun `the hostile receiver options are refused by the core, naming the option`() {
+    fun `the hostile receiver options are refused by the core, naming the option`(): Unit = runBlocking {
         val options: JSONArray = suite.getJSONArray("options")
         for (i in 0 until options.length()) {
             val o = options.getJSONObject(i)
@@ -120,7 +121,7 @@ class WebhookTrustTest {
     }
 
     @Test
-    fun `remember is bounded by the core's maximum and named, never allocated up front`() {
+    fun `remember is bounded by the core's maximum and named, never allocated up front`(): Unit = runBlocking {
         for (bad in listOf(-1, 0, 1_000_001, Int.MAX_VALUE)) {
             val e = assertThrows<ValidationException> { WebhookReceiver("whsec", remember = bad) }
             assertEquals("remember", e.param)
@@ -132,7 +133,7 @@ class WebhookTrustTest {
     }
 
     @Test
-    fun `a captured delivery under a new event id or a contradicting type changes nothing`() {
+    fun `a captured delivery under a new event id or a contradicting type changes nothing`(): Unit = runBlocking {
         val clock = SetClock(1_776_335_400_000)
         val submitted = body("submitted")
         fun headers(id: String, type: String) = listOf(

@@ -3,9 +3,9 @@
 //     cd bindings/kotlin && ANDOPEN_BASE_URL=http://127.0.0.1:PORT mvn -q -B test-compile exec:java
 //
 // ANDOPEN_BASE_URL is the simulator's address (andopen-mock prints it when it starts); ANDOPEN_API_KEY
-// defaults to ao-v1-staging-demo. The demo uses the package's public API only; to show what travels, it
-// wraps the default transport in one that prints each request and response, and passes the client a
-// Sleeper that says when the SDK waits. Queuing a fault goes to the simulator's control endpoint
+// defaults to ao-v1-staging-demo. The demo uses the package's public API only, its suspend functions and
+// flows inside runBlocking; to show what travels, it wraps the default transport in one that prints each
+// request and response, and passes the client a Sleeper that says when the SDK waits. Queuing a fault goes to the simulator's control endpoint
 // (/_mock/faults), which is not part of the API.
 package co.andopen.sdk.examples
 
@@ -17,7 +17,6 @@ import co.andopen.sdk.ApiResponse
 import co.andopen.sdk.FieldError
 import co.andopen.sdk.GiftRequest
 import co.andopen.sdk.HttpTransport
-import co.andopen.sdk.JavaHttpTransport
 import co.andopen.sdk.NewGiftRequest
 import co.andopen.sdk.NewLineItem
 import co.andopen.sdk.NewRecipient
@@ -25,8 +24,14 @@ import co.andopen.sdk.NewShippingAddress
 import co.andopen.sdk.OutcomeUnknownException
 import co.andopen.sdk.Sleeper
 import co.andopen.sdk.TransportFailureException
+import co.andopen.sdk.UrlConnectionTransport
 import co.andopen.sdk.ValidationException
 import co.andopen.sdk.text
+import kotlinx.coroutines.TimeoutCancellationException
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
@@ -54,11 +59,11 @@ private fun short(body: ByteArray?, width: Int = 96): String {
 
 /** The default transport, printing what goes out and what comes back. */
 private class Watching : HttpTransport {
-    private val inner = JavaHttpTransport()
+    private val inner = UrlConnectionTransport()
     var sent = 0
     val statuses = mutableListOf<Int>()
 
-    override fun send(request: ApiRequest, timeout: Duration): ApiResponse {
+    override suspend fun send(request: ApiRequest, timeout: Duration): ApiResponse {
         val uri = URI.create(request.url)
         val target = uri.rawPath + (uri.rawQuery?.let { "?$it" } ?: "")
         println("    -> ${request.method} $target  ${short(request.body)}".trimEnd())
@@ -67,6 +72,9 @@ private class Watching : HttpTransport {
             inner.send(request, timeout)
         } catch (e: TransportFailureException) {
             println("    <- no response (${e.message})")
+            throw e
+        } catch (e: kotlinx.coroutines.CancellationException) {
+            println("    <- cancelled: the connection is closed")
             throw e
         }
         fun header(name: String) = response.headers.firstOrNull { it.first.equals(name, ignoreCase = true) }?.second
@@ -79,7 +87,7 @@ private class Watching : HttpTransport {
 
 private val waiting = Sleeper { duration ->
     println("    .. the SDK waits %.1f s, then sends again".format(duration.toMillis() / 1000.0))
-    Thread.sleep(duration.toMillis())
+    delay(duration.toMillis())
 }
 
 private fun heading(n: Int, title: String) = println("\n$n. $title")
@@ -104,7 +112,7 @@ private fun fail(message: String): Nothing {
     exitProcess(1)
 }
 
-fun main() {
+fun main(): Unit = runBlocking {
     val baseUrl = System.getenv("ANDOPEN_BASE_URL")?.takeIf { it.isNotEmpty() } ?: run {
         System.err.println("set ANDOPEN_BASE_URL to the simulator's address (andopen-mock prints it when it starts)")
         exitProcess(2)
@@ -187,7 +195,18 @@ fun main() {
             println("   outcome unknown, not retried: reconcile before sending again (Request-Id ${e.requestId})")
         }
 
-        heading(8, "Summary")
+        heading(8, "A slow answer, cancelled: withTimeout stops the wait and closes the connection")
+        control(baseUrl, "/_mock/faults", """[{"method":"GET","path":"/gift_requests/${gift.id}","delay_ms":4000}]""")
+        println("   (queued on the simulator: the next GET /gift_requests/${gift.id} answers after 4 s)")
+        val started = System.nanoTime()
+        try {
+            withTimeout(500) { client.getGiftRequest(gift.id) }
+            fail("unexpected: the slow answer arrived within 500 ms")
+        } catch (e: TimeoutCancellationException) {
+            println("   cancelled after %d ms (withTimeout(500)): the exchange was aborted, not waited out".format((System.nanoTime() - started) / 1_000_000))
+        }
+
+        heading(9, "Summary")
         val answers = transport.statuses.toSortedSet().joinToString(", ") { s -> "$s x${transport.statuses.count { it == s }}" }
         println("   ${transport.sent} requests sent; answers: $answers")
         for (g in created) {

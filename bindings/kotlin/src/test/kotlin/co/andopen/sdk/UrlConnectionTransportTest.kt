@@ -1,5 +1,6 @@
 package co.andopen.sdk
 
+import kotlinx.coroutines.runBlocking
 import com.sun.net.httpserver.HttpServer
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -19,7 +20,7 @@ import java.time.Duration
  * sends 200 MB.
  */
 @Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
-class JavaHttpTransportTest {
+class UrlConnectionTransportTest {
     private lateinit var server: HttpServer
     private val seen = mutableListOf<Triple<String, String, String?>>()
     private val base get() = "http://127.0.0.1:${server.address.port}"
@@ -52,28 +53,28 @@ class JavaHttpTransportTest {
     private fun get(url: String) = ApiRequest("GET", url, listOf(RequestHeader("Accept", "application/json")), null)
 
     @Test
-    fun aNon2xxStatusIsAResponseNotAnException() {
-        val response = JavaHttpTransport().send(get("$base/nothing"), Duration.ofSeconds(5))
+    fun aNon2xxStatusIsAResponseNotAnException(): Unit = runBlocking {
+        val response = UrlConnectionTransport().send(get("$base/nothing"), Duration.ofSeconds(5))
         assertEquals(404, response.status)
         assertTrue(response.headers.any { it.first.equals("request-id", ignoreCase = true) && it.second == REQUEST_ID })
         assertTrue(String(response.body).contains("not_found"))
     }
 
     @Test
-    fun redirectsAreNotFollowed() {
-        assertEquals(302, JavaHttpTransport().send(get("$base/redirect"), Duration.ofSeconds(5)).status)
+    fun redirectsAreNotFollowed(): Unit = runBlocking {
+        assertEquals(302, UrlConnectionTransport().send(get("$base/redirect"), Duration.ofSeconds(5)).status)
         assertEquals(listOf("/redirect"), seen.map { it.second })
     }
 
     @Test
-    fun aRefusedConnectionWasNotSent() {
+    fun aRefusedConnectionWasNotSent(): Unit = runBlocking {
         val port = ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1")).use { it.localPort }
-        val e = assertThrows<TransportFailureException> { JavaHttpTransport().send(get("http://127.0.0.1:$port/"), Duration.ofSeconds(5)) }
+        val e = assertThrows<TransportFailureException> { UrlConnectionTransport().send(get("http://127.0.0.1:$port/"), Duration.ofSeconds(5)) }
         assertFalse(e.maybeSent)
     }
 
     @Test
-    fun theClientOverTheDefaultTransport() {
+    fun theClientOverTheDefaultTransport(): Unit = runBlocking {
         AndOpenClient(KEY, baseUrl = base).use { client ->
             val created = client.createGiftRequest(choiceMode())
             assertEquals(created, client.getGiftRequest(GIFT_ID))
@@ -84,7 +85,7 @@ class JavaHttpTransportTest {
     }
 
     @Test
-    fun aTimeoutBoundsTheWholeExchangeBodyIncluded() {
+    fun aTimeoutBoundsTheWholeExchangeBodyIncluded(): Unit = runBlocking {
         // Headers at once, then one byte of a 100-byte body a second: java.net.http's own request timeout
         // stops at the headers, and would wait the whole 100 s.
         RawServer { out ->
@@ -97,7 +98,7 @@ class JavaHttpTransportTest {
             }
         }.use { server ->
             val started = System.nanoTime()
-            val e = assertThrows<TransportFailureException> { JavaHttpTransport().send(get("${server.url}/gift_requests/$GIFT_ID"), Duration.ofSeconds(2)) }
+            val e = assertThrows<TransportFailureException> { UrlConnectionTransport().send(get("${server.url}/gift_requests/$GIFT_ID"), Duration.ofSeconds(2)) }
             val took = Duration.ofNanos(System.nanoTime() - started)
             assertTrue(e.maybeSent)
             assertTrue(took >= Duration.ofMillis(1900) && took < Duration.ofSeconds(6), "took $took")
@@ -105,7 +106,7 @@ class JavaHttpTransportTest {
     }
 
     @Test
-    fun aTricklingAnswerToACreateIsOutcomeUnknownAtTheDeadline() {
+    fun aTricklingAnswerToACreateIsOutcomeUnknownAtTheDeadline(): Unit = runBlocking {
         RawServer { out ->
             out.write(RawServer.head(201, 1000))
             out.flush()
@@ -126,12 +127,12 @@ class JavaHttpTransportTest {
     }
 
     @Test
-    fun aBodyCutAfterTheStatusMayHaveBeenSent() {
+    fun aBodyCutAfterTheStatusMayHaveBeenSent(): Unit = runBlocking {
         RawServer { out ->
             out.write(RawServer.head(201, 1000))
             out.write("{\"id\":".toByteArray())
         }.use { server ->
-            val e = assertThrows<TransportFailureException> { JavaHttpTransport().send(get(server.url), Duration.ofSeconds(5)) }
+            val e = assertThrows<TransportFailureException> { UrlConnectionTransport().send(get(server.url), Duration.ofSeconds(5)) }
             assertTrue(e.maybeSent)
             AndOpenClient(KEY, baseUrl = server.url).use { client ->
                 assertThrows<OutcomeUnknownException> { client.createGiftRequest(choiceMode()) }
@@ -141,7 +142,7 @@ class JavaHttpTransportTest {
     }
 
     @Test
-    fun atMostOneByteOverTheLimitIsReadOfAHugeBody() {
+    fun atMostOneByteOverTheLimitIsReadOfAHugeBody(): Unit = runBlocking {
         val limit = AndOpen.LIMITS.maxResponseBytes.toLong()
         val size = 200L * 1024 * 1024
         val written = java.util.concurrent.atomic.AtomicLong()
@@ -153,7 +154,7 @@ class JavaHttpTransportTest {
                 written.addAndGet(chunk.size.toLong())
             }
         }.use { server ->
-            val response = JavaHttpTransport().send(get(server.url), Duration.ofSeconds(30))
+            val response = UrlConnectionTransport().send(get(server.url), Duration.ofSeconds(30))
             assertEquals(200, response.status)
             assertEquals(limit + 1, response.body.size.toLong())
             // The reader stopped: the server could not push the 200 MB through (socket buffers hold a few MB).
@@ -163,7 +164,7 @@ class JavaHttpTransportTest {
     }
 
     @Test
-    fun aHugeAnswerIsUnreadableForAReadAndOutcomeUnknownForACreate() {
+    fun aHugeAnswerIsUnreadableForAReadAndOutcomeUnknownForACreate(): Unit = runBlocking {
         val size = 200L * 1024 * 1024
         RawServer { out ->
             out.write(RawServer.head(201, size))
