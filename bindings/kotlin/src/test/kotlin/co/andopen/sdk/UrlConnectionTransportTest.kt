@@ -178,4 +178,47 @@ class UrlConnectionTransportTest {
             }
         }
     }
+
+    @Test
+    fun aChunkedBodyCutShortMayHaveBeenSent(): Unit = runBlocking {
+        RawServer { out ->
+            out.write("HTTP/1.1 200 OK\r\nRequest-Id: $REQUEST_ID\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".toByteArray())
+            out.write("100\r\n{\"id\":".toByteArray())
+        }.use { server ->
+            val e = assertThrows<TransportFailureException> { UrlConnectionTransport().send(get(server.url), Duration.ofSeconds(5)) }
+            assertTrue(e.maybeSent)
+        }
+    }
+
+    @Test
+    fun againstTheSimulator(): Unit = runBlocking {
+        Simulator().use { sim ->
+            val transport = UrlConnectionTransport()
+            val headers = listOf(RequestHeader("AndOpen-API-Version", AndOpen.API_VERSION), RequestHeader("Authorization", "Bearer ao-v1-staging-test"))
+            val list = transport.send(ApiRequest("GET", "${sim.url}/campaigns?limit=2", headers, null), Duration.ofSeconds(5))
+            assertEquals(200, list.status)
+            assertTrue(list.headers.any { it.first.equals("Request-Id", ignoreCase = true) && it.second.length == 36 })
+            assertTrue(String(list.body).contains("\"has_more\":true"))
+
+            // A connection the server cut after reading a create: it may have been processed, and it is not
+            // sent again (HttpURLConnection resends a dropped GET once by itself, never a streamed POST).
+            sim.queueFaults("""[{"method":"POST","path":"/gift_requests","drop":true}]""")
+            val post = ApiRequest("POST", "${sim.url}/gift_requests", headers + RequestHeader("Content-Type", "application/json"), "{}".toByteArray())
+            val dropped = assertThrows<TransportFailureException> { transport.send(post, Duration.ofSeconds(5)) }
+            assertTrue(dropped.maybeSent)
+
+            // An answer later than the deadline: a failure at the deadline, that may have reached the server.
+            sim.queueFaults("""[{"method":"GET","path":"/campaigns","delay_ms":3000}]""")
+            val started = System.nanoTime()
+            val late = assertThrows<TransportFailureException> { transport.send(ApiRequest("GET", "${sim.url}/campaigns", headers, null), Duration.ofMillis(500)) }
+            val took = Duration.ofNanos(System.nanoTime() - started)
+            assertTrue(late.maybeSent)
+            assertTrue(took >= Duration.ofMillis(480) && took < Duration.ofMillis(1500), "took $took")
+
+            // Nothing listening: never sent.
+            val port = ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1")).use { it.localPort }
+            assertFalse(assertThrows<TransportFailureException> { transport.send(get("http://127.0.0.1:$port/campaigns"), Duration.ofSeconds(5)) }.maybeSent)
+            assertEquals(listOf("GET" to "200", "POST" to "dropped"), sim.apiLog().take(2).map { it.method to it.status })
+        }
+    }
 }
