@@ -254,10 +254,11 @@ function unreadable(name: string, thrown: unknown): TypeError {
 }
 
 /**
- * The tag area while a payload is written. A getter the walk runs may call the module and grow its memory,
- * which empties this view: `writeTokens` checks for that after the walk.
+ * The tags of the payload being written, in the package's own memory (copied into the module's tag area
+ * once the walk is over, so that a getter that calls the module cannot disturb them). It grows by doubling
+ * as the walk needs, up to `MAX_TAGS`; up to 64 Ki tags of it are kept for the next walk.
  */
-let tags = new Uint32Array(0);
+let tags = new Uint32Array(1024);
 /** Whether a walk is under way: a getter that validates another payload meanwhile sends it as JSON text. */
 let walking = false;
 /** How many tags the last `writeTokens` wrote. */
@@ -273,7 +274,19 @@ let text = "";
  */
 const MAX_TAGS = 2 * MAX_BODY + 2;
 
-/** What `token` returns when the tag area ran out. */
+/**
+ * Makes `tags` hold at least `needed` tags (what it holds is kept); false when that would be more than
+ * `MAX_TAGS`: the payload is over the body limit by its tags alone.
+ */
+function grow(needed: number): boolean {
+  if (needed > MAX_TAGS) return false;
+  const larger = new Uint32Array(Math.min(MAX_TAGS, Math.max(needed, tags.length * 2)));
+  larger.set(tags);
+  tags = larger;
+  return true;
+}
+
+/** What `token` returns when the tags would be more than `MAX_TAGS`. */
 const FULL = -2;
 /** What `token` returns when the text went over `MAX_BODY_BYTES` (it is then cut just past it). */
 const CUT = -3;
@@ -292,32 +305,27 @@ const CUT = -3;
  */
 export function writeTokens(payload: unknown): number {
   if (walking || !inheritsNothing()) return -1;
-  tags = tagArea.at(0);
   walking = true;
-  let over = false;
+  text = "";
   try {
-    for (;;) {
-      text = "";
-      tagCount = token(payload, 0, 0);
-      if (tags.byteLength === 0) tagCount = -1; // the memory grew under the walk: its last tags are lost
-      if (tagCount >= 0) break;
-      if (tagCount === CUT) {
-        tagCount = 0; // the text alone is over the limit
-        over = true;
-        break;
-      }
-      if (tagCount !== FULL) return -1;
-      if (tagArea.capacity >= MAX_TAGS) {
-        tagCount = tagArea.capacity; // the tags alone are over the limit
-        over = true;
-        break;
-      }
-      tags = tagArea.at(Math.min(tagArea.capacity * 2, MAX_TAGS));
-    }
+    tagCount = token(payload, 0, 0);
   } finally {
     walking = false;
-    if (tagCount < 0) text = "";
   }
+  if (tagCount === -1) {
+    text = "";
+    return -1;
+  }
+  let over = false;
+  if (tagCount === CUT) {
+    tagCount = 0; // the text alone is over the limit
+    over = true;
+  } else if (tagCount === FULL) {
+    tagCount = MAX_TAGS; // the tags alone are over the limit (the core does not read them)
+    over = true;
+  }
+  tagArea.at(tagCount).set(over ? tags.subarray(0, 0) : tags.subarray(0, tagCount));
+  if (tags.length > 1 << 16) tags = new Uint32Array(1024); // a large walk's room is not kept
   if (over) {
     const written = writeInput(text);
     text = "";
@@ -374,8 +382,8 @@ function append(s: string): boolean {
  * Strings inside objects and arrays are written in place (the common case costs no call).
  */
 function token(v: unknown, depth: number, t: number): number {
-  const b = tags;
-  if (t + 2 > b.length) return FULL;
+  if (t + 2 > tags.length && !grow(t + 2)) return FULL;
+  let b = tags;
   switch (typeof v) {
     case "string":
       b[t] = Token.String;
@@ -412,7 +420,11 @@ function token(v: unknown, depth: number, t: number): number {
     t += 2;
     for (let i = 0; i < n; i++) {
       const item: unknown = v[i];
-      if (typeof item === "string" && t + 2 <= b.length) {
+      if (t + 3 > b.length) {
+        if (!grow(t + 3)) return FULL;
+        b = tags;
+      }
+      if (typeof item === "string") {
         b[t] = Token.String;
         b[t + 1] = item.length;
         if (!append(item)) return CUT;
@@ -420,10 +432,9 @@ function token(v: unknown, depth: number, t: number): number {
       } else if (!skipped(item)) {
         t = token(item, depth + 1, t);
         if (t < 0) return t;
-      } else if (t < b.length) {
-        b[t++] = Token.Null; // as JSON.stringify writes a left-out value in an array
+        b = tags; // it may have grown
       } else {
-        return FULL;
+        b[t++] = Token.Null; // as JSON.stringify writes a left-out value in an array
       }
     }
     return t;
@@ -437,7 +448,11 @@ function token(v: unknown, depth: number, t: number): number {
   let n = 0;
   for (const key in v) {
     const item: unknown = (v as Record<string, unknown>)[key];
-    if (typeof item === "string" && t + 3 <= b.length) {
+    if (t + 3 > b.length) {
+      if (!grow(t + 3)) return FULL;
+      b = tags;
+    }
+    if (typeof item === "string") {
       b[t] = key.length;
       b[t + 1] = Token.String;
       b[t + 2] = item.length;
@@ -447,12 +462,12 @@ function token(v: unknown, depth: number, t: number): number {
       continue;
     }
     if (skipped(item)) continue;
-    if (t >= b.length) return FULL;
     b[t++] = key.length;
     if (!append(key)) return CUT;
     n++;
     t = token(item, depth + 1, t);
     if (t < 0) return t;
+    b = tags; // it may have grown
   }
   b[countAt] = n;
   return t;
