@@ -43,25 +43,30 @@ function inBrowser(): boolean {
 const TRANSPORT_OPTIONS = new Set(["fetch", "sleep", "now", "timeoutMs"]);
 
 /** A report of the package's own, for a refusal made before the core is asked. */
-function report(kind: "config" | "validation", code: string, param: string | null, message: string): ErrorReport {
-  const errors = kind === "validation" ? [{ type: "validation_error", code, message, param }] : [];
-  return { kind, message, type: kind === "validation" ? "validation_error" : null, code, param, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors };
+function report(kind: "config" | "validation", code: string, param: string, message: string): ErrorReport {
+  if (kind === "config") return { kind, message, type: null, code, param: null, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors: [] };
+  const errors = [{ type: "validation_error", code, message, param }];
+  return { kind, message, type: "validation_error", code, param, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors };
 }
 
 /**
  * `value` as JSON text for the core, refusing what `JSON.stringify` would silently change or drop: a
- * function, symbol or `BigInt`, a number that is not finite, an object that is not plain or an array, a
- * string longer than `MAX_BODY_BYTES` code units, nesting deeper than a few levels. Throws a `TypeError`
- * naming the field; `undefined` fields are left out.
+ * function, symbol or `BigInt`, a number that is not finite, an object that is not plain or an array,
+ * nesting deeper than a few levels (a `TypeError` naming the field); and a string longer than
+ * `MAX_BODY_BYTES` code units (a `ConfigError` for an option, else a `ValidationError`), never cut: a key or
+ * a cursor cut short would be another one. `undefined` fields are left out.
  */
-export function strictJson(value: unknown, name: string): string {
-  return reading(name, () => JSON.stringify(strict(value, name, 0)));
+export function strictJson(value: unknown, name: string, kind: "config" | "validation"): string {
+  return reading(name, () => JSON.stringify(strict(value, name, 0, kind)));
 }
 
-function strict(value: unknown, name: string, depth: number): unknown {
+function strict(value: unknown, name: string, depth: number, kind: "config" | "validation"): unknown {
   switch (typeof value) {
     case "string":
-      if (value.length > LIMITS.maxBodyBytes) throw new TypeError(`${name} is longer than ${LIMITS.maxBodyBytes} characters`);
+      if (value.length > LIMITS.maxBodyBytes) {
+        const problem = report(kind, kind === "config" ? "invalid_option" : "invalid", name, `${name} is longer than the SDK's limit of ${LIMITS.maxBodyBytes} characters (MAX_BODY_BYTES)`);
+        throw kind === "config" ? new ConfigError(problem) : new ValidationError(problem);
+      }
       return value;
     case "boolean":
       return value;
@@ -77,7 +82,7 @@ function strict(value: unknown, name: string, depth: number): unknown {
   if (depth >= 4) throw new TypeError(`${name} nests too deep`);
   if (Array.isArray(value)) {
     if (value.length > LIMITS.maxProblems) throw new TypeError(`${name} has more than ${LIMITS.maxProblems} items`);
-    return Array.from({ length: value.length }, (_, i) => strict(value[i], `${name}[${i}]`, depth + 1));
+    return Array.from({ length: value.length }, (_, i) => strict(value[i], `${name}[${i}]`, depth + 1, kind));
   }
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) throw new TypeError(`${name} must be a plain object, not ${toStringOf.call(value)}`);
@@ -85,7 +90,7 @@ function strict(value: unknown, name: string, depth: number): unknown {
   let n = 0;
   for (const [key, item] of Object.entries(value)) {
     if (++n > LIMITS.maxProblems) throw new TypeError(`${name} has more than ${LIMITS.maxProblems} fields`);
-    if (item !== undefined) out[key] = strict(item, `${name}.${key}`, depth + 1);
+    if (item !== undefined) out[key] = strict(item, `${name}.${key}`, depth + 1, kind);
   }
   return out;
 }
@@ -106,7 +111,7 @@ function optionsJson(options: unknown): string {
   }
   core["inBrowser"] = inBrowser();
   core["jitterSeed"] ??= Math.floor(Math.random() * 2 ** 32);
-  return strictJson(core, "options");
+  return strictJson(core, "options", "config");
 }
 
 /** Whether `f` is a function, for an option that must be one. */
@@ -119,7 +124,7 @@ export function checkMillis(value: unknown, name: string): void {
   if (value === undefined) return;
   if (typeof value !== "number") throw new TypeError(`${name} must be a number of milliseconds, not ${kindOf(value)}`);
   if (!Number.isInteger(value) || value < 0 || value > 2 ** 31 - 1) {
-    throw new ConfigError(report("config", "invalid_option", null, `${name} must be a whole number of milliseconds from 0 to ${2 ** 31 - 1}`));
+    throw new ConfigError(report("config", "invalid_option", name, `${name} must be a whole number of milliseconds from 0 to ${2 ** 31 - 1}`));
   }
 }
 
@@ -258,7 +263,7 @@ export class SansIo {
   /** `GET /campaigns`, page after page. */
   listCampaigns<T>(params: ListCampaignsParams = {}): Call<T> {
     if (params === null || typeof params !== "object" || Array.isArray(params)) throw new TypeError(`params must be an object, not ${kindOf(params)}`);
-    const json = strictJson(params, "params");
+    const json = strictJson(params, "params", "validation");
     return new Call(guarded(() => this.#core.listCampaigns(json)));
   }
 

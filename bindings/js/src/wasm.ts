@@ -3,7 +3,7 @@
  * what the core throws (error reports as JSON text) into `AndOpenError`s.
  */
 import init, { initSync, inputArea as reserveInput, limits as coreLimits, tagArea as reserveTags, tokensText, validateInput, validateTokens, type InitOutput } from "../wasm/andopen.js";
-import { errorFromReport, type ErrorReport } from "./errors.js";
+import { AndOpenError, errorFromReport, type ErrorReport } from "./errors.js";
 import { Token } from "./generated.js";
 
 const wasmUrl = new URL("../wasm/andopen_bg.wasm", import.meta.url);
@@ -246,8 +246,8 @@ export function reading<T>(name: string, read: () => T): T {
 }
 
 /** The `TypeError` for a value whose reading threw `thrown` (kept as the cause; its text quoted short). */
-function unreadable(name: string, thrown: unknown): TypeError {
-  if (thrown instanceof TypeError && thrown.message.startsWith(name)) return thrown; // already ours
+function unreadable(name: string, thrown: unknown): Error {
+  if (thrown instanceof AndOpenError || (thrown instanceof TypeError && thrown.message.startsWith(name))) return thrown as Error; // already ours
   const text = String((thrown as { message?: unknown } | null)?.message ?? "");
   const quoted = text.length > LIMITS.maxQuotedChars ? `${text.slice(0, LIMITS.maxQuotedChars)}…` : text;
   return new TypeError(`${name} could not be read as JSON: ${quoted}`, { cause: thrown });
