@@ -2,7 +2,8 @@
 # Makes sure a Swift toolchain is here for the Swift package's build and tests, and runs commands with it.
 #
 #   scripts/ensure-swift.sh                      sets the toolchain up if it is missing, then prints its version
-#   scripts/ensure-swift.sh run DIR CMD ARGS...  runs CMD in DIR (a folder of the repository) with the toolchain
+#   scripts/ensure-swift.sh run DIR CMD ARGS...  runs CMD in DIR (a folder of the repository) with the toolchain;
+#                                                paths inside the repository may be given as the host sees them
 #
 # Where the host has `swift` on PATH (a Mac with Xcode, or a Linux machine with a Swift toolchain), that one
 # is used. Otherwise, on a Debian or Ubuntu host, the toolchain is Debian 13's `swiftlang` package, installed
@@ -124,7 +125,10 @@ case "${1:-}" in
     while IFS='=' read -r name value; do
       case "$name" in ANDOPEN_* | SWIFT_TEST_*) pass+=("$name=${value//"$ROOT"//repo}") ;; esac
     done < <(env)
-    in_root "${pass[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "/repo${dir#"$ROOT"}" "$@"
+    # Paths of the repository in the arguments are the host's too.
+    args=()
+    for arg in "$@"; do args+=("${arg//"$ROOT"//repo}"); done
+    in_root "${pass[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "/repo${dir#"$ROOT"}" "${args[@]}"
     ;;
   *)
     die "usage: ensure-swift.sh [run DIR CMD ARGS...]"

@@ -9,7 +9,11 @@ import Foundation
 import PackageDescription
 
 let xcframework = "AndOpenFFIC.xcframework"
+#if canImport(Darwin)
 let hasXCFramework = FileManager.default.fileExists(atPath: Context.packageDirectory + "/" + xcframework)
+#else
+let hasXCFramework = false  // XCFrameworks are for Apple platforms only
+#endif
 
 let ffiC: Target = hasXCFramework
     // The static library for iOS, the iOS simulator and macOS, with its header and module map.
