@@ -95,8 +95,17 @@ setup_root() {
   say "ensure-swift: the Swift toolchain is ready ($((SECONDS - start)) s in all)"
 }
 
+# One run at a time in the root: a second waits, so that one run's unmounting never pulls /proc or the
+# repository from under another (make demo and make test at once, say).
+lock_root() {
+  mkdir -p "$(dirname "$SWIFT_ROOT")"
+  exec 9>"$SWIFT_ROOT.lock"
+  command -v flock >/dev/null 2>&1 && flock 9
+}
+
 ensure() {
   if host_swift; then return; fi
+  lock_root
   [ -f "$MARKER" ] || setup_root
 }
 
