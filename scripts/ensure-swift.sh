@@ -13,6 +13,8 @@
 # /proc mounted; both are unmounted when the command ends. Needs root (debootstrap, mount, chroot).
 # SWIFT_ROOT overrides the root's folder; DEBIAN_MIRROR the mirror.
 set -euo pipefail
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SWIFT_ROOT="${SWIFT_ROOT:-$ROOT/target/swift-root}"
@@ -137,7 +139,14 @@ case "${1:-}" in
     # Paths of the repository in the arguments are the host's too.
     args=()
     for arg in "$@"; do args+=("${arg//"$ROOT"//repo}"); done
-    in_root "${pass[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "/repo${dir#"$ROOT"}" "${args[@]}"
+    # In a session of its own, so that an interruption stops the whole command (a compiler and its jobs),
+    # not only this script, before the root is unmounted.
+    setsid chroot "$SWIFT_ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+      LANG=C.UTF-8 "${pass[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "/repo${dir#"$ROOT"}" "${args[@]}" &
+    child=$!
+    trap 'kill -TERM -- "-$child" 2>/dev/null; wait "$child"; exit 143' TERM
+    trap 'kill -INT -- "-$child" 2>/dev/null; wait "$child"; exit 130' INT
+    wait "$child"
     ;;
   *)
     die "usage: ensure-swift.sh [run DIR CMD ARGS...]"
