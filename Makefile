@@ -5,7 +5,7 @@ CARGO ?= cargo
 
 JS := bindings/js
 
-.PHONY: demo mock test test-rust test-js test-bindings test-swift types toolchain bench bench-batch bench-mock bench-workflows bench-bindings fuzz doc
+.PHONY: demo mock test test-rust test-js test-bindings test-swift types toolchain bench bench-batch bench-readers bench-mock bench-workflows bench-bindings fuzz doc
 
 # Starts the local &Open simulator, runs the gifting flow in Rust, JavaScript, Python, Kotlin and Swift
 # against it, and stops it.
@@ -54,6 +54,10 @@ bench: toolchain
 # Planning 100,000 batch rows: time and peak memory.
 bench-batch: toolchain
 	$(CARGO) bench --locked -p andopen-core --bench batch
+
+# Objects of 10,000 to 1,000,000 unknown keys, as JSON, tokens and typed parameters: time and growth.
+bench-readers: toolchain
+	$(CARGO) bench --locked -p andopen-core --bench readers
 
 # The simulator's capacity: requests per second and latency percentiles under concurrent clients.
 bench-mock: toolchain

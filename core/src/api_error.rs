@@ -82,7 +82,7 @@ impl ErrorType {
     feature = "typescript",
     derive(ts_rs::TS),
     ts(
-        type = r#""required" | "invalid_format" | "invalid" | "invalid_reference" | "out_of_stock" | "malformed_request" | "unsupported_api_version" | "invalid_token" | (string & {})"#
+        type = r#""required" | "invalid_format" | "invalid" | "invalid_reference" | "out_of_stock" | "malformed_request" | "unsupported_api_version" | "invalid_token" | "body_too_large" | "too_many_problems" | (string & {})"#
     )
 )]
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -103,6 +103,10 @@ pub enum ErrorCode {
     UnsupportedApiVersion,
     /// The token is missing, malformed, unknown or of another environment.
     InvalidToken,
+    /// The SDK's own: the body is larger than [`crate::limits::MAX_BODY_BYTES`]; nothing of it was read.
+    BodyTooLarge,
+    /// The SDK's own: more problems than [`crate::limits::MAX_PROBLEMS`]; this last entry counts the rest.
+    TooManyProblems,
     /// A code this SDK does not know.
     Other(String),
 }
@@ -119,6 +123,8 @@ impl ErrorCode {
             "malformed_request" => ErrorCode::MalformedRequest,
             "unsupported_api_version" => ErrorCode::UnsupportedApiVersion,
             "invalid_token" => ErrorCode::InvalidToken,
+            "body_too_large" => ErrorCode::BodyTooLarge,
+            "too_many_problems" => ErrorCode::TooManyProblems,
             other => ErrorCode::Other(other.to_owned()),
         }
     }
@@ -134,6 +140,8 @@ impl ErrorCode {
             ErrorCode::MalformedRequest => "malformed_request",
             ErrorCode::UnsupportedApiVersion => "unsupported_api_version",
             ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::BodyTooLarge => "body_too_large",
+            ErrorCode::TooManyProblems => "too_many_problems",
             ErrorCode::Other(other) => other,
         }
     }

@@ -19,6 +19,7 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::error::{DecodeError, Error, OutcomeUnknown};
 use crate::http::{Request, Response};
+use crate::limits::MAX_RESPONSE_BYTES;
 use crate::operations::Operation;
 use crate::response::{ResponseMeta, describe_unreadable, read_error_body};
 use crate::retry::{Attempt, Jitter, ReplaySafety, RetryPolicy, TransportFailure, Verdict, decide};
@@ -79,22 +80,37 @@ impl<O: Operation> Call<O> {
     }
 
     /// Judges the response to the last request sent. `now` is the current time (it turns
-    /// `RateLimit-Reset` into a wait).
+    /// `RateLimit-Reset` and a `Retry-After` date into a wait).
+    ///
+    /// A body longer than [`crate::limits::MAX_RESPONSE_BYTES`] is not read (a transport reads at most one
+    /// byte more and hands over what it read). A status outside 100–599 is not an HTTP answer: it counts as
+    /// a connection that failed after sending. For a creation, any answer that does not prove that nothing
+    /// was created, an unreadable 2xx included, is [`Error::OutcomeUnknown`].
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> Step<Reply<O::Output>> {
         if self.finished {
             return Step::Failed(Error::Finished);
         }
-        let meta = ResponseMeta::read(response);
+        if !(100..=599).contains(&response.status) {
+            let reason = match response.status {
+                0 => "the answer's status is not an HTTP status (100–599)".to_owned(),
+                other => format!("the answer's status {other} is not an HTTP status (100–599)"),
+            };
+            return self.no_answer(TransportFailure::MaybeSent, now, reason);
+        }
+        let meta = ResponseMeta::read(response, now);
         if (200..300).contains(&response.status) {
             self.finished = true;
-            return match O::decode(&response.body) {
+            let decoded = if response.body.len() > MAX_RESPONSE_BYTES {
+                Err(describe_unreadable(&response.body, ""))
+            } else {
+                O::decode(&response.body)
+            };
+            return match decoded {
                 Ok(value) => Step::Done(Reply { value, meta }),
-                Err(reason) if O::SAFETY == ReplaySafety::Unsafe => Step::Failed(Error::Decode(Box::new(DecodeError {
-                    reason: format!(
-                        "the gift request was created ({}) but the answer could not be read, so do not send it again: {reason}",
-                        meta.status
-                    ),
-                    meta,
+                Err(reason) if O::SAFETY == ReplaySafety::Unsafe => Step::Failed(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
+                    status: Some(meta.status),
+                    request_id: meta.request_id,
+                    reason: format!("the server answered {} but its body could not be read: {reason}", meta.status),
                 }))),
                 Err(reason) => Step::Failed(Error::Decode(Box::new(DecodeError { meta, reason }))),
             };
@@ -125,6 +141,11 @@ impl<O: Operation> Call<O> {
         if self.finished {
             return Step::Failed(Error::Finished);
         }
+        self.no_answer(failure, now, "the connection failed after the request was sent".to_owned())
+    }
+
+    /// Decides after an attempt that brought no usable answer; `reason` says why, for an outcome unknown.
+    fn no_answer(&mut self, failure: TransportFailure, now: Timestamp, reason: String) -> Step<Reply<O::Output>> {
         match decide(&self.policy, O::SAFETY, self.attempts, Attempt::Transport(failure), now, &mut self.jitter) {
             Verdict::Retry(delay) => {
                 self.attempts += 1;
@@ -132,11 +153,7 @@ impl<O: Operation> Call<O> {
             }
             Verdict::OutcomeUnknown => {
                 self.finished = true;
-                Step::Failed(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
-                    status: None,
-                    request_id: None,
-                    reason: "the connection failed after the request was sent".to_owned(),
-                })))
+                Step::Failed(Error::OutcomeUnknown(Box::new(OutcomeUnknown { status: None, request_id: None, reason })))
             }
             Verdict::Stop | Verdict::Exhausted | Verdict::WaitTooLong => {
                 self.finished = true;

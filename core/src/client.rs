@@ -6,14 +6,14 @@ use std::time::Duration;
 
 use crate::call::Call;
 use crate::config::Config;
-use crate::draft::GiftRequestDraft;
+use crate::draft::{GiftRequestDraft, refuse_over_limit};
 use crate::error::Error;
 use crate::http::Method;
 use crate::operations::{CreateGiftRequest, GetCampaign, GetGiftRequest, ListCampaigns, build, path_id};
 use crate::paginate::CampaignPages;
 use crate::params::NewGiftRequest;
 use crate::poll::{PollTarget, Poller};
-use crate::validation::{check, malformed};
+use crate::validation::check;
 
 /// Makes calls to the &Open API from one configuration.
 #[derive(Clone, Debug)]
@@ -42,7 +42,7 @@ impl Client {
     /// exactly as for typed parameters; unknown fields are sent untouched.
     #[inline]
     pub fn create_gift_request_json(&self, body: &[u8]) -> Result<Call<CreateGiftRequest>, Error> {
-        let draft = GiftRequestDraft::from_json(body).map_err(|u| Error::Validation(vec![malformed(u)]))?;
+        let draft = GiftRequestDraft::from_json(body).map_err(|e| Error::Validation(vec![e]))?;
         self.create_from_draft(&draft)
     }
 
@@ -51,6 +51,7 @@ impl Client {
         check(draft).map_err(Error::Validation)?;
         let mut body = String::with_capacity(256);
         draft.write(&mut body);
+        refuse_over_limit(body.len()).map_err(|e| Error::Validation(vec![e]))?;
         Ok(Call::new(build(&self.config, Method::Post, "/gift_requests", "", Some(body.into_bytes())), &self.config))
     }
 

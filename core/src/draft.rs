@@ -6,10 +6,13 @@
 
 use std::borrow::Cow;
 
+use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::json::{ObjectWriter, write_i64, write_u64};
-use crate::loose::{Extra, Integer, Loose, Scanner, Shape, Slot, Source, Unreadable};
+use crate::limits::MAX_BODY_BYTES;
+use crate::loose::{Extra, Integer, Loose, Scanner, Shape, Slot, Source, Unreadable, second_occurrences};
 use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
 use crate::tokens::Tokens;
+use crate::validation::malformed;
 
 /// A create body, read loosely.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -57,21 +60,32 @@ pub(crate) struct LineItemDraft<'a> {
 }
 
 impl<'a> GiftRequestDraft<'a> {
-    /// Reads a body. Fails only when the bytes are not one JSON object.
-    pub(crate) fn from_json(body: &'a [u8]) -> Result<GiftRequestDraft<'a>, Unreadable> {
-        let mut scanner = Scanner::new(body)?;
-        let slot: Slot<GiftRequestDraft<'a>> = scanner.slot()?;
-        scanner.end()?;
-        object(slot)
+    /// Reads a body. Fails when it is larger than [`MAX_BODY_BYTES`] (before reading any of it) or is not
+    /// one JSON object, with the problem as the server words it.
+    pub(crate) fn from_json(body: &'a [u8]) -> Result<GiftRequestDraft<'a>, ErrorItem> {
+        refuse_over_limit(body.len())?;
+        let read = || {
+            let mut scanner = Scanner::new(body)?;
+            let slot: Slot<GiftRequestDraft<'a>> = scanner.slot()?;
+            scanner.end()?;
+            object(slot)
+        };
+        read().map_err(malformed)
     }
 
     /// Reads a body a host has split into tokens ([`crate::tokens`]): the same draft as from its JSON text.
+    /// Its size is taken as the text's bytes plus one for every two tags, which never exceeds the length of
+    /// the same body as JSON text.
     #[inline]
-    pub(crate) fn from_tokens(tags: &'a [u32], text: &'a [u8]) -> Result<GiftRequestDraft<'a>, Unreadable> {
-        let mut tokens = Tokens::new(tags, text)?;
-        let slot: Slot<GiftRequestDraft<'a>> = tokens.slot()?;
-        tokens.end()?;
-        object(slot)
+    pub(crate) fn from_tokens(tags: &'a [u32], text: &'a [u8]) -> Result<GiftRequestDraft<'a>, ErrorItem> {
+        refuse_over_limit(text.len().saturating_add(tags.len() / 2))?;
+        let read = || {
+            let mut tokens = Tokens::new(tags, text)?;
+            let slot: Slot<GiftRequestDraft<'a>> = tokens.slot()?;
+            tokens.end()?;
+            object(slot)
+        };
+        read().map_err(malformed)
     }
 
     /// Views typed parameters as a draft, borrowing every string.
@@ -91,6 +105,19 @@ impl<'a> GiftRequestDraft<'a> {
             duplicates: params.extra.clashes(&["campaign_id", "recipient", "shipping_address", "line_items"]),
         }
     }
+}
+
+/// Refuses a body of `len` bytes when it is over [`MAX_BODY_BYTES`].
+pub(crate) fn refuse_over_limit(len: usize) -> Result<(), ErrorItem> {
+    if len <= MAX_BODY_BYTES {
+        return Ok(());
+    }
+    Err(ErrorItem {
+        error_type: ErrorType::ApiError,
+        code: ErrorCode::BodyTooLarge,
+        message: Cow::Owned(format!("the body is {len} bytes, over the SDK's limit of {MAX_BODY_BYTES} (MAX_BODY_BYTES)")),
+        param: None,
+    })
 }
 
 /// The draft, when the body was an object.
@@ -166,20 +193,28 @@ fn fill<'a, T: Loose<'a>, S: Source<'a>>(
     Ok(())
 }
 
-/// Keeps an unknown key with its value's text, noting it when the object already had it.
+/// Keeps an unknown key with its value's text. Repeats among unknown keys are found once the object is
+/// read ([`repeated_extra`]), so that an object of many unknown keys costs no more than sorting them.
 #[inline]
-fn keep<'a, S: Source<'a>>(
-    extra: &mut Extra<'a>,
-    key: Cow<'a, str>,
-    s: &mut S,
-    duplicates: &mut Vec<Cow<'a, str>>,
-) -> Result<(), Unreadable> {
+fn keep<'a, S: Source<'a>>(extra: &mut Extra<'a>, key: Cow<'a, str>, s: &mut S) -> Result<(), Unreadable> {
     let raw = s.raw()?;
-    if extra.0.iter().any(|(k, _)| *k == key) && !duplicates.contains(&key) {
-        duplicates.push(key.clone());
-    }
     extra.0.push((key, raw));
     Ok(())
+}
+
+/// Notes the unknown keys given more than once, after the modelled ones, in the order of their first
+/// repeat. Call it once an object is read.
+#[inline]
+fn repeated_extra<'a>(extra: &Extra<'a>, duplicates: &mut Vec<Cow<'a, str>>) {
+    if extra.0.len() < 2 {
+        return;
+    }
+    let key = |i: usize| extra.0.get(i).map_or("", |(k, _)| k.as_ref());
+    for i in second_occurrences(extra.0.len(), key) {
+        if let Some((k, _)) = extra.0.get(i) {
+            duplicates.push(k.clone());
+        }
+    }
 }
 
 impl<'a> Loose<'a> for GiftRequestDraft<'a> {
@@ -192,8 +227,9 @@ impl<'a> Loose<'a> for GiftRequestDraft<'a> {
             "recipient" => fill(&mut d.recipient, key, s, &mut d.duplicates),
             "shipping_address" => fill(&mut d.shipping_address, key, s, &mut d.duplicates),
             "line_items" => fill(&mut d.line_items, key, s, &mut d.duplicates),
-            _ => keep(&mut d.extra, key, s, &mut d.duplicates),
+            _ => keep(&mut d.extra, key, s),
         })?;
+        repeated_extra(&d.extra, &mut d.duplicates);
         Ok(Some(d))
     }
 }
@@ -207,8 +243,9 @@ impl<'a> Loose<'a> for RecipientDraft<'a> {
             "first_name" => fill(&mut d.first_name, key, s, &mut d.duplicates),
             "last_name" => fill(&mut d.last_name, key, s, &mut d.duplicates),
             "email" => fill(&mut d.email, key, s, &mut d.duplicates),
-            _ => keep(&mut d.extra, key, s, &mut d.duplicates),
+            _ => keep(&mut d.extra, key, s),
         })?;
+        repeated_extra(&d.extra, &mut d.duplicates);
         Ok(Some(d))
     }
 }
@@ -227,10 +264,11 @@ impl<'a> Loose<'a> for Box<AddressDraft<'a>> {
                 "postal_code" => &mut d.postal_code,
                 "country_code" => &mut d.country_code,
                 "phone" => &mut d.phone,
-                _ => return keep(&mut d.extra, key, s, &mut d.duplicates),
+                _ => return keep(&mut d.extra, key, s),
             };
             fill(slot, key, s, &mut d.duplicates)
         })?;
+        repeated_extra(&d.extra, &mut d.duplicates);
         Ok(Some(d))
     }
 }
@@ -244,8 +282,9 @@ impl<'a> Loose<'a> for LineItemDraft<'a> {
             "sku" => fill(&mut d.sku, key, s, &mut d.duplicates),
             "variant_id" => fill(&mut d.variant_id, key, s, &mut d.duplicates),
             "quantity" => fill(&mut d.quantity, key, s, &mut d.duplicates),
-            _ => keep(&mut d.extra, key, s, &mut d.duplicates),
+            _ => keep(&mut d.extra, key, s),
         })?;
+        repeated_extra(&d.extra, &mut d.duplicates);
         Ok(Some(d))
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::config::ConfigError;
 use crate::gift_request::GiftRequestStatus;
+use crate::limits::quoted;
 use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::TransportFailure;
 
@@ -213,26 +214,38 @@ impl Error {
     }
 }
 
+/// Problems listed in an error's message at most; every problem stays in [`Error::errors`].
+const LISTED_IN_MESSAGE: usize = 10;
+
+/// `head: p1; p2; …`, each problem's param and message quoted ([`quoted`]), at most
+/// [`LISTED_IN_MESSAGE`] of them, then how many more there are.
 fn list(head: &str, errors: &[ErrorItem]) -> String {
     let mut out = format!("{head}: ");
-    for (i, e) in errors.iter().enumerate() {
+    for (i, e) in errors.iter().take(LISTED_IN_MESSAGE).enumerate() {
         if i > 0 {
             out.push_str("; ");
         }
-        out.push_str(&e.to_string());
+        if let Some(param) = &e.param {
+            out.push_str(&quoted(param));
+            out.push_str(": ");
+        }
+        out.push_str(&format!("{} ({})", quoted(&e.message), quoted(e.code.as_str())));
+    }
+    if errors.len() > LISTED_IN_MESSAGE {
+        out.push_str(&format!("; and {} more in the error's list", errors.len() - LISTED_IN_MESSAGE));
     }
     out
 }
 
 fn with_request_id(mut text: String, meta: &ResponseMeta) -> String {
     if let Some(id) = &meta.request_id {
-        text.push_str(&format!(" [request id {id}]"));
+        text.push_str(&format!(" [request id {}]", quoted(id)));
     }
     text
 }
 
 fn api_message(api: &ApiError) -> String {
-    let head = format!("the API answered {} {}", api.meta.status, api.error_type());
+    let head = format!("the API answered {} {}", api.meta.status, quoted(api.error_type().as_str()));
     let mut text = if api.errors.is_empty() { head } else { list(&head, &api.errors) };
     if let Some(after) = api.meta.retry_after {
         text.push_str(&format!(" (retry after {} s)", after.as_secs()));
@@ -243,7 +256,7 @@ fn api_message(api: &ApiError) -> String {
 fn unknown_message(o: &OutcomeUnknown) -> String {
     let mut text = format!("the gift request may or may not have been created ({}); it was not sent again", o.reason);
     if let Some(id) = &o.request_id {
-        text.push_str(&format!(" [request id {id}]"));
+        text.push_str(&format!(" [request id {}]", quoted(id)));
     }
     text
 }
@@ -257,4 +270,25 @@ fn transport_message(failure: TransportFailure) -> &'static str {
 
 fn decode_message(d: &DecodeError) -> String {
     with_request_id(format!("could not read the {} response: {}", d.meta.status, d.reason), &d.meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{Headers, Response};
+    use crate::timestamp::Timestamp;
+
+    #[test]
+    fn a_message_quotes_long_values_cut_and_lists_ten_problems_at_most() {
+        let huge_id = "r".repeat(10_000_000);
+        let response = Response::new(422, [("Request-Id", huge_id.as_str())].into_iter().collect::<Headers>(), Vec::new());
+        let meta = ResponseMeta::read(&response, Timestamp::from_unix_seconds(0));
+        let item = ErrorItem::validation(ErrorCode::Invalid, "p".repeat(50_000), "m".repeat(50_000));
+        let error = Error::Api(Box::new(ApiError { meta, errors: vec![item; 1_000] }));
+        let message = error.to_string();
+        assert!(message.len() < 10_000, "{} bytes", message.len());
+        assert!(message.contains("and 990 more"), "{message}");
+        assert!(message.contains(&format!("{}…", "r".repeat(crate::limits::MAX_QUOTED_CHARS))));
+        assert_eq!(error.request_id().map(str::len), Some(10_000_000), "the field keeps the whole id");
+    }
 }

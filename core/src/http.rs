@@ -113,6 +113,14 @@ impl Response {
     }
 }
 
+/// A status a host reports, as the core takes it: a number in 1–65535 as it is, anything else (0, a
+/// negative number, 65,536 and beyond, a fraction, NaN) as 0. The calls judge every status outside
+/// 100–599 as no HTTP answer at all (see [`crate::Call::handle_response`]), so a host never wraps or
+/// rounds a status into one that means something else.
+pub fn status_from_host(value: f64) -> u16 {
+    if value.fract() == 0.0 && (1.0..=65535.0).contains(&value) { value as u16 } else { 0 }
+}
+
 /// Appends `text` to `out` percent-encoded: every byte outside `A-Z a-z 0-9 - . _ ~` becomes `%XX`.
 pub(crate) fn percent_encode(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -136,6 +144,15 @@ mod tests {
         let mut out = String::new();
         percent_encode(&mut out, "filter[state]=a b&c/é~._-");
         assert_eq!(out, "filter%5Bstate%5D%3Da%20b%26c%2F%C3%A9~._-");
+    }
+
+    #[test]
+    fn a_host_status_is_never_wrapped_or_rounded() {
+        assert_eq!(status_from_host(201.0), 201);
+        assert_eq!(status_from_host(600.0), 600);
+        for bad in [65_736.0, 65_536.0, -1.0, 0.0, 200.5, f64::NAN, f64::INFINITY] {
+            assert_eq!(status_from_host(bad), 0, "{bad}");
+        }
     }
 
     #[test]

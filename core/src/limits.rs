@@ -23,8 +23,8 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// Objects and arrays nested deeper than this are refused rather than followed.
 pub const MAX_DEPTH: usize = 128;
 
-/// Problems reported at most, for a body or an error response: the first ones in order, and a count of the
-/// rest ([`crate::report::ErrorReport::omitted`]).
+/// Problems reported at most, for a body or an error response: the first ones in order, then one last entry
+/// with the code `too_many_problems` that counts the rest.
 pub const MAX_PROBLEMS: usize = 100;
 
 /// The largest response body a transport reads, in bytes (4 MiB). A transport reads at most one byte more

@@ -64,6 +64,35 @@ impl std::fmt::Display for Integer {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Extra<'a>(pub(crate) Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
+/// The indexes of the second occurrences of keys given more than once among `n` keys (`key(i)` is the
+/// i-th), in ascending order: each repeated key once, at the place a reader meets its first repeat.
+/// A few keys are compared pairwise; many are sorted by (key, index), so that the work stays
+/// O(n log n) whatever the keys are (an object with a million unknown keys must not take a million
+/// squared comparisons).
+pub(crate) fn second_occurrences<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<usize> {
+    const PAIRWISE: usize = 16;
+    if n <= PAIRWISE {
+        return (0..n).filter(|&i| (0..i).filter(|&j| key(j) == key(i)).count() == 1).collect();
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+    let mut seconds: Vec<usize> = order
+        .windows(3)
+        .filter_map(|w| match *w {
+            [a, b, c] if key(a) != key(b) && key(b) == key(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    // `windows(3)` misses a repeat that starts the sorted order.
+    if let [a, b, ..] = *order.as_slice() {
+        if key(a) == key(b) {
+            seconds.push(b);
+        }
+    }
+    seconds.sort_unstable();
+    seconds
+}
+
 /// The JSON shape a field takes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Shape {
@@ -625,6 +654,26 @@ pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, Unreadable
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn second_occurrences_are_those_a_pairwise_scan_finds_whatever_the_size() {
+        let naive = |keys: &[String]| -> Vec<usize> {
+            (0..keys.len()).filter(|&i| keys.iter().take(i).filter(|k| **k == keys[i]).count() == 1).collect()
+        };
+        let mut seed = 11u64;
+        for len in [0, 1, 2, 3, 15, 16, 17, 18, 40, 200] {
+            for alphabet in [1u64, 2, 5, 30, 1000] {
+                let keys: Vec<String> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        format!("k{}", (seed >> 33) % alphabet)
+                    })
+                    .collect();
+                let got = second_occurrences(keys.len(), |i| keys[i].as_str());
+                assert_eq!(got, naive(&keys), "{keys:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_string_ends_at_its_first_quote_backslash_or_control_byte() {

@@ -109,6 +109,55 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// Parses an HTTP date (RFC 9110 §5.6.7), as `Retry-After` may carry one: the preferred IMF-fixdate
+    /// `Sun, 06 Nov 1994 08:49:37 GMT`, and the two obsolete forms a recipient must also accept, RFC 850
+    /// `Sunday, 06-Nov-94 08:49:37 GMT` and asctime `Sun Nov  6 08:49:37 1994`. The weekday is not checked
+    /// against the date. **DECISION**: a two-digit year is 19xx from 70 to 99 and 20xx below 70. Returns
+    /// `None` for anything else, or a date that does not exist.
+    pub fn from_http_date(text: &str) -> Option<Timestamp> {
+        if text.len() > 64 {
+            return None;
+        }
+        let parts: Vec<&str> = text.split_ascii_whitespace().collect();
+        let (day, month, year, time) = match parts.as_slice() {
+            [weekday, day, month, year, time, "GMT"] if weekday.ends_with(',') && day.len() == 2 && year.len() == 4 => {
+                (*day, *month, *year, *time)
+            }
+            [weekday, date, time, "GMT"] if weekday.ends_with(',') => {
+                let mut d = date.split('-');
+                let (day, month, year) = (d.next()?, d.next()?, d.next()?);
+                if d.next().is_some() || day.len() != 2 || year.len() != 2 {
+                    return None;
+                }
+                (day, month, year, *time)
+            }
+            [_, month, day, time, year] if !day.is_empty() && day.len() <= 2 && year.len() == 4 => (*day, *month, *year, *time),
+            _ => return None,
+        };
+        let number = |t: &str| digits(t.as_bytes(), 0, t.len());
+        let day = number(day)?;
+        let month = MONTHS.iter().position(|m| *m == month).and_then(|m| i64::try_from(m).ok())? + 1;
+        let year = match number(year)? {
+            y if year.len() == 4 => y,
+            y if y >= 70 => 1900 + y,
+            y => 2000 + y,
+        };
+        let t = time.as_bytes();
+        if t.len() != 8 || t.get(2) != Some(&b':') || t.get(5) != Some(&b':') {
+            return None;
+        }
+        let (hour, minute, second) = (digits(t, 0, 2)?, digits(t, 3, 2)?, digits(t, 6, 2)?);
+        if day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+        Some(Timestamp::from_unix_seconds(seconds))
+    }
+}
+
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 fn digits(b: &[u8], at: usize, len: usize) -> Option<i64> {
     let slice = b.get(at..at + len)?;
     slice.iter().try_fold(0i64, |acc, d| d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0')))
@@ -202,6 +251,29 @@ mod tests {
         let b = Timestamp::parse("2026-04-16T10:30:00.123456Z").unwrap();
         assert_eq!(b.to_string(), "2026-04-16T10:30:00.123Z");
         assert_eq!(Timestamp::parse("2026-04-16T10:30:00Z").unwrap().to_string(), "2026-04-16T10:30:00.000Z");
+    }
+
+    #[test]
+    fn reads_the_three_http_date_forms() {
+        // 1994-11-06T08:49:37Z is 784111777 (RFC 9110's example).
+        for text in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            assert_eq!(Timestamp::from_http_date(text), Some(Timestamp::from_unix_seconds(784_111_777)), "{text}");
+        }
+        assert_eq!(Timestamp::from_http_date("Thu, 01 Jan 2099 00:00:00 GMT"), Some(Timestamp::from_unix_seconds(4_070_908_800)));
+        assert_eq!(Timestamp::from_http_date("Friday, 01-Jan-21 00:00:00 GMT"), Some(Timestamp::from_unix_seconds(1_609_459_200)));
+        for bad in [
+            "",
+            "120",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            &"x".repeat(100),
+        ] {
+            assert_eq!(Timestamp::from_http_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@
 //! | `line_items[i].variant_id` | not a UUID | `invalid_format` | `must be a UUID` |
 //! | `line_items[i].quantity` | missing / not an integer / below 1 | `required` / `invalid_format` / `invalid` | `is required` / `must be an integer` / `must be at least 1` |
 //! | any key | given twice in one object | `invalid` | `is given more than once` |
+//! | the body | over [`crate::limits::MAX_BODY_BYTES`] (nothing else is read) | `body_too_large` (`api_error`, no param) | `the body is … bytes, over the SDK's limit …` |
+//! | the list | more than [`MAX_PROBLEMS`] problems | `too_many_problems` (last entry, no param) | `… more problems are not listed …` |
 //!
 //! What only the server can judge stays with it: whether the campaign exists and allows direct-send,
 //! whether a SKU or variant exists and has stock, whether a phone suits its country, whether a campaign
@@ -30,6 +32,7 @@ use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::country::{CountryCode, CountryCodeProblem};
 use crate::draft::{AddressDraft, GiftRequestDraft, LineItemDraft, RecipientDraft};
 use crate::email::is_email_address;
+use crate::limits::MAX_PROBLEMS;
 use crate::loose::Slot;
 use crate::loose::Unreadable;
 use crate::uuid::Uuid;
@@ -46,13 +49,26 @@ pub enum Mode {
     DirectSend,
 }
 
-/// Collects problems while walking a draft.
-struct Findings(Vec<ErrorItem>);
+/// Collects problems while walking a draft: the first [`MAX_PROBLEMS`], and a count of the rest.
+struct Findings(Vec<ErrorItem>, usize);
 
 impl Findings {
     #[inline]
     fn add(&mut self, code: ErrorCode, param: String, message: &'static str) {
-        self.0.push(ErrorItem { error_type: ErrorType::ValidationError, code, message: Cow::Borrowed(message), param: Some(param) });
+        if self.0.len() < MAX_PROBLEMS {
+            self.0.push(ErrorItem { error_type: ErrorType::ValidationError, code, message: Cow::Borrowed(message), param: Some(param) });
+        } else {
+            self.1 += 1;
+        }
+    }
+
+    /// The problems found, the last entry counting those beyond [`MAX_PROBLEMS`]; `None` when there are none.
+    fn into_problems(self) -> Option<Vec<ErrorItem>> {
+        let Findings(mut items, omitted) = self;
+        if omitted > 0 {
+            items.push(too_many(omitted));
+        }
+        if items.is_empty() { None } else { Some(items) }
     }
 
     #[inline]
@@ -107,7 +123,7 @@ fn join(prefix: &str, key: &str) -> String {
 /// Checks a draft against every rule; returns the mode, or every problem found in body order.
 #[inline]
 pub(crate) fn check(draft: &GiftRequestDraft<'_>) -> Result<Mode, Vec<ErrorItem>> {
-    let mut f = Findings(Vec::new());
+    let mut f = Findings(Vec::new(), 0);
     f.duplicates(String::new, &draft.duplicates);
     if let Some(id) = f.required_text(&draft.campaign_id, || "campaign_id".to_owned()) {
         if !Uuid::is_valid(id) {
@@ -135,7 +151,10 @@ pub(crate) fn check(draft: &GiftRequestDraft<'_>) -> Result<Mode, Vec<ErrorItem>
         }
         Slot::Absent | Slot::Null => {}
     }
-    if f.0.is_empty() { Ok(mode) } else { Err(f.0) }
+    match f.into_problems() {
+        None => Ok(mode),
+        Some(problems) => Err(problems),
+    }
 }
 
 #[inline]
@@ -227,6 +246,16 @@ fn check_line_item(f: &mut Findings, i: usize, slot: &Slot<LineItemDraft<'_>>) {
     }
 }
 
+/// The entry that ends a list cut at [`MAX_PROBLEMS`]: how many more problems there were.
+pub(crate) fn too_many(omitted: usize) -> ErrorItem {
+    ErrorItem {
+        error_type: ErrorType::ValidationError,
+        code: ErrorCode::TooManyProblems,
+        message: Cow::Owned(format!("{omitted} more problems are not listed: the SDK reports the first {MAX_PROBLEMS} (MAX_PROBLEMS)")),
+        param: None,
+    }
+}
+
 /// The problem of a body that is not a JSON object, as the server reports it.
 pub(crate) fn malformed(unreadable: Unreadable) -> ErrorItem {
     ErrorItem { error_type: ErrorType::ApiError, code: ErrorCode::MalformedRequest, message: Cow::Owned(unreadable.0), param: None }
@@ -237,10 +266,7 @@ pub(crate) fn malformed(unreadable: Unreadable) -> ErrorItem {
 /// Call it as a form changes, before anything is sent; it needs no key and no client.
 #[inline]
 pub fn validate_gift_request_json(body: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
-    match GiftRequestDraft::from_json(body) {
-        Ok(draft) => check(&draft),
-        Err(unreadable) => Err(vec![malformed(unreadable)]),
-    }
+    check(&GiftRequestDraft::from_json(body).map_err(|e| vec![e])?)
 }
 
 /// [`validate_gift_request_json`] for a body a host has split into tokens ([`crate::tokens`]): the same
@@ -248,17 +274,14 @@ pub fn validate_gift_request_json(body: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
 /// this way.
 #[inline]
 pub fn validate_gift_request_tokens(tags: &[u32], text: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
-    match GiftRequestDraft::from_tokens(tags, text) {
-        Ok(draft) => check(&draft),
-        Err(unreadable) => Err(vec![malformed(unreadable)]),
-    }
+    check(&GiftRequestDraft::from_tokens(tags, text).map_err(|e| vec![e])?)
 }
 
 /// Checks a create body given as JSON bytes and returns the exact body to send: the caller's fields in
 /// the contract's order, unknown fields passed through untouched.
 #[inline]
 pub fn gift_request_body_from_json(body: &[u8]) -> Result<Vec<u8>, Vec<ErrorItem>> {
-    let draft = GiftRequestDraft::from_json(body).map_err(|u| vec![malformed(u)])?;
+    let draft = GiftRequestDraft::from_json(body).map_err(|e| vec![e])?;
     check(&draft)?;
     let mut out = String::with_capacity(body.len() + 16);
     draft.write(&mut out);

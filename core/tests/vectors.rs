@@ -60,7 +60,7 @@ fn start(client: &Client, call: &Value) -> Result<HostCall, Error> {
     Ok(match op {
         "create_gift_request" => {
             let body = match call.get("raw_body") {
-                Some(raw) => raw.as_str().unwrap().as_bytes().to_vec(),
+                Some(raw) => text_of(raw).into_bytes(),
                 None => serde_json::to_vec(&call["params"]).unwrap(),
             };
             HostCall::CreateGiftRequest(client.create_gift_request_json(&body)?)
@@ -193,10 +193,25 @@ fn response_of(r: &Value) -> Response {
     }
     let body = match (r.get("body"), r.get("body_text")) {
         (Some(b), _) => serde_json::to_vec(b).unwrap(),
-        (None, Some(t)) => t.as_str().unwrap().as_bytes().to_vec(),
+        (None, Some(t)) => text_of(t).into_bytes(),
         (None, None) => Vec::new(),
     };
-    Response::new(r["status"].as_u64().unwrap() as u16, headers, body)
+    Response::new(andopen_core::http::status_from_host(r["status"].as_f64().unwrap()), headers, body)
+}
+
+/// A text of a case: a string, or `{ prefix, repeat, times, suffix }` (tests/vectors/README.md, "Long texts").
+fn text_of(v: &Value) -> String {
+    if let Some(text) = v.as_str() {
+        return text.to_owned();
+    }
+    let part = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default();
+    let mut out = part("prefix").to_owned();
+    let repeat = part("repeat");
+    for i in 0..v["times"].as_u64().unwrap() {
+        out.push_str(&repeat.replace("{i}", &i.to_string()));
+    }
+    out.push_str(part("suffix"));
+    out
 }
 
 fn run_case(case: &Value) -> Result<(), String> {

@@ -5,7 +5,7 @@
 //! run = BatchRun(client, rows, settings, history, journal_text, now_ms, options)   // plans; sends nothing
 //! loop:
 //!     action = run.next_action(now_ms)
-//!     Persist(line)  -> append line + "\n" to the journal file, flush it
+//!     Persist(line)  -> append line + "\n" to the journal file, flush it, before the next action
 //!     Send(request)  -> send; run.handle_response(...) or run.handle_transport_failure(...)
 //!     Wait(delay_ms) -> sleep
 //!     Done           -> run.results() / run.results_csv()
@@ -377,9 +377,10 @@ impl BatchRun {
 #[uniffi::export]
 impl BatchRun {
     /// Plans `rows` for `client`: each row validated, repeats within the batch and (with `history` and a
-    /// look-back window) recently gifted recipients skipped, rows recorded in `journal` (the text of the
-    /// journal file so far, empty for a first run) answered from it. Throws kind `validation` for a journal
-    /// line that cannot be read. Nothing is sent here.
+    /// look-back window) recently gifted recipients skipped, rows whose gift exists or may exist according
+    /// to `journal` (the text of the journal file so far, empty for a first run) answered from it, rows whose
+    /// record proves that nothing was created (`not_sent`, `failed`) planned afresh. Throws kind
+    /// `validation` for a journal line that cannot be read, naming the line. Nothing is sent here.
     #[uniffi::constructor]
     pub fn new(
         client: Arc<Client>,
@@ -445,7 +446,7 @@ impl BatchRun {
     }
 
     /// Hands over the answer to the last `Send`.
-    pub fn handle_response(&self, status: u16, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) {
+    pub fn handle_response(&self, status: i64, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) {
         lock(&self.run).handle_response(&response(status, headers, body), now(now_unix_ms));
     }
 

@@ -167,7 +167,7 @@ impl GiftRequestCall {
 
     /// Judges the response to the last request sent. `now_unix_ms` is the host's clock, in milliseconds
     /// since the Unix epoch.
-    pub fn handle_response(&self, status: u16, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) -> GiftRequestStep {
+    pub fn handle_response(&self, status: i64, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) -> GiftRequestStep {
         let response = response(status, headers, body);
         match &mut *lock(&self.call) {
             GiftCall::Create(c) => c.handle_response(&response, now(now_unix_ms)).into(),
@@ -214,7 +214,7 @@ impl CampaignCall {
     }
 
     /// Judges the response to the last request sent. `now_unix_ms` is the host's clock.
-    pub fn handle_response(&self, status: u16, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) -> CampaignStep {
+    pub fn handle_response(&self, status: i64, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) -> CampaignStep {
         lock(&self.call).handle_response(&response(status, headers, body), now(now_unix_ms)).into()
     }
 

@@ -88,13 +88,11 @@ pub fn never_retry_policy() -> RetryPolicy {
     andopen_core::RetryPolicy::never().into()
 }
 
-/// Where requests go and with which key. Everything is optional: without a key the client validates and
-/// builds requests without an `Authorization` header.
+/// Where requests go. Everything is optional. The API key is not part of it: it is passed to
+/// [`Client::new`] on its own, so that no record a host can print (a Kotlin `toString`, a Python `repr`, a
+/// Swift `description`) ever holds it.
 #[derive(Clone, PartialEq, Eq, Debug, Default, uniffi::Record)]
 pub struct ClientConfig {
-    /// The API key (`ao-v1-{staging|production}-{secret}`); its stage picks the environment.
-    #[uniffi(default)]
-    pub api_key: Option<String>,
     /// The environment; it must agree with the key's stage.
     #[uniffi(default)]
     pub environment: Option<Environment>,
@@ -123,15 +121,15 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    fn build(&self) -> Result<andopen_core::Config, CoreError> {
+    fn build(&self, api_key: Option<String>) -> Result<andopen_core::Config, CoreError> {
         let seed = u64::from_ne_bytes(self.jitter_seed.to_ne_bytes());
         let mut b = andopen_core::Config::builder()
             .allow_custom_key(self.allow_custom_key)
             .in_browser(self.in_browser)
             .allow_key_in_browser(self.allow_key_in_browser)
             .jitter_seed(seed);
-        if let Some(key) = &self.api_key {
-            b = b.api_key(key.clone());
+        if let Some(key) = api_key {
+            b = b.api_key(key);
         }
         match self.environment {
             Some(Environment::Production) => b = b.environment(andopen_core::Environment::Production),
@@ -169,11 +167,13 @@ impl Client {
 
 #[uniffi::export]
 impl Client {
-    /// A client for this configuration; throws kind `config` when the configuration is refused (a
-    /// malformed key, a staging key against production, a key over plain http to a remote host, ...).
+    /// A client for this configuration and API key (`ao-v1-{staging|production}-{secret}`, whose stage
+    /// picks the environment; without one the client validates and builds requests without an
+    /// `Authorization` header). Throws kind `config` when refused (a malformed key, a staging key against
+    /// production, a key over plain http to a remote host, ...). The key is kept by the core alone.
     #[uniffi::constructor]
-    pub fn new(config: ClientConfig) -> Result<Arc<Client>, CoreError> {
-        Ok(Arc::new(Client { client: andopen_core::Client::new(config.build()?) }))
+    pub fn new(config: ClientConfig, api_key: Option<String>) -> Result<Arc<Client>, CoreError> {
+        Ok(Arc::new(Client { client: andopen_core::Client::new(config.build(api_key)?) }))
     }
 
     /// Where requests go (without a trailing slash).

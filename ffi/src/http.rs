@@ -97,10 +97,12 @@ impl From<andopen_core::ResponseMeta> for ResponseMeta {
     }
 }
 
-/// A response as the core reads it, from the parts the host passes.
-pub(crate) fn response(status: u16, headers: Vec<Header>, body: &[u8]) -> andopen_core::Response {
+/// A response as the core reads it, from the parts the host passes. The status is taken as any integer,
+/// so that none is wrapped into another: one outside 1–65535 reaches the core as 0, and the core judges
+/// every status outside 100–599 as no HTTP answer at all.
+pub(crate) fn response(status: i64, headers: Vec<Header>, body: &[u8]) -> andopen_core::Response {
     let headers = headers.into_iter().map(|h| (h.name, h.value)).collect();
-    andopen_core::Response::new(status, headers, body)
+    andopen_core::Response::new(u16::try_from(status).unwrap_or(0), headers, body)
 }
 
 /// The host's clock reading, in milliseconds since the Unix epoch.

@@ -7,7 +7,7 @@
 //!
 //! ## The loop a host runs
 //! ```text
-//! client = Client(ClientConfig(api_key = ...))          // throws CoreError (kind config) when refused
+//! client = Client(ClientConfig(...), api_key)           // throws CoreError (kind config) when refused
 //! call   = client.create_gift_request(params)           // throws CoreError (kind validation): nothing sent
 //! loop:
 //!     request = call.request()                           // method, url, headers, body
@@ -29,6 +29,7 @@
 //! | the same, shaped for hosts whose crossings are costly (answers that lift nothing in the common case) | [`fast`] |
 //! | resources (gift request, campaign) | [`resources`] |
 //! | requests, response facts, transport failures | [`http`] |
+//! | the SDK's limits, for the hosts' transports and writers | [`mod@limits`] |
 //! | errors as plain data | [`errors`] |
 //! | batch send: rows, plan, journal, pacing, results | [`batch`] |
 //! | receiving webhooks: verify, de-duplicate | [`webhooks`] |
@@ -44,6 +45,7 @@ pub mod errors;
 pub mod fast;
 pub mod history;
 pub mod http;
+pub mod limits;
 pub mod pages;
 pub mod params;
 pub mod payload;
@@ -61,6 +63,7 @@ pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};
 pub use fast::{BODY_INVALID, BODY_IS_INPUT, BODY_REWRITTEN, gift_request_bodies_spans, gift_request_body_status};
 pub use history::{Eligibility, GiftHistory, GiftTimeline, LookBackWindow, MemberStatus, RecipientRef, RecipientSummary};
 pub use http::{Header, HttpRequest, RateLimit, ResponseMeta, TransportFailure};
+pub use limits::{Limits, limits};
 pub use pages::CampaignPages;
 pub use params::{ExtraField, ListCampaignsParams, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress, QueryParam};
 pub use payload::{

@@ -32,7 +32,7 @@ impl CampaignPages {
     }
 
     /// Judges the answer for the current page. `now_unix_ms` is the host's clock.
-    pub fn handle_response(&self, status: u16, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) -> CampaignPageStep {
+    pub fn handle_response(&self, status: i64, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) -> CampaignPageStep {
         lock(&self.pages).handle_response(&response(status, headers, body), now(now_unix_ms)).into()
     }
 

@@ -56,7 +56,7 @@ impl Poller {
 
     /// Judges an answer: `Done` when the target is reached, `Wait` when not yet, `Failed` when it cannot
     /// be reached or the deadline would pass. `now_unix_ms` is the host's clock.
-    pub fn handle_response(&self, status: u16, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) -> GiftRequestStep {
+    pub fn handle_response(&self, status: i64, headers: Vec<Header>, body: &[u8], now_unix_ms: i64) -> GiftRequestStep {
         lock(&self.poller).handle_response(&response(status, headers, body), now(now_unix_ms)).into()
     }
 

@@ -27,6 +27,18 @@ fn thrown(error: &andopen_core::Error) -> JsValue {
     JsValue::from_str(&ErrorReport::of(error).to_json())
 }
 
+/// The SDK's limits ([`andopen_core::limits`]) as JSON text: `{ "max_body_bytes", "max_depth",
+/// "max_problems", "max_response_bytes", "max_quoted_chars", "max_webhook_body_bytes",
+/// "max_remembered_events", "default_remembered_events" }`. The package reads them once, so that its
+/// transport and payload writer stop where the core does.
+#[wasm_bindgen]
+pub fn limits() -> String {
+    use andopen_core::limits::*;
+    format!(
+        "{{\"max_body_bytes\":{MAX_BODY_BYTES},\"max_depth\":{MAX_DEPTH},\"max_problems\":{MAX_PROBLEMS},\"max_response_bytes\":{MAX_RESPONSE_BYTES},\"max_quoted_chars\":{MAX_QUOTED_CHARS},\"max_webhook_body_bytes\":{MAX_WEBHOOK_BODY_BYTES},\"max_remembered_events\":{MAX_REMEMBERED_EVENTS},\"default_remembered_events\":{DEFAULT_REMEMBERED_EVENTS}}}"
+    )
+}
+
 /// Checks a gift-request body (JSON text) against every rule of the contract. Returns `undefined` when it
 /// is valid, else the JSON text of every field error, in the server's words.
 #[wasm_bindgen(js_name = validateGiftRequest)]
@@ -53,8 +65,16 @@ pub fn input_area(capacity: usize) -> *const u8 {
     reserve(&INPUT, capacity)
 }
 
-/// Makes an area hold `capacity` zeroed items and returns where they start.
+/// The most items an area holds: room for the UTF-8 of a body of `MAX_BODY_BYTES` UTF-16 units (three
+/// bytes each at most), and as many tags. A larger payload is over the SDK's limit whatever it holds.
+const AREA_LIMIT: usize = 3 * andopen_core::limits::MAX_BODY_BYTES;
+
+/// Makes an area hold `capacity` zeroed items and returns where they start; null (allocating nothing)
+/// when `capacity` is over [`AREA_LIMIT`], so that no payload's size can exhaust the module's memory.
 fn reserve<T: Copy + Default>(area: &'static std::thread::LocalKey<RefCell<Vec<T>>>, capacity: usize) -> *const T {
+    if capacity > AREA_LIMIT {
+        return std::ptr::null();
+    }
     area.with_borrow_mut(|items| {
         items.clear();
         items.resize(capacity, T::default());
@@ -201,8 +221,8 @@ impl CoreCall {
     /// milliseconds. Returns the step as JSON text (`{ step: "done", value, meta }`, `{ step: "wait", ms }`
     /// or `{ step: "failed", error }`).
     #[wasm_bindgen(js_name = handleResponse)]
-    pub fn handle_response(&mut self, status: u16, headers: &str, body: &[u8], now_ms: f64) -> String {
-        let response = Response::new(status, options::headers(headers), body);
+    pub fn handle_response(&mut self, status: f64, headers: &str, body: &[u8], now_ms: f64) -> String {
+        let response = Response::new(andopen_core::http::status_from_host(status), options::headers(headers), body);
         self.inner.handle_response(&response, options::instant(now_ms)).to_json()
     }
 

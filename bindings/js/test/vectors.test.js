@@ -28,7 +28,7 @@ function options(c) {
 function start(sansIo, call) {
   switch (call.op) {
     case "create_gift_request":
-      return sansIo.createGiftRequest("raw_body" in call ? call.raw_body : JSON.stringify(call.params));
+      return sansIo.createGiftRequest("raw_body" in call ? textOf(call.raw_body) : JSON.stringify(call.params));
     case "get_gift_request":
       return sansIo.getGiftRequest(call.id);
     case "get_campaign":
@@ -108,8 +108,17 @@ function checkError(expected, error) {
   }
 }
 
+/** A text of a case: a string, or `{ prefix, repeat, times, suffix }` (tests/vectors/README.md, "Long texts"). */
+function textOf(t) {
+  if (typeof t === "string") return t;
+  const parts = [t.prefix ?? ""];
+  for (let i = 0; i < t.times; i++) parts.push(t.repeat.replaceAll("{i}", String(i)));
+  parts.push(t.suffix ?? "");
+  return parts.join("");
+}
+
 function response(r) {
-  const body = "body" in r ? JSON.stringify(r.body) : "body_text" in r ? r.body_text : "";
+  const body = "body" in r ? JSON.stringify(r.body) : "body_text" in r ? textOf(r.body_text) : "";
   return [r.status, Object.entries(r.headers ?? {}), new TextEncoder().encode(body)];
 }
 

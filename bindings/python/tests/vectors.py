@@ -97,7 +97,7 @@ def start(client: andopen.Client, call: dict[str, Any]) -> Any:
     core = client._native
     op = call["op"]
     if op == "create_gift_request":
-        body = call["raw_body"].encode() if "raw_body" in call else json.dumps(call["params"]).encode()
+        body = text_of(call["raw_body"]).encode() if "raw_body" in call else json.dumps(call["params"]).encode()
         return core.create_gift_request_json(body)
     if op == "get_gift_request":
         return core.get_gift_request(call["id"])
@@ -189,12 +189,21 @@ def check_error(expected: dict[str, Any], error: AndOpenError) -> None:
                 raise Mismatch(f"error {field}: {m} in {report}") from None
 
 
+def text_of(t: Any) -> str:
+    """A text of a case: a string, or ``{prefix, repeat, times, suffix}`` (tests/vectors/README.md, "Long texts")."""
+    if isinstance(t, str):
+        return t
+    repeat = t["repeat"]
+    copies = (repeat.replace("{i}", str(i)) for i in range(t["times"]))
+    return t.get("prefix", "") + "".join(copies) + t.get("suffix", "")
+
+
 def response_args(r: dict[str, Any]) -> tuple[int, list[_native.Header], bytes]:
     headers = [_native.Header(name=k, value=v) for k, v in r.get("headers", {}).items()]
     if "body" in r:
         body = json.dumps(r["body"]).encode()
     elif "body_text" in r:
-        body = r["body_text"].encode()
+        body = text_of(r["body_text"]).encode()
     else:
         body = b""
     return r["status"], headers, body

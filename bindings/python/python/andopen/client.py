@@ -83,8 +83,8 @@ class Client:
         ``jitter_seed`` fixes the retry jitter (tests); by default it is random. Inside a web page (Pyodide)
         an API key is refused unless ``allow_key_in_browser`` is set: anyone who loads the page can read it."""
         seed = secrets.randbits(63) if jitter_seed is None else jitter_seed
+        key = _config_text(api_key, "api_key")
         config = _native.ClientConfig(
-            api_key=_config_text(api_key, "api_key"),
             environment=_choice(environment, _ENVIRONMENTS, "environment"),
             region=_choice(region, _REGIONS, "region"),
             base_url=_config_text(base_url, "base_url"),
@@ -95,7 +95,7 @@ class Client:
             allow_key_in_browser=bool(allow_key_in_browser),
         )
         try:
-            self._native = _native.Client(config)
+            self._native = _native.Client(config, key)
         except _native.CoreError as e:
             raise from_core_error(e) from None
         self._transport: Transport = transport if transport is not None else UrllibTransport()

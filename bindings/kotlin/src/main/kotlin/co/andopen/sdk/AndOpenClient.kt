@@ -58,7 +58,7 @@ class AndOpenClient(
 ) : AutoCloseable {
     /** The core's client: start calls on it to drive them step by step yourself. */
     internal val native: Client = core {
-        Client(ClientConfig(apiKey, environment, region, baseUrl, allowCustomKey, retryPolicy, jitterSeed, inBrowser, allowKeyInBrowser))
+        Client(ClientConfig(environment, region, baseUrl, allowCustomKey, retryPolicy, jitterSeed, inBrowser, allowKeyInBrowser), apiKey)
     }
 
     /** Where requests go. */
@@ -133,7 +133,7 @@ class AndOpenClient(
 
     private fun drive(
         request: () -> HttpRequest,
-        onResponse: (UShort, List<Header>, ByteBuffer, Long) -> GiftRequestStep,
+        onResponse: (Long, List<Header>, ByteBuffer, Long) -> GiftRequestStep,
         onFailure: (TransportFailure, Long) -> GiftRequestStep,
     ): GiftRequest {
         var done: GiftRequest? = null
@@ -162,7 +162,7 @@ class AndOpenClient(
     /** Sends one request and hands what came back to the core; returns the core's step. */
     internal fun <S> exchange(
         request: HttpRequest,
-        onResponse: (UShort, List<Header>, ByteBuffer, Long) -> S,
+        onResponse: (Long, List<Header>, ByteBuffer, Long) -> S,
         onFailure: (TransportFailure, Long) -> S,
     ): S {
         val sent = ApiRequest(request.method, request.url, request.headers.map { it.name to it.value }, request.body)
@@ -172,7 +172,7 @@ class AndOpenClient(
             return onFailure(if (e.maybeSent) TransportFailure.MAYBE_SENT else TransportFailure.NOT_SENT, clock.millis())
         }
         val headers = response.headers.map { (name, value) -> Header(name, value) }
-        return onResponse(response.status.coerceIn(0, 0xFFFF).toUShort(), headers, direct(response.body), clock.millis())
+        return onResponse(response.status.toLong(), headers, direct(response.body), clock.millis())
     }
 
     internal companion object {

@@ -64,6 +64,18 @@ class VectorsTest {
 
 class Mismatch(message: String) : AssertionError(message)
 
+/** A text of a case: a string, or `{ prefix, repeat, times, suffix }` (tests/vectors/README.md, "Long texts"). */
+private fun textOf(t: Any?): String {
+    if (t is String) return t
+    val m: Map<*, *> = if (t is JSONObject) t.toMap() else t as Map<*, *>
+    val unit = m["repeat"] as String
+    return buildString {
+        append(m["prefix"] as String? ?: "")
+        repeat((m["times"] as Number).toInt()) { i -> append(unit.replace("{i}", i.toString())) }
+        append(m["suffix"] as String? ?: "")
+    }
+}
+
 /** One call's state machine, whatever it yields. */
 private class Machine(val native: Any) {
     fun request(): HttpRequest? = when (native) {
@@ -74,7 +86,7 @@ private class Machine(val native: Any) {
         else -> throw Mismatch("unknown machine")
     }
 
-    fun respond(status: UShort, headers: List<Header>, body: ByteBuffer, now: Long): Any = when (native) {
+    fun respond(status: Long, headers: List<Header>, body: ByteBuffer, now: Long): Any = when (native) {
         is GiftRequestCall -> native.handleResponse(status, headers, body, now)
         is CampaignCall -> native.handleResponse(status, headers, body, now)
         is CampaignPages -> native.handleResponse(status, headers, body, now)
@@ -160,7 +172,7 @@ private fun client(case: JSONObject): AndOpenClient {
 private fun start(client: Client, call: JSONObject): Machine = Machine(
     when (val op = call.getString("op")) {
         "create_gift_request" -> {
-            val body = if (call.has("raw_body")) call.getString("raw_body") else call.get("params").toString()
+            val body = if (call.has("raw_body")) textOf(call.get("raw_body")) else call.get("params").toString()
             client.createGiftRequestJson(direct(body.toByteArray()))
         }
         "get_gift_request" -> client.getGiftRequest(call.getString("id"))
@@ -323,10 +335,10 @@ private fun replay(sdk: AndOpenClient, case: Map<String, Any?>, caseJson: JSONOb
                     r.containsKey("body") -> caseJson.getJSONArray("exchanges").getJSONObject(i).getJSONObject("response").get("body").let {
                         if (it == JSONObject.NULL) "null" else if (it is String) JSONObject.quote(it) else it.toString()
                     }.toByteArray()
-                    r.containsKey("body_text") -> (r["body_text"] as String).toByteArray()
+                    r.containsKey("body_text") -> textOf(r["body_text"]).toByteArray()
                     else -> ByteArray(0)
                 }
-                machine.respond((r["status"] as Number).toInt().toUShort(), headers, direct(body), now)
+                machine.respond((r["status"] as Number).toLong(), headers, direct(body), now)
             }
             x.containsKey("transport_failure") ->
                 machine.fail(if (x["transport_failure"] == "not_sent") TransportFailure.NOT_SENT else TransportFailure.MAYBE_SENT, now)
