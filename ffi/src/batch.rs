@@ -458,9 +458,7 @@ impl BatchRun {
     /// Ends the run early (the host's task was cancelled, say) and returns the journal lines of outcomes
     /// already known, to append before stopping: call it after handing over the answer (or the failure) of
     /// the last `Send`, never in its place. It starts no row and announces no send; every later action is
-    /// `Done`, and a run planned later from the journal takes over where this one stopped. A row whose
-    /// `sending` line was already appended and whose request was never sent (the run was waiting to send
-    /// it) is, as after a crash, outcome unknown for that later run.
+    /// `Done`, and a run planned later from the journal takes over where this one stopped.
     pub fn stop(&self, now_unix_ms: i64) -> Vec<String> {
         self.stopped.store(true, Ordering::SeqCst);
         let mut run = lock(&self.run);
@@ -517,8 +515,7 @@ mod tests {
     }
 
     fn run(journal: &str) -> Arc<BatchRun> {
-        let client =
-            Client::new(ClientConfig { api_key: Some("ao-v1-production-k3y5ecr3t".to_owned()), ..ClientConfig::default() }).unwrap();
+        let client = Client::new(ClientConfig::default(), Some("ao-v1-production-k3y5ecr3t".to_owned())).unwrap();
         let settings =
             BatchSettings { campaign_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890".to_owned(), look_back: None, default_line_items: vec![] };
         let options = BatchOptions { wait_for_redemption_url: false, ..default_batch_options() };
