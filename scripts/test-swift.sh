@@ -6,9 +6,10 @@
 #   2. the Swift bindings generated from the library (bindings/swift/generate.sh);
 #   3. `swift build` of the package, its demo and its tests, in Swift 6 language mode with every warning an
 #      error, linking the library built in 1;
-#   4. `swift test`: the client and cancellation tests, every conformance vector, the batch and webhook
-#      tests, and the end-to-end tests against the simulator; then one closing line,
-#      `swift: N passed, M failed`, with each vector counted as one test (as the other languages count them).
+#   4. `swift test`: the client, transport and cancellation tests, every conformance vector, the hostile
+#      webhook and journal suites, the batch and webhook tests, and the end-to-end tests against the
+#      simulator; then one closing line, `swift: N passed, M failed`, with each case of the replayed suites
+#      counted as one test (as the other languages count them).
 # If the toolchain cannot be set up, the run fails: Swift is never skipped. BUILD_ONLY=1 stops after 3 (what
 # the demo needs). The build is kept under target/swift-build, so a second run only rebuilds what changed.
 set -euo pipefail
@@ -48,23 +49,33 @@ ANDOPEN_MOCK_BIN="$ROOT/target/release/andopen-mock" \
 status="${PIPESTATUS[0]}"
 set -e -o pipefail
 
-# The closing line: XCTest's count, with the replay of every vector counted case by case.
+# The closing line: XCTest's count, with each case of the replayed suites (the vectors, the hostile webhook
+# deliveries and journals) counted as one test, as the other languages count them.
 python3 - "$LOG" "$ROOT/tests/vectors" <<'PY' || status=1
 import glob, json, re, sys
 log = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-total_cases = sum(len(json.load(open(f))["cases"]) for f in glob.glob(f"{sys.argv[2]}/*.json"))
+vector_cases = sum(len(json.load(open(f))["cases"]) for f in glob.glob(f"{sys.argv[2]}/*.json"))
 executed = re.findall(r"Executed (\d+) tests?, with (\d+) failures?", log)
-vectors = re.search(r"^swift vectors: (\d+) passed, (\d+) failed, of (\d+) cases", log, re.M)
-if not executed or not vectors:
-    sys.exit("swift: the tests did not run to the end (no XCTest summary, or no vector replay)")
-run, failed = map(int, executed[-1])
-vp, vf, seen = map(int, vectors.groups())
-if seen != total_cases:
-    sys.exit(f"swift: {seen} vector cases replayed, but tests/vectors holds {total_cases}")
-replay_failed = "VectorsTests.testEveryVector' failed" in log
-passed = run - failed - (0 if replay_failed else 1) + vp
-failures = failed - (1 if replay_failed else 0) + max(vf, 1 if replay_failed else 0)
-print(f"swift: {passed} passed, {failures} failed ({run} XCTest tests, one of them replaying the {seen} vectors)")
+replays = re.findall(r"^swift replay (\S+): (\d+) passed, (\d+) failed, of (\d+) cases", log, re.M)
+if not executed:
+    sys.exit("swift: the tests did not run to the end (no XCTest summary)")
+vectors = [r for r in replays if r[0] == "VectorsTests.testEveryVector"]
+if not vectors:
+    sys.exit("swift: the conformance vectors were not replayed")
+if int(vectors[0][3]) != vector_cases:
+    sys.exit(f"swift: {vectors[0][3]} vector cases replayed, but tests/vectors holds {vector_cases}")
+run = int(executed[-1][0])
+# XCTest's summary counts failed assertions; a test counts once, however many of its assertions failed.
+failed = len(set(re.findall(r"^Test Case '([^']+)' failed", log, re.M)))
+if failed == 0 and int(executed[-1][1]) > 0:
+    failed = 1
+passed, failures = run - failed, failed
+for name, p, f, _ in replays:
+    method_failed = f"Test Case '{name}' failed" in log
+    passed += int(p) - (0 if method_failed else 1)
+    failures += int(f) - (1 if method_failed else 0) + (1 if method_failed and int(f) == 0 else 0)
+cases = ", ".join(f"{n.split('.')[-1]}: {total}" for n, _, _, total in replays)
+print(f"swift: {passed} passed, {failures} failed ({run} XCTest tests; cases of the replays counted one by one: {cases})")
 sys.exit(1 if failures else 0)
 PY
 exit "$status"

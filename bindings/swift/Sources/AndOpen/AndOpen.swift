@@ -8,7 +8,7 @@ public enum AndOpen {
     public static let apiVersion: String = AndOpenFFI.apiVersion()
 
     /// The SDK's limits, as the core defines them (the largest response body a transport reads, ...).
-    public static let limits: Limits = AndOpen_limits()
+    public static let limits: Limits = AndOpenFFI.limits()
 
     /// The core's default retry policy: copy it with the figures you want to change.
     public static var defaultRetryPolicy: RetryPolicy { AndOpenFFI.defaultRetryPolicy() }

@@ -54,15 +54,16 @@ public final class AndOpenClient: Sendable {
         jitterSeed: Int64 = .random(in: .min ... .max)
     ) throws {
         try self.init(
-            config: ClientConfig(apiKey: apiKey, environment: environment, region: region, baseUrl: baseUrl,
-                                 allowCustomKey: allowCustomKey, retryPolicy: retryPolicy, jitterSeed: jitterSeed,
-                                 inBrowser: false, allowKeyInBrowser: false),
-            transport: transport, timeout: timeout, sleep: sleep, now: now)
+            config: ClientConfig(environment: environment, region: region, baseUrl: baseUrl, allowCustomKey: allowCustomKey,
+                                 retryPolicy: retryPolicy, jitterSeed: jitterSeed, inBrowser: false, allowKeyInBrowser: false),
+            apiKey: apiKey, transport: transport, timeout: timeout, sleep: sleep, now: now)
     }
 
-    /// A client for a configuration of the core, every option of it included.
+    /// A client for a configuration of the core (every option of it included) and a key, which travels
+    /// beside the configuration so that no printable record ever holds it.
     public init(
         config: ClientConfig,
+        apiKey: String?,
         transport: any HttpTransport = URLSessionTransport(),
         timeout: Duration = .seconds(30),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
@@ -70,7 +71,7 @@ public final class AndOpenClient: Sendable {
     ) throws {
         guard timeout > .zero else { throw AndOpenError.invalidArgument("timeout", "must be more than zero") }
         _ = try milliseconds(timeout, "timeout")
-        self.native = try core { try Client(config: config) }
+        self.native = try core { try Client(config: config, apiKey: apiKey) }
         self.transport = transport
         self.timeout = timeout
         self.sleeper = sleep
@@ -252,7 +253,7 @@ extension GiftRequestStep {
 extension GiftRequestCall: Machine {
     func nextRequest() -> HttpRequest? { isFinished() ? nil : request() }
     func handle(_ r: ApiResponse, _ nowMs: Int64) -> Outcome<GiftRequest> {
-        handleResponse(status: UInt16(clamping: r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs).outcome
+        handleResponse(status: Int64(r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs).outcome
     }
     func handle(_ failure: TransportFailure, _ nowMs: Int64) -> Outcome<GiftRequest> {
         handleTransportFailure(failure: failure, nowUnixMs: nowMs).outcome
@@ -262,7 +263,7 @@ extension GiftRequestCall: Machine {
 extension Poller: Machine {
     func nextRequest() -> HttpRequest? { isFinished() ? nil : request() }
     func handle(_ r: ApiResponse, _ nowMs: Int64) -> Outcome<GiftRequest> {
-        handleResponse(status: UInt16(clamping: r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs).outcome
+        handleResponse(status: Int64(r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs).outcome
     }
     func handle(_ failure: TransportFailure, _ nowMs: Int64) -> Outcome<GiftRequest> {
         handleTransportFailure(failure: failure, nowUnixMs: nowMs).outcome
@@ -272,7 +273,7 @@ extension Poller: Machine {
 extension CampaignCall: Machine {
     func nextRequest() -> HttpRequest? { isFinished() ? nil : request() }
     func handle(_ r: ApiResponse, _ nowMs: Int64) -> Outcome<Campaign> {
-        Self.outcome(handleResponse(status: UInt16(clamping: r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs))
+        Self.outcome(handleResponse(status: Int64(r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs))
     }
     func handle(_ failure: TransportFailure, _ nowMs: Int64) -> Outcome<Campaign> {
         Self.outcome(handleTransportFailure(failure: failure, nowUnixMs: nowMs))
@@ -289,7 +290,7 @@ extension CampaignCall: Machine {
 extension CampaignPages: Machine {
     func nextRequest() -> HttpRequest? { request() }
     func handle(_ r: ApiResponse, _ nowMs: Int64) -> Outcome<CampaignPage> {
-        Self.outcome(handleResponse(status: UInt16(clamping: r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs))
+        Self.outcome(handleResponse(status: Int64(r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs))
     }
     func handle(_ failure: TransportFailure, _ nowMs: Int64) -> Outcome<CampaignPage> {
         Self.outcome(handleTransportFailure(failure: failure, nowUnixMs: nowMs))

@@ -85,7 +85,7 @@ extension AndOpenClient {
             case .send(let request):
                 switch await send(request) {
                 case .response(let r):
-                    run.handleResponse(status: UInt16(clamping: r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs())
+                    run.handleResponse(status: Int64(r.status), headers: r.headers, body: r.body, nowUnixMs: nowMs())
                 case .failure(let failure):
                     run.handleTransportFailure(failure: failure, nowUnixMs: nowMs())
                 }

@@ -1,8 +1,9 @@
 import AndOpenFFI
 import Foundation
 
-// The API key travels in a header and in the core's configuration. Every type that can hold it prints it
-// as `<redacted>`: `print`, `String(describing:)`, `String(reflecting:)`, `dump` and debuggers alike.
+// The API key travels in the `Authorization` header of every request (the core's configuration never holds
+// it). Every type that can carry that header prints it as `<redacted>`: `print`, `String(describing:)`,
+// `String(reflecting:)`, `dump` and debuggers alike.
 
 private let redacted = "<redacted>"
 
@@ -39,29 +40,5 @@ extension HttpRequest: CustomStringConvertible, CustomDebugStringConvertible, Cu
     public var debugDescription: String { "HttpRequest(\(description))" }
     public var customMirror: Mirror {
         Mirror(self, children: ["method": method, "url": url, "headers": headers, "body": body as Any], displayStyle: .struct)
-    }
-}
-
-extension ClientConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String {
-        let fields: [(String, String)] = [
-            ("apiKey", apiKey == nil ? "nil" : redacted),
-            ("environment", environment.map { "\($0)" } ?? "nil"),
-            ("region", region.map { "\($0)" } ?? "nil"),
-            ("baseUrl", baseUrl ?? "nil"),
-            ("allowCustomKey", "\(allowCustomKey)"),
-            ("retryPolicy", retryPolicy.map { "\($0)" } ?? "nil"),
-            ("inBrowser", "\(inBrowser)"),
-            ("allowKeyInBrowser", "\(allowKeyInBrowser)"),
-        ]
-        return "ClientConfig(" + fields.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + ")"
-    }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror {
-        Mirror(self, children: [
-            "apiKey": apiKey == nil ? "nil" : redacted, "environment": environment as Any, "region": region as Any,
-            "baseUrl": baseUrl as Any, "allowCustomKey": allowCustomKey, "retryPolicy": retryPolicy as Any,
-            "jitterSeed": jitterSeed, "inBrowser": inBrowser, "allowKeyInBrowser": allowKeyInBrowser,
-        ], displayStyle: .struct)
     }
 }
