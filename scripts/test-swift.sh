@@ -23,7 +23,7 @@ BUILD="$ROOT/target/swift-build"
 step() { printf '\n== %s\n' "$*"; }
 
 step "Swift toolchain"
-"$SWIFT" | head -n1
+"$SWIFT" | sed -n 1p
 
 step "Swift package: native library, simulator, bindings"
 LIB="$(bindings/build-native.sh lib)"
