@@ -25,10 +25,12 @@ extension AndOpenClient {
     /// `settings`, recently gifted recipients are skipped with the reason; sends are paced by the rate-limit
     /// headers; a creation that may have landed is reported as outcome unknown, never sent again.
     ///
-    /// `journal` is a file the run appends to (created if missing), synchronised to disk before each send:
-    /// run again with the same file after an interruption, a crash or a cancellation, and no row is sent
-    /// twice. Cancelling the task stops the run after recording what is known; it then throws
-    /// `CancellationError` (a row whose request was on its way is recorded as outcome unknown).
+    /// `journal` is a file the run appends to (created if missing), each line synchronised to storage before
+    /// the run goes on: run again with the same file after an interruption, a crash or a cancellation, and no
+    /// row is sent twice, while a row whose answer proved that nothing was created (429, 503, another 4xx, a
+    /// request that never left) is sent again rather than reported unknown. Cancelling the task stops the run
+    /// after recording what is known; it then throws `CancellationError` (a row whose request was on its way
+    /// is recorded as outcome unknown).
     ///
     /// - Throws: ``AndOpenError/validation(_:)`` naming `journal` when the journal cannot be read or written
     ///   (a journal that exists but cannot be read is never taken for an empty one), or for settings the core
