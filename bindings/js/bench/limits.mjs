@@ -174,7 +174,7 @@ if (name === undefined) {
 } else {
   const c = cases[name];
   if (c === undefined) throw new Error(`no case ${name}: ${Object.keys(cases).join(", ")}`);
-  const sdk = await import("../dist/index.js");
+  const sdk = await import("@andopen/sdk");
   const input = c.setup();
   globalThis.gc?.();
   const before = process.memoryUsage().rss;

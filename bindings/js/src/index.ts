@@ -1,12 +1,15 @@
 /**
- * The &Open SDK for JavaScript and TypeScript.
+ * The &Open SDK for JavaScript and TypeScript (what every entry of the package exports; the entries only
+ * say where the WebAssembly module is).
  *
+ * - `init()` / `initSync({ module })`: load the WebAssembly module explicitly (in a browser, before the
+ *   first synchronous call; Node, Bun, Deno and workerd load it on first use).
  * - `validateGiftRequest(payload)`: every field problem of a gift request, in the server's words, with no
  *   key and no network (for forms).
  * - `buildRequest.*`: the exact HTTP request for an operation, as plain JSON (for no-code tools).
  * - `Client`: the API over `fetch`, with retries that never send a gift twice.
  */
-import { LIMITS, bodyText, guarded, core, validatePayload, type Limits } from "./wasm.js";
+import { LIMITS, bodyText, ensure, guarded, core, validatePayload, type Limits } from "./wasm.js";
 import type { FieldError } from "./errors.js";
 import { SansIo, type CoreOptions } from "./sansio.js";
 import type { GiftRequestPayload, HttpRequest, ListCampaignsParams } from "./types.js";
@@ -16,7 +19,7 @@ export * from "./types.js";
 export { Client, type ClientOptions, type WaitOptions } from "./client.js";
 // The workflows (webhooks, gift history, batch journals) are in `@andopen/sdk/workflows`: a second module.
 export { Call, SansIo, type CoreOptions, type Step } from "./sansio.js";
-export type { Limits } from "./wasm.js";
+export { init, initSync, type InitSource, type Limits, type SyncInitInput } from "./wasm.js";
 
 /**
  * The SDK's limits, each the core's own figure (`core/src/limits.rs`): the largest body validated or sent,
@@ -24,6 +27,7 @@ export type { Limits } from "./wasm.js";
  * transport of yours should stop reading a response after `maxResponseBytes + 1` bytes.
  */
 export function limits(): Limits {
+  ensure();
   return LIMITS;
 }
 

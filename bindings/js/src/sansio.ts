@@ -4,7 +4,7 @@
  */
 import { ConfigError, ValidationError, errorFromReport, type AndOpenError, type ErrorReport, type RateLimit } from "./errors.js";
 import type { HttpRequest, ListCampaignsParams } from "./types.js";
-import { LIMITS, bodyText, core, guarded, kindOf, reading } from "./wasm.js";
+import { LIMITS, bodyText, core, ensure, guarded, kindOf, reading } from "./wasm.js";
 
 /** Options of a configuration (see `ClientOptions` for the transport options). */
 export interface CoreOptions {
@@ -42,8 +42,9 @@ function inBrowser(): boolean {
 /** The options a `Client` uses itself (transport); every other option goes to the core, which refuses unknown ones. */
 const TRANSPORT_OPTIONS = new Set(["fetch", "sleep", "now", "timeoutMs"]);
 
+
 /** A report of the package's own, for a refusal made before the core is asked. */
-function report(kind: "config" | "validation", code: string, param: string, message: string): ErrorReport {
+export function report(kind: "config" | "validation", code: string, param: string, message: string): ErrorReport {
   if (kind === "config") return { kind, message, type: null, code, param: null, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors: [] };
   const errors = [{ type: "validation_error", code, message, param }];
   return { kind, message, type: "validation_error", code, param, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors };
@@ -232,7 +233,12 @@ export class SansIo {
     optionsOf = (sansIo) => sansIo.#coreOptions;
   }
 
+  /**
+   * Checks every option (a `ConfigError` for a refused value, a `TypeError` for a wrong type). In a browser,
+   * call `await init()` first.
+   */
   constructor(options: CoreOptions = {}) {
+    ensure();
     this.#coreOptions = optionsJson(options);
     this.#core = guarded(() => new core.CoreClient(this.#coreOptions));
   }

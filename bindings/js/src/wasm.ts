@@ -1,22 +1,99 @@
 /**
- * Loads the core (WebAssembly) once, in Node.js from the package's file, in browsers by URL, and turns
- * what the core throws (error reports as JSON text) into `AndOpenError`s.
+ * Loads the core (WebAssembly) once, and turns what the core throws (error reports as JSON text) into
+ * `AndOpenError`s. Nothing is loaded when the package is imported: `init()` / `initSync()` load it, or the
+ * first call that needs it does (synchronously where the platform's entry can: Node, Bun, Deno, workerd).
+ * The entries (`node.ts`, `web.ts`, `workerd.ts`, `node-cjs.ts`) say where the module is; this file does not.
  */
-import init, { initSync, inputArea as reserveInput, limits as coreLimits, tagArea as reserveTags, tokensText, validateInput, validateTokens, type InitOutput } from "../wasm/andopen.js";
+import wbgInit, { initSync as wbgInitSync, inputArea as reserveInput, limits as coreLimits, tagArea as reserveTags, tokensText, validateInput, validateTokens, type InitInput, type InitOutput, type SyncInitInput } from "../wasm/andopen.js";
 import { AndOpenError, errorFromReport, type ErrorReport } from "./errors.js";
 import { Token } from "./generated.js";
+import { sources } from "./sources.js";
+import { checkSyncInput } from "./check.js";
 
-const wasmUrl = new URL("../wasm/andopen_bg.wasm", import.meta.url);
+export type { InitInput, SyncInitInput };
 
-const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
-let exports: InitOutput;
-if (isNode) {
-  const { readFile } = await import("node:fs/promises");
-  exports = initSync({ module: await readFile(wasmUrl) });
-} else {
-  exports = await init({ module_or_path: wasmUrl });
+/** The instance of the main module, once loaded. */
+let instance: InitOutput | undefined;
+let memory: WebAssembly.Memory;
+
+/** The message of the error thrown by a synchronous call made before the module could be loaded. */
+export const NOT_LOADED = "the &Open SDK's WebAssembly module is not loaded yet: call `await init()` once first (in a worker without fetch, `initSync({ module })`)";
+
+/** Whether the main module is loaded, or can be loaded synchronously on first use. */
+export function loadable(): boolean {
+  return instance !== undefined || sources.main?.sync !== undefined;
 }
-const memory = exports.memory;
+
+/**
+ * Makes sure the main module is loaded: loads it synchronously when the platform can (Node, Bun, Deno,
+ * workerd), else throws an `Error` saying to call `init()`. Every synchronous entry point calls it first.
+ */
+export function ensure(): void {
+  if (instance !== undefined) return;
+  const sync = sources.main?.sync;
+  if (sync === undefined) throw new Error(NOT_LOADED);
+  loaded(wbgInitSync({ module: sync() }));
+}
+
+/** What `init` accepts: a URL or path to fetch, a `Response`, the module's bytes, or a compiled module. */
+export type InitSource = InitInput | Promise<InitInput>;
+
+/**
+ * Loads the main module: from `source` when given, else from where the platform's entry says (Node reads
+ * the file; browsers and web workers fetch it next to the script, compiling as it streams). Call it once,
+ * before the first synchronous call (`validateGiftRequest`, `buildRequest`, `new SansIo`) in a browser;
+ * `Client` calls it itself. A second call is free. Rejects when the module cannot be fetched or compiled.
+ */
+export async function init(source?: InitSource): Promise<void> {
+  if (instance !== undefined) return;
+  if (source === undefined) {
+    const where = sources.main;
+    if (where?.sync !== undefined) return ensure();
+    if (where?.async === undefined) throw new Error("no default place to load the &Open SDK's WebAssembly module from here: pass it to init() or initSync({ module })");
+    source = where.async();
+  }
+  loaded(await wbgInit({ module_or_path: source }));
+}
+
+/**
+ * Loads the main module synchronously from a compiled `WebAssembly.Module` (a Cloudflare Worker's
+ * `import wasm from "@andopen/sdk/andopen.wasm"`) or its bytes. For runtimes that forbid compiling from
+ * bytes at run time, pass the module. A second call is free. Throws a `TypeError` for anything else.
+ */
+export function initSync(options: { module: SyncInitInput }): void {
+  if (instance !== undefined) return;
+  checkSyncInput(options, "initSync");
+  loaded(wbgInitSync({ module: options.module }));
+}
+
+/** Where the package keeps the loaded module, and the limits it reads from it. */
+function loaded(output: InitOutput): void {
+  if (instance !== undefined) return;
+  memory = output.memory;
+  const raw = JSON.parse(coreLimits()) as {
+    max_body_bytes: number;
+    max_depth: number;
+    max_problems: number;
+    max_response_bytes: number;
+    max_quoted_chars: number;
+    max_webhook_body_bytes: number;
+    max_remembered_events: number;
+    default_remembered_events: number;
+  };
+  LIMITS = Object.freeze({
+    maxBodyBytes: raw.max_body_bytes,
+    maxDepth: raw.max_depth,
+    maxProblems: raw.max_problems,
+    maxResponseBytes: raw.max_response_bytes,
+    maxQuotedChars: raw.max_quoted_chars,
+    maxWebhookBodyBytes: raw.max_webhook_body_bytes,
+    maxRememberedEvents: raw.max_remembered_events,
+    defaultRememberedEvents: raw.default_remembered_events,
+  });
+  MAX_BODY = LIMITS.maxBodyBytes;
+  MAX_TAGS = 2 * MAX_BODY + 2;
+  instance = output;
+}
 
 export * as core from "../wasm/andopen.js";
 
@@ -42,29 +119,9 @@ export interface Limits {
   readonly defaultRememberedEvents: number;
 }
 
-const raw = JSON.parse(coreLimits()) as {
-  max_body_bytes: number;
-  max_depth: number;
-  max_problems: number;
-  max_response_bytes: number;
-  max_quoted_chars: number;
-  max_webhook_body_bytes: number;
-  max_remembered_events: number;
-  default_remembered_events: number;
-};
-
-/** The SDK's limits (see `Limits`). */
-export const LIMITS: Limits = Object.freeze({
-  maxBodyBytes: raw.max_body_bytes,
-  maxDepth: raw.max_depth,
-  maxProblems: raw.max_problems,
-  maxResponseBytes: raw.max_response_bytes,
-  maxQuotedChars: raw.max_quoted_chars,
-  maxWebhookBodyBytes: raw.max_webhook_body_bytes,
-  maxRememberedEvents: raw.max_remembered_events,
-  defaultRememberedEvents: raw.default_remembered_events,
-});
-const MAX_BODY = LIMITS.maxBodyBytes;
+/** The SDK's limits (see `Limits`): set when the module is loaded (`ensure` first). */
+export let LIMITS: Limits;
+let MAX_BODY = 0;
 
 /**
  * An area of the module's memory that the package writes into, viewed anew after any growth of the memory
@@ -121,6 +178,7 @@ const tagArea = new Area(reserveTags, (buffer, start, length) => new Uint32Array
  * core to refuse it as `body_too_large` without reading it.
  */
 export function writeInput(text: string): number {
+  ensure();
   if (text.length <= MAX_BODY) return encoder.encodeInto(text, inputArea.at(text.length * 3)).written;
   const room = MAX_BODY + 4; // a character is at most 4 bytes: more than MAX_BODY bytes always fit
   return encoder.encodeInto(bounded(text), inputArea.at(room).subarray(0, room)).written;
@@ -141,6 +199,7 @@ export function bounded(text: string): string {
  * a `BigInt`, a cycle) or reading it throws (a getter, a `toJSON`, a proxy's trap).
  */
 export function validatePayload(payload: unknown, name: string): string | undefined {
+  ensure();
   if (typeof payload === "string") return validateInput(writeInput(payload));
   const textLen = reading(name, () => writeTokens(payload));
   if (textLen >= 0) {
@@ -157,6 +216,7 @@ export function validatePayload(payload: unknown, name: string): string | undefi
  * anything else as `payloadJson` writes it. What the core's `createGiftRequest` and `giftRequestBody` read.
  */
 export function bodyText(payload: unknown, name: string): string {
+  ensure();
   return typeof payload === "string" ? bounded(payload) : payloadJson(payload, name);
 }
 
@@ -171,6 +231,7 @@ const DEEP: unique symbol = Symbol("nested too deep");
  * payload past the limits. Throws a `TypeError` naming `name` (and the field) for what JSON cannot hold.
  */
 export function payloadJson(payload: unknown, name: string): string {
+  ensure();
   let size = 0; // a lower bound of the text's length so far, in code units
   const seen = new Map<object, { depth: number; path: string }>(); // each object's nesting and field
   function replacer(this: unknown, key: string, value: unknown): unknown {
@@ -249,7 +310,8 @@ export function reading<T>(name: string, read: () => T): T {
 function unreadable(name: string, thrown: unknown): Error {
   if (thrown instanceof AndOpenError || (thrown instanceof TypeError && thrown.message.startsWith(name))) return thrown as Error; // already ours
   const text = String((thrown as { message?: unknown } | null)?.message ?? "");
-  const quoted = text.length > LIMITS.maxQuotedChars ? `${text.slice(0, LIMITS.maxQuotedChars)}…` : text;
+  const most = LIMITS === undefined ? 0 : LIMITS.maxQuotedChars; // before loading, nothing is quoted
+  const quoted = text.length > most ? `${text.slice(0, most)}…` : text;
   return new TypeError(`${name} could not be read as JSON: ${quoted}`, { cause: thrown });
 }
 
@@ -272,7 +334,7 @@ let text = "";
  * The most tags the tag area grows to: with them alone a payload is over `MAX_BODY_BYTES` (the core counts
  * a byte for every two tags), so a longer walk is stopped there.
  */
-const MAX_TAGS = 2 * MAX_BODY + 2;
+let MAX_TAGS = 0;
 
 /**
  * Makes `tags` hold at least `needed` tags (what it holds is kept); false when that would be more than
@@ -304,6 +366,7 @@ const CUT = -3;
  * unread.
  */
 export function writeTokens(payload: unknown): number {
+  ensure();
   if (walking || !inheritsNothing()) return -1;
   walking = true;
   text = "";

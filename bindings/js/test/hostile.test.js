@@ -3,7 +3,7 @@
 // never a trap of the module, never a hang, and never more than the SDK's limits handed to the core.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AndOpenError, Client, SansIo, ValidationError, buildRequest, giftRequestBody, limits, validateGiftRequest } from "../dist/index.js";
+import { AndOpenError, Client, SansIo, ValidationError, buildRequest, giftRequestBody, limits, validateGiftRequest } from "@andopen/sdk";
 
 const KEY = "ao-v1-production-h0st1l3k3y";
 const CAMPAIGN = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";

@@ -3,7 +3,8 @@
 // whatever cannot go as tokens must go as that text.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { validateGiftRequest } from "../dist/index.js";
+import { validateGiftRequest } from "@andopen/sdk";
+import "@andopen/sdk"; // the Node entry: where the module is
 import { writeTokens, writtenTokens } from "../dist/wasm.js";
 
 class Point {

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inspect, format } from "node:util";
-import { Client, SansIo, buildRequest } from "../dist/index.js";
+import { Client, SansIo, buildRequest } from "@andopen/sdk";
 
 const SECRET = "s3cr3t-Zq9xW7vK2p";
 const KEY = `ao-v1-staging-${SECRET}`;

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { Client, DecodeError, OutcomeUnknownError, TransportError, limits } from "../dist/index.js";
+import { Client, DecodeError, OutcomeUnknownError, TransportError, limits } from "@andopen/sdk";
 
 const KEY = "ao-v1-staging-tr4nsp0rt";
 const GIFT = "4fb4cb3f-9666-43b5-8884-7f5194483d1a";
