@@ -7,7 +7,7 @@ import { type Call, type CoreOptions, SansIo, checkFunction, checkMillis, coreOp
 import { sources } from "./sources.js";
 import { LIMITS, init, kindOf, loadable, reading } from "./wasm.js";
 import type { GiftRequest, GiftRequestStatus } from "./generated.js";
-import type { BatchOptions, BatchResult, BatchRow, Campaign, GiftRequestPayload, HttpRequest, ListCampaignsParams, Page, ResponseInfo, WithResponse } from "./types.js";
+import type { BatchOptions, BatchResult, BatchRow, Campaign, GiftRequestPayload, HttpRequest, ListCampaignsParams, Page, ResponseInfo, UncheckedPayload, WithResponse } from "./types.js";
 import type { Transport } from "./workflows.js";
 
 /** Options of a `Client`. */
@@ -134,7 +134,7 @@ export class Client {
   }
 
   /** Creates a gift request (choice-mode, or direct-send with `shipping_address` and `line_items`). */
-  async createGiftRequest(payload: GiftRequestPayload | string, options?: CallOptions): Promise<WithResponse<GiftRequest>> {
+  async createGiftRequest(payload: GiftRequestPayload | UncheckedPayload | string, options?: CallOptions): Promise<WithResponse<GiftRequest>> {
     const { sansIo, ...call } = await this.#prepare(options);
     return this.#run(sansIo.createGiftRequest<GiftRequest>(payload), call);
   }

@@ -12,7 +12,7 @@
 import { LIMITS, bodyText, ensure, guarded, core, validatePayload, type Limits } from "./wasm.js";
 import type { FieldError } from "./errors.js";
 import { SansIo, type CoreOptions } from "./sansio.js";
-import type { GiftRequestPayload, HttpRequest, ListCampaignsParams } from "./types.js";
+import type { GiftRequestPayload, HttpRequest, ListCampaignsParams, PartialGiftRequestPayload, UncheckedPayload } from "./types.js";
 
 export * from "./errors.js";
 export * from "./types.js";
@@ -37,7 +37,7 @@ export function limits(): Limits {
  * payload over `limits().maxBodyBytes` is one `body_too_large` problem (it is not read further); one that
  * JSON cannot hold (`undefined`, a `BigInt`, a cycle, a getter that throws) is a `TypeError` naming it.
  */
-export function validateGiftRequest(payload: GiftRequestPayload | object | string): FieldError[] {
+export function validateGiftRequest(payload: PartialGiftRequestPayload | UncheckedPayload | string): FieldError[] {
   const errors = validatePayload(payload, "payload");
   return errors === undefined ? [] : (JSON.parse(errors) as FieldError[]);
 }
@@ -46,9 +46,18 @@ export function validateGiftRequest(payload: GiftRequestPayload | object | strin
  * The exact JSON body to send for a payload; throws `ValidationError` with every field problem (a payload
  * over `limits().maxBodyBytes` is `body_too_large`, unread), or a `TypeError` for what JSON cannot hold.
  */
-export function giftRequestBody(payload: GiftRequestPayload | object | string): string {
+export function giftRequestBody(payload: GiftRequestPayload | UncheckedPayload | string): string {
   const text = bodyText(payload, "payload");
   return guarded(() => core.giftRequestBody(text));
+}
+
+/**
+ * `payload` as it is, typed so that any call takes it: the explicit way to send fields the SDK does not model
+ * (`unchecked({ ...payload, gift_note: "…" })`) or data whose shape is not known (a parsed request body).
+ * The core still validates it; nothing is checked at compile time.
+ */
+export function unchecked(payload: unknown): UncheckedPayload {
+  return payload as UncheckedPayload;
 }
 
 function firstRequest(call: { request(): HttpRequest | undefined }): HttpRequest {
@@ -63,7 +72,7 @@ function firstRequest(call: { request(): HttpRequest | undefined }): HttpRequest
  * `Authorization` header.
  */
 export const buildRequest = {
-  createGiftRequest: (payload: GiftRequestPayload | object | string, options: CoreOptions = {}): HttpRequest =>
+  createGiftRequest: (payload: GiftRequestPayload | UncheckedPayload | string, options: CoreOptions = {}): HttpRequest =>
     firstRequest(new SansIo(options).createGiftRequest(payload)),
   getGiftRequest: (id: string, options: CoreOptions = {}): HttpRequest => firstRequest(new SansIo(options).getGiftRequest(id)),
   getCampaign: (id: string, options: CoreOptions = {}): HttpRequest => firstRequest(new SansIo(options).getCampaign(id)),
