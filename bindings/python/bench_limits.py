@@ -1,7 +1,7 @@
 """The package against inputs a server would refuse: huge bodies, huge responses, huge error lists. Each
 case runs in a fresh interpreter and prints its wall time, the growth of the process's peak memory during
-the call (peak resident size minus the resident size once the input was built) and what the call ended
-with.
+the call (the peak resident size, started afresh once the input is built, minus the resident size then;
+Linux only) and what the call ended with.
 
     python bench_limits.py              # every case
     python bench_limits.py WORD ...     # the cases whose name holds one of the words (e.g. urllib)
@@ -12,7 +12,7 @@ is measured. Needs only the andopen wheel.
 
 from __future__ import annotations
 
-import resource
+import gc
 import subprocess
 import sys
 import threading
@@ -28,14 +28,17 @@ KEY = "ao-v1-staging-k3y5ecr3t"
 MB = 1 << 20
 
 
-def _rss() -> int:
-    """The resident size now, in bytes (Linux)."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize()
+def _status(field: str) -> int:
+    """A size from /proc/self/status (Linux), in bytes."""
+    with open("/proc/self/status") as f:
+        line = next(line for line in f if line.startswith(field + ":"))
+    return int(line.split()[1]) * 1024
 
 
-def _peak() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+def _reset_peak() -> None:
+    """Starts the peak resident size (VmHWM) afresh from the resident size now (Linux 4.0+)."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
 
 
 def _outcome(call: Callable[[], Any]) -> str:
@@ -54,11 +57,13 @@ def _outcome(call: Callable[[], Any]) -> str:
 
 def _measure(name: str, build: Callable[[], Callable[[], Any]]) -> None:
     call = build()
-    before = _rss()
+    gc.collect()
+    _reset_peak()
+    before = _status("VmRSS")
     start = time.perf_counter()
     outcome = _outcome(call)
     seconds = time.perf_counter() - start
-    grown = max(0, _peak() - before)
+    grown = max(0, _status("VmHWM") - before)
     print(f"{name:<52} {seconds:8.2f} s {grown / MB:9.1f} MB   {outcome}", flush=True)
 
 
@@ -167,6 +172,14 @@ def _bad_items_body() -> dict[str, Any]:
     return _bad_line_items(3_000_000)
 
 
+def _long_skus_body() -> dict[str, Any]:
+    """40,000 distinct line items with 100-character SKUs: 4.6 MB of JSON that no container's length
+    gives away."""
+    body = _bad_line_items(0)
+    body["line_items"] = [{"sku": f"{i:0100d}", "quantity": 1} for i in range(40_000)]
+    return body
+
+
 def _urllib(status: int, served: tuple[Callable[[], Iterator[bytes]], int]) -> andopen.Client:
     return andopen.Client(KEY, base_url=_serve(status, *served), sleep=lambda s: None)
 
@@ -192,6 +205,10 @@ CASES: dict[str, Callable[[], Callable[[], Any]]] = {
         lambda: (lambda b, c: lambda: c.create_gift_request(b))(_bad_items_body(), _offline_client()),
     "validate_gift_requests: one row of 3 M bad line items":
         lambda: (lambda b: lambda: andopen.validate_gift_requests([b]))(_bad_items_body()),
+    "gift_request_body: 40,000 line items, 100-char SKUs":
+        lambda: (lambda b: lambda: andopen.gift_request_body(b))(_long_skus_body()),
+    "validate_gift_requests: 1,000 rows of 40,000 items":
+        lambda: (lambda b: lambda: andopen.validate_gift_requests([b] * 1000))(_long_skus_body()),
     "validate_gift_request: 1 M unknown keys":
         lambda: (lambda b: lambda: andopen.validate_gift_request(b))(_unknown_keys(1_000_000)),
     "gift_request_body: 1 M unknown keys":

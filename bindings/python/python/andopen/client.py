@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from . import _native, models
 from .errors import ConfigError, from_core_error, from_report, unreadable_input
-from .payloads import Body, create_body, encode
+from .payloads import _MAX_BODY_BYTES, Body, create_body, encode
 from .transport import Request, Transport, TransportFailure, UrllibTransport, response_parts
 
 __all__ = ["Client", "RetryPolicy", "default_retry_policy"]
@@ -67,17 +67,16 @@ _I64 = (-(2**63), 2**63 - 1)
 
 
 def _policy(policy: object) -> RetryPolicy | None:
-    """A copy of the retry policy whose every figure the core can take (it refuses negative ones itself,
-    naming them)."""
+    """A copy of the retry policy, each figure a whole number from 0 to what the core takes."""
     if policy is None:
         return None
     if not isinstance(policy, _native.RetryPolicy):
         raise _refuse("retry_policy", f"must be an andopen.RetryPolicy (from default_retry_policy()), not {type(policy).__name__}")
     return _native.RetryPolicy(
-        max_attempts=_integer(policy.max_attempts, "retry_policy.max_attempts", *_I32),
-        base_delay_ms=_integer(policy.base_delay_ms, "retry_policy.base_delay_ms", *_I64),
-        max_delay_ms=_integer(policy.max_delay_ms, "retry_policy.max_delay_ms", *_I64),
-        max_retry_after_ms=_integer(policy.max_retry_after_ms, "retry_policy.max_retry_after_ms", *_I64),
+        max_attempts=_integer(policy.max_attempts, "retry_policy.max_attempts", 0, _I32[1]),
+        base_delay_ms=_integer(policy.base_delay_ms, "retry_policy.base_delay_ms", 0, _I64[1]),
+        max_delay_ms=_integer(policy.max_delay_ms, "retry_policy.max_delay_ms", 0, _I64[1]),
+        max_retry_after_ms=_integer(policy.max_retry_after_ms, "retry_policy.max_retry_after_ms", 0, _I64[1]),
     )
 
 
@@ -235,7 +234,9 @@ class Client:
         params: dict[str, Any] = {"limit": limit, "after": after}
         if extra_query is not None:
             params["extra_query"] = _query_pairs(extra_query)
-        body = encode(params, "params")
+        # The parameters cross to the core as JSON, no larger than a create body may be (the query built
+        # from them is at most a few times that).
+        body = encode(params, None, limit=_MAX_BODY_BYTES)
         pages = self._start(lambda: self._native.list_campaigns_json(body))
         return self._pages(pages)
 
@@ -278,7 +279,7 @@ class Client:
         now = self._clock()
         if isinstance(now, bool) or not isinstance(now, (int, float)) or not -1e15 < now < 1e15:
             raise _refuse("clock", f"must return Unix seconds as a finite number, not {now!r:.40}")
-        return int(now * 1000)
+        return round(now * 1000)
 
     def _exchange(self, machine: Any, request: _native.HttpRequest) -> Any:
         """Sends one request and hands the outcome to the core; returns the core's step."""
@@ -341,13 +342,14 @@ def _config_text(value: object, param: str) -> str | None:
 
 
 def _query_pairs(extra_query: object) -> Any:
-    """``extra_query`` as JSON values: an object of texts, or a list of ``[name, value]`` pairs."""
+    """``extra_query`` as the JSON encoder takes it (an object of texts, or a list of ``[name, value]``
+    pairs), copied only when it is an iterator: its size is checked before it is written."""
+    if isinstance(extra_query, (Mapping, list, tuple)):
+        return extra_query
+    if isinstance(extra_query, (str, bytes)) or not isinstance(extra_query, Iterable):
+        raise unreadable_input("extra_query", f"must be a dict or a list of (name, value) pairs, not {type(extra_query).__name__}")
     try:
-        if isinstance(extra_query, Mapping):
-            return dict(extra_query.items())
-        if isinstance(extra_query, (str, bytes)) or not isinstance(extra_query, Iterable):
-            raise TypeError(f"must be a dict or a list of (name, value) pairs, not {type(extra_query).__name__}")
-        return [p if isinstance(p, (str, bytes)) or not isinstance(p, Iterable) else list(p) for p in extra_query]
+        return list(extra_query)
     except Exception as e:
         raise unreadable_input("extra_query", f"could not be read ({type(e).__name__}: {str(e)[:200]})") from None
 

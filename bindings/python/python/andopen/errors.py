@@ -168,8 +168,18 @@ class AndOpenError(Exception):
         for name in ("type", "code", "param", "status", "request_id"):
             value = getattr(self, name)
             if value is not None:
-                fields.append(f"{name}={value!r}")
+                fields.append(f"{name}={_quoted(value)!r}")
         return f"{type(self).__name__}({self.message!r}, {', '.join(fields)})"
+
+
+_MAX_QUOTED_CHARS: int = _native.limits().max_quoted_chars
+
+
+def _quoted(value: Any) -> Any:
+    """A text as a message quotes it: cut at ``MAX_QUOTED_CHARS`` with ``…`` (the field keeps it whole)."""
+    if isinstance(value, str) and len(value) > _MAX_QUOTED_CHARS:
+        return value[:_MAX_QUOTED_CHARS] + "…"
+    return value
 
 
 def field_errors(report: Mapping[str, Any]) -> list[FieldError]:

@@ -361,10 +361,10 @@ def _json_bytes(body: Any, root: str | None, limit: int | None) -> bytes:
         raise _unencodable(body, root, e) from None
 
 
-def encode(body: Any, param: str = "params", *, limit: int | None = None) -> bytes:
+def encode(body: Any, param: str | None = "params", *, limit: int | None = None) -> bytes:
     """The JSON bytes of a value (JSON text given as ``str`` or bytes passes as it is). A value JSON cannot
     hold raises :class:`ValidationError` naming the field at fault (``param`` for the value itself,
-    ``param[i]`` for an item of a list). With a ``limit``, a value whose text would be longer raises the
+    ``param[i]`` for an item of a list, a key of a ``dict`` by its own name). With a ``limit``, a value whose text would be longer raises the
     core's ``body_too_large`` before its text is written whole."""
     try:
         return _json_bytes(body, param, limit)
@@ -449,12 +449,14 @@ def _batch(
     many: Callable[[bytes], str],
     finish: Callable[[bytes, list[Any]], list[T]],
     one: Callable[[Body], T],
+    refused: Callable[[_Refused], T],
 ) -> list[T]:
     """Each row's answer, in order. Rows of ordinary values cross to the core together, at most
     ``_CHUNK_ROWS`` rows and about ``MAX_BODY_BYTES`` of JSON at a time, so that what is held at once stays
     bounded whatever the batch's length: ``many`` answers for a chunk in one JSON array, ``finish`` (given
-    the bytes sent and ``many``'s decoded answer) makes that one item per row. Rows given as JSON text,
-    rows over the size limit and rows holding a value JSON cannot hold go through ``one``."""
+    the bytes sent and ``many``'s decoded answer) makes that one item per row. A row found over the size
+    limit is answered by ``refused``; rows given as JSON text and rows holding other values go through
+    ``one``."""
     rows = _rows(bodies)
     out: list[Any] = [None] * len(rows)
     pending: list[int] = []
@@ -477,7 +479,10 @@ def _batch(
             continue
         try:
             size = _MAX_BODY_BYTES - _exact(row, _MAX_BODY_BYTES)  # a lower bound of its JSON text
-        except (_Over, TypeError, RecursionError):  # over the limit, text, or values of other types
+        except _Over:
+            out[i] = refused(_too_large(_MAX_BODY_BYTES + 1))
+            continue
+        except (TypeError, RecursionError):  # values of other types
             out[i] = one(row)
             continue
         if pending and (len(pending) == _CHUNK_ROWS or size > room):
@@ -493,7 +498,7 @@ def _batch(
 def validate_gift_requests(bodies: Iterable[Body]) -> list[list[FieldError]]:
     """:func:`validate_gift_request` for many bodies in few crossings: for each, its problems (empty when
     it would be accepted). Use it to check a whole batch of rows before sending any."""
-    return _batch(bodies, _native.validate_gift_requests_json, _checked_rows, validate_gift_request)
+    return _batch(bodies, _native.validate_gift_requests_json, _checked_rows, validate_gift_request, _Refused.problems)
 
 
 def _checked_rows(encoded: bytes, items: list[Any]) -> list[list[FieldError]]:
@@ -505,7 +510,7 @@ def _checked_rows(encoded: bytes, items: list[Any]) -> list[list[FieldError]]:
 def gift_request_bodies(bodies: Iterable[Body]) -> list[bytes | ValidationError]:
     """:func:`gift_request_body` for many bodies in few crossings: for each, the body to send or the
     :class:`ValidationError` that refuses it (returned, not raised)."""
-    return _batch(bodies, _native.gift_request_bodies_spans, _built_rows, _body_or_error)
+    return _batch(bodies, _native.gift_request_bodies_spans, _built_rows, _body_or_error, _Refused.error)
 
 
 def _built_rows(encoded: bytes, items: list[Any]) -> list[bytes | ValidationError]:
