@@ -148,8 +148,9 @@ class Client:
 
         Every option is checked here: a value of the wrong type or out of range raises
         :class:`ConfigError` naming it, before anything is sent."""
-        key = _Key(_config_text(api_key, "api_key"))
-        del api_key  # from here on, only the redacted holder is in this frame
+        key = _Key(api_key)
+        del api_key  # from here on, only the redacted holder is in this frame (a traceback's locals)
+        _check_key(key)
         seed = secrets.randbits(63) if jitter_seed is None else _integer(jitter_seed, "jitter_seed", *_I64)
         config = _native.ClientConfig(
             environment=_choice(environment, _ENVIRONMENTS, "environment"),
@@ -168,7 +169,7 @@ class Client:
         self._clock: Callable[[], float] = _callable(clock, "clock")
         refused = None
         try:
-            self._native = _native.Client(config, key.value)
+            self._native = _native.Client(config, key.value)  # type: ignore[arg-type]
         except _native.CoreError as e:
             refused = from_core_error(e)
         if refused is not None:
@@ -181,8 +182,11 @@ class Client:
         return self._native.base_url()
 
     def __repr__(self) -> str:
-        key = "with a key" if self._native.has_api_key() else "without a key"
-        return f"Client({self.base_url!r}, {key})"
+        native = getattr(self, "_native", None)
+        if native is None:  # refused while being built (a traceback's locals show it so)
+            return "Client(<not configured>)"
+        key = "with a key" if native.has_api_key() else "without a key"
+        return f"Client({native.base_url()!r}, {key})"
 
     # --- the calls ---------------------------------------------------------------------------------------
 
@@ -326,6 +330,25 @@ def _text(value: object, param: str) -> str:
         except UnicodeEncodeError as e:
             raise unreadable_input(param, f"must be Unicode text: it holds a lone surrogate at character {e.start}") from None
     return str(value)
+
+
+def _check_key(key: _Key) -> None:
+    """Refuses a key that is not text, naming ``api_key``; no frame it raises from holds the key."""
+    if key.value is None:
+        return
+    if not isinstance(key.value, str):
+        raise _refuse("api_key", f"must be a string, not {type(key.value).__name__}")
+    if not key.value.isascii() and _holds_lone_surrogate(key):
+        raise _refuse("api_key", "must be Unicode text (it holds a lone surrogate)")
+    key.value = str(key.value)
+
+
+def _holds_lone_surrogate(key: _Key) -> bool:
+    try:
+        key.value.encode()  # type: ignore[union-attr]
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _config_text(value: object, param: str) -> str | None:
