@@ -35,7 +35,9 @@ impl Client {
     /// `POST /gift_requests` from typed parameters. Validates first: every problem is reported at once
     /// in [`Error::Validation`] and nothing is built.
     pub fn create_gift_request(&self, params: &NewGiftRequest) -> Result<Call<CreateGiftRequest>, Error> {
-        self.create_from_draft(&GiftRequestDraft::from_params(params))
+        let draft = GiftRequestDraft::from_params(params);
+        draft.refuse_if_too_large().map_err(|e| Error::Validation(vec![e]))?;
+        self.create_from_draft(&draft)
     }
 
     /// `POST /gift_requests` from a JSON body (a form, a no-code tool, another language). Validates first,

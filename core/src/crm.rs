@@ -7,6 +7,9 @@
 //! items are not locked yet, or not priced, has no known value and is left out of the sums, and
 //! [`RecipientSummary::unpriced_gifts`] says how many were.
 //!
+//! Only signed facts reach it: the history folds a webhook delivery by its signed body, never by its event
+//! type header (the design's "Webhook trust"), so an unsigned header cannot turn a member `Cancelled`.
+//!
 //! **DECISIONs**: a member is `Invited` once a gift is sent and `Completed` once the recipient has redeemed
 //! (or the gift is dispatched or delivered); the latest gift of the campaign decides; cancelled gifts count
 //! in `gift_count` but not in values.
@@ -249,5 +252,20 @@ mod tests {
         assert_eq!(recipient_summary(&history, &ann, &prices).lifetime_value[0].amount, 2500);
         assert_eq!(recipient_summary(&history, &ann, &prices).last_gift_value, None, "the latest gift was cancelled");
         assert_eq!(member_status(&history, &ann, &Uuid::from_bytes([7; 16])), MemberStatus::Pending);
+    }
+
+    #[test]
+    fn an_unsigned_cancelled_header_does_not_cancel_a_member() {
+        use crate::history::tests::delivery;
+        use crate::webhook::EventType;
+        let mut history = GiftHistory::new();
+        let ann = RecipientKey::new("Ann", "Smith", Some("ann@example.com"));
+        let campaign_id = Uuid::parse(CAMPAIGN).unwrap();
+        let sent = "2026-03-01T00:00:00.000Z";
+        let submitted = gift("22222222-2222-4222-8222-222222222222", "submitted", sent, sent, "null");
+        history.record_delivery(&delivery(EventType::Created, submitted.clone()));
+        history.record_delivery(&delivery(EventType::Cancelled, submitted));
+        assert_eq!(member_status(&history, &ann, &campaign_id), MemberStatus::Invited);
+        assert_eq!(recipient_summary(&history, &ann, &Prices::default()).unpriced_gifts, 1, "still counted as a live gift");
     }
 }

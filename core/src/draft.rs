@@ -109,15 +109,90 @@ impl<'a> GiftRequestDraft<'a> {
 
 /// Refuses a body of `len` bytes when it is over [`MAX_BODY_BYTES`].
 pub(crate) fn refuse_over_limit(len: usize) -> Result<(), ErrorItem> {
-    if len <= MAX_BODY_BYTES {
-        return Ok(());
-    }
-    Err(ErrorItem {
+    if len <= MAX_BODY_BYTES { Ok(()) } else { Err(too_large(&format!("{len} bytes"))) }
+}
+
+fn too_large(size: &str) -> ErrorItem {
+    ErrorItem {
         error_type: ErrorType::ApiError,
         code: ErrorCode::BodyTooLarge,
-        message: Cow::Owned(format!("the body is {len} bytes, over the SDK's limit of {MAX_BODY_BYTES} (MAX_BODY_BYTES)")),
+        message: Cow::Owned(format!("the body is {size}, over the SDK's limit of {MAX_BODY_BYTES} bytes (MAX_BODY_BYTES)")),
         param: None,
-    })
+    }
+}
+
+/// Bounds on the length of a draft's JSON text, without writing it: every text counted as its bytes (the
+/// least) and as six bytes each plus quotes (the most an escape takes), each key and its punctuation as
+/// [`KEY_MOST`] at most.
+#[derive(Clone, Copy, Default)]
+struct Size {
+    least: usize,
+    most: usize,
+}
+
+/// The most a modelled key, its quotes, colon and comma take.
+const KEY_MOST: usize = 24;
+
+impl Size {
+    fn text(&mut self, slot: &Slot<Cow<'_, str>>) {
+        if let Slot::Value(v) = slot {
+            self.least = self.least.saturating_add(v.len());
+            self.most = self.most.saturating_add(v.len().saturating_mul(6)).saturating_add(2);
+        }
+        self.most = self.most.saturating_add(KEY_MOST);
+    }
+
+    fn extra(&mut self, extra: &Extra<'_>) {
+        for (key, raw) in &extra.0 {
+            self.least = self.least.saturating_add(key.len()).saturating_add(raw.len());
+            self.most = self.most.saturating_add(key.len().saturating_mul(6)).saturating_add(raw.len()).saturating_add(4);
+        }
+    }
+
+    fn of(d: &GiftRequestDraft<'_>) -> Size {
+        let mut size = Size { least: 2, most: 2 + 4 * KEY_MOST };
+        size.text(&d.campaign_id);
+        if let Slot::Value(r) = &d.recipient {
+            for t in [&r.first_name, &r.last_name, &r.email] {
+                size.text(t);
+            }
+            size.extra(&r.extra);
+        }
+        if let Slot::Value(a) = &d.shipping_address {
+            for t in [&a.address1, &a.address2, &a.city, &a.region, &a.postal_code, &a.country_code, &a.phone] {
+                size.text(t);
+            }
+            size.extra(&a.extra);
+        }
+        if let Slot::Value(items) = &d.line_items {
+            for item in items.iter().filter_map(|i| if let Slot::Value(i) = i { Some(i) } else { None }) {
+                size.text(&item.sku);
+                size.text(&item.variant_id);
+                size.least = size.least.saturating_add(1);
+                size.most = size.most.saturating_add(KEY_MOST + 20 + 4);
+                size.extra(&item.extra);
+            }
+        }
+        size.extra(&d.extra);
+        size
+    }
+}
+
+impl GiftRequestDraft<'_> {
+    /// Refuses a draft whose body would be over [`MAX_BODY_BYTES`], writing it only when its bounds do not
+    /// settle the question (a draft from typed parameters, which has no text to measure).
+    pub(crate) fn refuse_if_too_large(&self) -> Result<(), ErrorItem> {
+        let size = Size::of(self);
+        if size.most <= MAX_BODY_BYTES {
+            return Ok(());
+        }
+        if size.least > MAX_BODY_BYTES {
+            return Err(too_large(&format!("at least {} bytes", size.least)));
+        }
+        let mut body = String::with_capacity(size.least);
+        self.write(&mut body);
+        refuse_over_limit(body.len())
+    }
 }
 
 /// The draft, when the body was an object.
@@ -355,5 +430,48 @@ impl GiftRequestDraft<'_> {
         }
         extra(&mut w, &self.extra);
         w.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
+
+    const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
+
+    fn direct_send(items: usize, sku: &str) -> NewGiftRequest {
+        let text = |t: &str| t.to_owned();
+        let address = NewShippingAddress {
+            address1: text("1 Main St"),
+            city: text("Springfield"),
+            region: text("IL"),
+            postal_code: text("62701"),
+            country_code: text("US"),
+            phone: text("+12175550100"),
+            ..NewShippingAddress::default()
+        };
+        NewGiftRequest::direct_send(CAMPAIGN, NewRecipient::new("A", "B"), address, vec![NewLineItem::sku(sku, 1); items])
+    }
+
+    #[test]
+    fn typed_parameters_are_held_to_the_body_limit_as_their_json_text_is() {
+        // Each item `{"sku":"…","quantity":1}` is 24 bytes plus the sku and a comma; find counts on both
+        // sides of the limit, measured by the written body itself.
+        for (sku, quote) in [("MUG", ""), ("\u{1}\"", "escaped")] {
+            let per_item = direct_send(2, sku).to_json().map(|b| b.len()).unwrap_or_default()
+                - direct_send(1, sku).to_json().map(|b| b.len()).unwrap_or_default();
+            let base = direct_send(1, sku).to_json().unwrap().len() - per_item;
+            let fitting = (MAX_BODY_BYTES - base) / per_item;
+            let at_limit = direct_send(fitting, sku);
+            assert!(at_limit.validate().is_ok(), "{quote} {fitting} items fit");
+            assert!(at_limit.to_json().unwrap().len() <= MAX_BODY_BYTES);
+            for over in [direct_send(fitting + 1, sku), direct_send(10 * fitting, sku)] {
+                let refused = over.validate().unwrap_err();
+                assert_eq!(refused.len(), 1);
+                assert_eq!(refused[0].code, ErrorCode::BodyTooLarge, "{quote}");
+                assert_eq!(over.to_json().unwrap_err()[0].code, ErrorCode::BodyTooLarge);
+            }
+        }
     }
 }

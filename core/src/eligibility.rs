@@ -4,6 +4,9 @@
 //! Call [`check`] for each candidate before sending, with the host's [`GiftHistory`] and the current time.
 //! Its cost depends on the candidate's own gifts only, never on the size of the history.
 //!
+//! Only signed facts reach it: a gift counts as cancelled when a signed body said so, never because an
+//! event type header did (the history's rule, the design's "Webhook trust").
+//!
 //! **DECISIONs**: a cancelled gift does not count (the Clay guide: it "didn't go through"); a gift counts from the day it
 //! was sent, whatever its status; "12 months" is 365 days; a gift sent after `now` (clock skew) counts as
 //! within every window.
@@ -158,5 +161,21 @@ mod tests {
         let Eligibility::Skip(recent) = check(&history, &ann, LookBack::ONE_SHOT, now) else { panic!("gifted in January") };
         assert_eq!(recent.gift_request_id, Uuid::parse(EARLIER).unwrap());
         assert!(recent.reason.ends_with("forever"));
+    }
+
+    #[test]
+    fn an_unsigned_cancelled_header_does_not_make_a_recipient_eligible_again() {
+        use crate::history::tests::delivery;
+        use crate::webhook::EventType;
+        let mut history = GiftHistory::new();
+        let sent = "2026-04-20T09:00:00.000Z";
+        let submitted = gift(LATER, Some("ann@example.com"), "submitted", sent, sent);
+        history.record_delivery(&delivery(EventType::Created, submitted.clone()));
+        history.record_delivery(&delivery(EventType::Cancelled, submitted));
+        let ann = RecipientKey::new("Ann", "Smith", Some("ann@example.com"));
+        let Eligibility::Skip(recent) = check(&history, &ann, LookBack::SHORT_CYCLE, at("2026-05-01T09:00:00.000Z")) else {
+            panic!("the signed body says submitted: the gift still counts")
+        };
+        assert_eq!(recent.gift_request_id, Uuid::parse(LATER).unwrap());
     }
 }

@@ -12,7 +12,10 @@
 //! - the date of a status is the gift's `updated_at` in the delivery that announces it; a creation's date is
 //!   `created_at`;
 //! - a timeline's status is the furthest it has reached: delivered wins over everything, cancelled over
-//!   submitted, redeemed and dispatched (a gift can be cancelled after redemption, never after delivery).
+//!   submitted, redeemed and dispatched (a gift can be cancelled after redemption, never after delivery);
+//! - a webhook delivery is folded by what its signature covers only (the design's "Webhook trust"): the
+//!   body's status and dates. The event type header is never read here, so a header changed in transit
+//!   cannot cancel a gift, date it, or make its recipient eligible again.
 
 use std::collections::HashMap;
 
@@ -157,7 +160,7 @@ pub enum Recorded {
     NewGift,
     /// An update to a gift already known (possibly a repeat, which changes nothing).
     Updated,
-    /// An event type this SDK does not know: the snapshot was folded in, no date was set.
+    /// An event type this SDK does not know: the snapshot was folded in by its signed status, as any other.
     UnknownEvent,
 }
 
@@ -175,19 +178,12 @@ impl GiftHistory {
         GiftHistory::default()
     }
 
-    /// Folds in a verified webhook delivery. Call it after [`crate::webhook::Verifier::verify`] and after
+    /// Folds in a verified webhook delivery: its signed body, exactly as [`GiftHistory::record_gift`] does
+    /// (the body's status reached at its `updated_at`); the event type header only decides whether
+    /// [`Recorded::UnknownEvent`] is answered. Call it after [`crate::webhook::Verifier::verify`] and after
     /// de-duplication (a repeat is harmless here, but the host should not act on it twice).
     pub fn record_delivery(&mut self, delivery: &Delivery) -> Recorded {
-        let gift = &delivery.gift_request;
-        let (reached, at) = match &delivery.event_type {
-            EventType::Created => (GiftRequestStatus::Submitted, gift.created_at),
-            EventType::Redeemed => (GiftRequestStatus::Redeemed, gift.updated_at),
-            EventType::Dispatched => (GiftRequestStatus::Dispatched, gift.updated_at),
-            EventType::Delivered => (GiftRequestStatus::Delivered, gift.updated_at),
-            EventType::Cancelled => (GiftRequestStatus::Cancelled, gift.updated_at),
-            EventType::Unknown(_) => (GiftRequestStatus::Unknown(String::new()), gift.updated_at),
-        };
-        let recorded = self.fold(gift, &reached, at);
+        let recorded = self.record_gift(&delivery.gift_request);
         if matches!(delivery.event_type, EventType::Unknown(_)) { Recorded::UnknownEvent } else { recorded }
     }
 
@@ -281,12 +277,15 @@ pub(crate) mod tests {
         .unwrap()
     }
 
+    /// A delivery as the verifier would hand it over, whatever its event type says (the verifier refuses a
+    /// contradicting one; a host can still build one by hand).
     pub(crate) fn delivery(event: EventType, gift_request: GiftRequest) -> Delivery {
         Delivery {
             event_id: Uuid::parse("0b6f1c1e-2d5a-4c4e-9a57-3f1f3c2a9d10").unwrap(),
             event_type: event,
             dispatched_at: gift_request.updated_at,
             api_version: None,
+            body_digest: crate::webhook::BodyDigest::of(gift_request.id.to_string().as_bytes()),
             gift_request,
         }
     }
@@ -359,6 +358,22 @@ pub(crate) mod tests {
         assert_eq!(history.gift(&id).unwrap().status, GiftRequestStatus::Submitted);
         assert_eq!(history.record_gift(&gift(GIFT, None, "dispatched", created, "2026-05-03T00:00:00.000Z")), Recorded::Updated);
         assert_eq!(history.gift(&id).unwrap().dispatched_at, Some(at("2026-05-03T00:00:00.000Z")));
+    }
+
+    #[test]
+    fn an_unsigned_event_type_changes_nothing_the_body_does_not_say() {
+        let created = "2026-05-01T10:00:00.000Z";
+        let mut history = GiftHistory::new();
+        let submitted = gift(GIFT, Some("ann@example.com"), "submitted", created, created);
+        history.record_delivery(&delivery(EventType::Created, submitted.clone()));
+        let before = history.gift(&Uuid::parse(GIFT).unwrap()).unwrap().clone();
+        for forged in [EventType::Cancelled, EventType::Delivered, EventType::Redeemed, EventType::Dispatched] {
+            history.record_delivery(&delivery(forged, submitted.clone()));
+        }
+        let after = history.gift(&Uuid::parse(GIFT).unwrap()).unwrap();
+        assert_eq!(after, &before);
+        assert_eq!((after.status.clone(), after.cancelled_at), (GiftRequestStatus::Submitted, None));
+        assert!(after.counts_as_gifted());
     }
 
     #[test]

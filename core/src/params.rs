@@ -53,14 +53,19 @@ impl NewGiftRequest {
         }
     }
 
-    /// Checks every rule of the contract and returns every problem found, in the server's words.
+    /// Checks every rule of the contract and returns every problem found, in the server's words. A body
+    /// that would be over [`crate::limits::MAX_BODY_BYTES`] is refused as `body_too_large`, as its JSON text
+    /// would be.
     pub fn validate(&self) -> Result<Mode, Vec<ErrorItem>> {
-        validation::check(&GiftRequestDraft::from_params(self))
+        let draft = GiftRequestDraft::from_params(self);
+        draft.refuse_if_too_large().map_err(|e| vec![e])?;
+        validation::check(&draft)
     }
 
     /// The JSON body, after validation.
     pub fn to_json(&self) -> Result<Vec<u8>, Vec<ErrorItem>> {
         let draft = GiftRequestDraft::from_params(self);
+        draft.refuse_if_too_large().map_err(|e| vec![e])?;
         validation::check(&draft)?;
         let mut out = String::with_capacity(256);
         draft.write(&mut out);

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use andopen_core::crm::{self, Prices};
 use andopen_core::eligibility::{self, Eligibility as CoreEligibility, LookBack};
 use andopen_core::history::{GiftHistory as CoreHistory, RecipientKey};
-use andopen_core::webhook::{Delivery, EventType};
+use andopen_core::webhook::{BodyDigest, Delivery, EventType};
 use andopen_core::{Timestamp, Uuid};
 
 use crate::calls::lock;
@@ -148,9 +148,10 @@ impl GiftHistory {
         GiftHistory { history: Mutex::new(CoreHistory::new()), prices: Mutex::new(Prices::default()) }
     }
 
-    /// Folds in a verified delivery (from `WebhookReceiver.receive`); repeats and any order give the same
-    /// timeline. Returns `false` when the body could not be read again (it was read once already, so this
-    /// does not happen in practice).
+    /// Folds in a verified delivery (from `WebhookReceiver.receive`) by its signed body: its status and
+    /// dates, never its event type header. Repeats and any order give the same timeline. Returns `false`
+    /// when the body could not be read again (it was read once already, so this does not happen in
+    /// practice).
     pub fn record_delivery(&self, delivery: WebhookDelivery) -> bool {
         let (Some(event_id), Ok(gift_request)) = (Uuid::parse(&delivery.event_id), andopen_core::GiftRequest::from_json(&delivery.body))
         else {
@@ -162,6 +163,7 @@ impl GiftHistory {
             // The history reads the event's type and body only; the attempt's dispatch time is not kept.
             dispatched_at: Timestamp::from_unix_millis(0),
             api_version: None,
+            body_digest: BodyDigest::of(&delivery.body),
             gift_request,
         };
         lock(&self.history).record_delivery(&delivery);

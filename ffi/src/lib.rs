@@ -29,7 +29,7 @@
 //! | the same, shaped for hosts whose crossings are costly (answers that lift nothing in the common case) | [`fast`] |
 //! | resources (gift request, campaign) | [`resources`] |
 //! | requests, response facts, transport failures | [`http`] |
-//! | the SDK's limits, for the hosts' transports and writers | [`limits`] |
+//! | the SDK's limits, for the hosts' transports and writers | [`mod@limits`] |
 //! | errors as plain data | [`errors`] |
 //! | batch send: rows, plan, journal, pacing, results | [`batch`] |
 //! | receiving webhooks: verify, de-duplicate | [`webhooks`] |
@@ -60,10 +60,10 @@ pub use batch::{
 pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
 pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};
 pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};
-pub use limits::{Limits, limits};
 pub use fast::{BODY_INVALID, BODY_IS_INPUT, BODY_REWRITTEN, gift_request_bodies_spans, gift_request_body_status};
 pub use history::{Eligibility, GiftHistory, GiftTimeline, LookBackWindow, MemberStatus, RecipientRef, RecipientSummary};
 pub use http::{Header, HttpRequest, RateLimit, ResponseMeta, TransportFailure};
+pub use limits::{Limits, limits};
 pub use pages::CampaignPages;
 pub use params::{ExtraField, ListCampaignsParams, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress, QueryParam};
 pub use payload::{

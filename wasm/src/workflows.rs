@@ -85,55 +85,87 @@ fn whole(value: f64, param: &str) -> Result<u64, JsValue> {
 // ---------------------------------------------------------------------------------------------------------
 // Webhooks
 
-/// Checks and de-duplicates webhook deliveries for one secret.
+/// Checks and de-duplicates webhook deliveries for one secret, or several during a rotation.
 #[wasm_bindgen]
 pub struct WebhookReceiverCore {
     verifier: Verifier,
     seen: RecentEvents,
 }
 
+/// The tolerance in whole seconds, at most `u32::MAX` (as in every other language); `None` is the
+/// contract's 300 s.
+fn tolerance(value: Option<f64>) -> Result<Duration, JsValue> {
+    match value {
+        None => Ok(webhook::DEFAULT_TOLERANCE),
+        Some(seconds) => match whole(seconds, "toleranceSeconds")? {
+            s if s <= u64::from(u32::MAX) => Ok(Duration::from_secs(s)),
+            _ => Err(refuse("toleranceSeconds", format!("must be a whole number of seconds from 0 to {}", u32::MAX))),
+        },
+    }
+}
+
+/// `remember` as a count; `None` is the core's default. A figure beyond the address space reads as the
+/// largest, which the core then refuses with its maximum.
+fn remember(value: Option<f64>) -> Result<usize, JsValue> {
+    match value {
+        None => Ok(andopen_core::limits::DEFAULT_REMEMBERED_EVENTS),
+        Some(n) => Ok(usize::try_from(whole(n, "remember")?).unwrap_or(usize::MAX)),
+    }
+}
+
+/// A refused delivery as the package reads it: `{ kind: "webhook_refused", code, status, message }`.
+fn webhook_refused(e: &webhook::WebhookError) -> JsValue {
+    let mut out = String::new();
+    let mut o = ObjectWriter::open(&mut out);
+    o.str("kind", "webhook_refused");
+    o.str("code", e.code.as_str());
+    write_u64(o.key("status"), u64::from(e.code.http_status()));
+    o.str("message", &e.message);
+    o.close();
+    JsValue::from_str(&out)
+}
+
 #[wasm_bindgen]
 impl WebhookReceiverCore {
-    /// A receiver for `secret` (its UTF-8 bytes), accepting dispatch timestamps within `tolerance_s` of
-    /// now and remembering the last `remember` event ids; throws for a tolerance or a size that is not a
-    /// whole number.
+    /// A receiver for `secrets` (their UTF-8 bytes; one, or several during a rotation, the newest first),
+    /// accepting dispatch timestamps within `tolerance_s` of now (300 when `undefined`, at most
+    /// 4294967295) and remembering the last `remember` first sightings (the core's default when
+    /// `undefined`, at most its `MAX_REMEMBERED_EVENTS`). Memory grows with use. Throws an error report
+    /// naming `secret`, `toleranceSeconds` or `remember`; the package checks the JavaScript types first.
     #[wasm_bindgen(constructor)]
-    pub fn new(secret: &str, tolerance_s: f64, remember: f64) -> Result<WebhookReceiverCore, JsValue> {
-        let tolerance = whole(tolerance_s, "toleranceSeconds")?;
-        let remember = usize::try_from(whole(remember, "remember")?).unwrap_or(usize::MAX);
-        webhook::check_receiver_options(secret.as_bytes(), Some(remember)).map_err(|e| refuse(e.option, e.rule))?;
-        Ok(WebhookReceiverCore {
-            verifier: Verifier::new(secret.as_bytes()).tolerance(Duration::from_secs(tolerance)),
-            seen: RecentEvents::with_capacity(remember),
-        })
+    pub fn new(secrets: Vec<String>, tolerance_s: Option<f64>, remember_events: Option<f64>) -> Result<WebhookReceiverCore, JsValue> {
+        let tolerance = tolerance(tolerance_s)?;
+        let remember = remember(remember_events)?;
+        webhook::check_receiver_options(&secrets, Some(remember)).map_err(|e| refuse(e.option, e.rule))?;
+        let seen = RecentEvents::new(remember).map_err(|e| refuse(e.option, e.rule))?;
+        let mut secrets = secrets.into_iter().map(String::into_bytes);
+        let mut verifier = Verifier::new(secrets.next().unwrap_or_default());
+        for secret in secrets {
+            verifier = verifier.also_accepting(secret);
+        }
+        Ok(WebhookReceiverCore { verifier: verifier.tolerance(tolerance), seen })
     }
 
     /// Checks one delivery (`headers` as JSON text `[[name, value]…]`, the raw body, the time in Unix
-    /// milliseconds). Returns `{ eventId, eventType, dispatchedAt, apiVersion, duplicate }` as JSON text;
-    /// throws `{ kind: "webhook_refused", code, message }` for a delivery to refuse.
+    /// milliseconds). Returns `{ eventId, eventType, dispatchedAt, apiVersion, duplicate, bodyDigest }` as
+    /// JSON text; throws `{ kind: "webhook_refused", code, status, message }` for a delivery to refuse.
     pub fn receive(&mut self, headers: &str, body: &[u8], now_ms: f64) -> Result<String, JsValue> {
-        let delivery = self.verifier.verify(&options::headers(headers), body, options::instant(now_ms)).map_err(|e| {
-            let mut out = String::new();
-            let mut o = ObjectWriter::open(&mut out);
-            o.str("kind", "webhook_refused");
-            o.str("code", e.code.as_str());
-            o.str("message", &e.message);
-            o.close();
-            JsValue::from_str(&out)
-        })?;
-        let duplicate = !self.seen.first_sighting(delivery.event_id);
-        let mut out = String::with_capacity(192);
+        let delivery = self.verifier.verify(&options::headers(headers), body, options::instant(now_ms)).map_err(|e| webhook_refused(&e))?;
+        let duplicate = !self.seen.first_sighting(&delivery.key());
+        let mut out = String::with_capacity(256);
         let mut o = ObjectWriter::open(&mut out);
         write_display(o.key("eventId"), delivery.event_id);
         o.str("eventType", delivery.event_type.as_str());
         time(o.key("dispatchedAt"), &delivery.dispatched_at);
         o.opt_str("apiVersion", delivery.api_version.as_deref());
         o.bool("duplicate", duplicate);
+        write_display(o.key("bodyDigest"), delivery.body_digest);
         o.close();
         Ok(out)
     }
 
-    /// Forgets an event id, so that its next delivery counts as new; `false` when it is not a UUID.
+    /// Forgets the delivery accepted under an event id (its body digest with it), so that its next delivery
+    /// counts as new; `false` when it is not a UUID.
     pub fn forget(&mut self, event_id: &str) -> bool {
         match Uuid::parse(event_id) {
             Some(id) => {
@@ -232,8 +264,9 @@ impl GiftHistoryCore {
         GiftHistoryCore { history: GiftHistory::new(), prices: Prices::default() }
     }
 
-    /// Folds in a verified delivery: its event type and raw body. Returns `new_gift`, `updated` or
-    /// `unknown_event`; throws for a body that is not a gift request.
+    /// Folds in a verified delivery by its signed raw body (its status and dates; the event type only picks
+    /// `unknown_event` as the answer). Returns `new_gift`, `updated` or `unknown_event`; throws for a body
+    /// that is not a gift request.
     #[wasm_bindgen(js_name = recordDelivery)]
     pub fn record_delivery(&mut self, event_type: &str, body: &[u8]) -> Result<String, JsValue> {
         let gift_request = GiftRequest::read_json(body).map_err(|e| refuse("delivery.body", e))?;
@@ -242,6 +275,7 @@ impl GiftHistoryCore {
             event_type: EventType::from_wire(event_type),
             dispatched_at: gift_request.updated_at,
             api_version: None,
+            body_digest: webhook::BodyDigest::of(body),
             gift_request,
         };
         Ok(recorded(self.history.record_delivery(&delivery)))

@@ -37,10 +37,18 @@ build_module() { # name, cargo feature arguments...
     --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
     --enable-multivalue --enable-reference-types \
     "$here/wasm/${name}_bg.wasm" -o "$here/wasm/${name}_bg.wasm"
+  # The glue ships without its comments (its declarations keep them).
+  "$here/node_modules/.bin/tsc" --allowJs --removeComments --skipLibCheck --target ES2022 --module ES2022 \
+    --outDir "$here/wasm/plain" "$here/wasm/${name}.js"
+  mv "$here/wasm/plain/${name}.js" "$here/wasm/${name}.js"
+  rmdir "$here/wasm/plain"
 }
 build_module andopen
 build_module andopen_workflows --features workflows
 
 cd "$here"
 rm -rf dist
-npx tsc -p tsconfig.json
+# The JavaScript ships without comments (they are a tenth of the budget); the declarations keep every doc
+# comment for editors.
+npx tsc -p tsconfig.json --removeComments --declaration false
+npx tsc -p tsconfig.json --emitDeclarationOnly

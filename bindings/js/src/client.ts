@@ -3,7 +3,8 @@
  * sends, reads and sleeps where the core says to.
  */
 import { AndOpenError } from "./errors.js";
-import { type Call, type CoreOptions, SansIo } from "./sansio.js";
+import { type Call, type CoreOptions, SansIo, checkFunction, checkMillis, coreOptionsOf } from "./sansio.js";
+import { LIMITS, reading } from "./wasm.js";
 import type { GiftRequest, GiftRequestStatus } from "./generated.js";
 import type { BatchOptions, BatchResult, BatchRow, Campaign, GiftRequestPayload, HttpRequest, ListCampaignsParams, Page, ResponseInfo, WithResponse } from "./types.js";
 import type { Transport } from "./workflows.js";
@@ -16,7 +17,10 @@ export interface ClientOptions extends CoreOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The current time in Unix milliseconds (`Date.now` by default). */
   now?: () => number;
-  /** Abandon a request after this long (30 s by default); a create abandoned so is reported as outcome unknown. */
+  /**
+   * Abandon an exchange after this long (30 s by default): connecting, sending and reading the whole body.
+   * A create abandoned so is reported as outcome unknown.
+   */
   timeoutMs?: number;
 }
 
@@ -53,14 +57,22 @@ export class Client {
   readonly #now: () => number;
   readonly #timeoutMs: number;
 
+  /**
+   * Checks every option (a `ConfigError` for a refused value, a `TypeError` naming the option for a value of
+   * the wrong type); sends nothing.
+   */
   constructor(options: ClientOptions = {}) {
-    this.#sansIo = new SansIo(options);
-    const f = options.fetch ?? globalThis.fetch;
+    this.#sansIo = new SansIo(options); // checks that `options` is an object, and every core option
+    const { fetch: f = globalThis.fetch, sleep, now, timeoutMs } = reading("options", () => ({ ...options }));
+    checkFunction(f, "options.fetch");
+    checkFunction(sleep, "options.sleep");
+    checkFunction(now, "options.now");
+    checkMillis(timeoutMs, "options.timeoutMs");
     if (typeof f !== "function") throw new TypeError("no fetch: pass options.fetch");
     this.#fetch = f;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.#now = options.now ?? Date.now;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#sleep = sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#now = now ?? Date.now;
+    this.#timeoutMs = timeoutMs ?? 30_000;
   }
 
   /** The sans-IO calls behind this client, for sending with another transport. */
@@ -128,21 +140,31 @@ export class Client {
 
   #transport(): Transport {
     return {
-      coreOptions: this.#sansIo.coreOptions,
+      coreOptions: coreOptionsOf(this.#sansIo),
       exchange: (request) => this.#exchange(request),
       sleep: this.#sleep,
       now: this.#now,
     };
   }
 
-  /** One exchange with the server: the answer, or whether the request may have reached it. */
+  /**
+   * One exchange with the server: the answer, or whether the request may have reached it. The timeout
+   * bounds all of it (connecting, sending, the whole body), even with a `fetch` that ignores its signal.
+   * At most `maxResponseBytes + 1` bytes of the body are read (the rest is cancelled): the core judges a
+   * longer body unread. A body cut after the status came is no answer: the request may have landed.
+   */
   async #exchange(request: HttpRequest): Promise<{ status: number; headers: [string, string][]; body: Uint8Array } | { maybeSent: boolean }> {
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    let response: Response;
     try {
-      const init: RequestInit = { method: request.method, headers: request.headers, signal: AbortSignal.timeout(this.#timeoutMs) };
+      const init: RequestInit = { method: request.method, headers: request.headers, signal };
       if (request.body !== null) init.body = request.body;
-      const response = await this.#fetch(request.url, init);
-      const body = new Uint8Array(await response.arrayBuffer());
-      return { status: response.status, headers: [...response.headers.entries()], body };
+      response = await untilAborted(Promise.resolve(this.#fetch(request.url, init)), signal);
+      if (response === null || typeof response !== "object") return { maybeSent: true }; // not a Response: no answer
+      const status = response.status;
+      const headers = [...response.headers.entries()];
+      const body = await readBody(response, LIMITS.maxResponseBytes + 1, signal);
+      return { status, headers, body };
     } catch (error) {
       return { maybeSent: !neverSent(error) };
     }
@@ -163,4 +185,57 @@ export class Client {
       await this.#sleep(step.ms);
     }
   }
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts (for a `fetch` or a stream that ignores it). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener("abort", abort), resolve(value)),
+      (error: unknown) => (signal.removeEventListener("abort", abort), reject(error)),
+    );
+  });
+}
+
+/**
+ * The first `most` bytes of a response's body, read as a stream; the rest is cancelled unread. Throws when
+ * the body fails (cut by the connection) or `signal` aborts first.
+ */
+async function readBody(response: Response, most: number, signal: AbortSignal): Promise<Uint8Array> {
+  const stream = response.body;
+  if (stream === null || stream === undefined) {
+    // No stream: a body-less answer, or a `fetch` of the caller's that only offers `arrayBuffer`.
+    if (typeof response.arrayBuffer !== "function") return new Uint8Array(0);
+    const all = new Uint8Array(await untilAborted(response.arrayBuffer(), signal));
+    return all.length > most ? all.subarray(0, most) : all;
+  }
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < most) {
+      const { done, value } = await untilAborted(reader.read(), signal);
+      if (done) break;
+      const chunk = value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBufferLike);
+      const kept = Math.min(chunk.length, most - total);
+      chunks.push(kept === chunk.length ? chunk : chunk.subarray(0, kept));
+      total += kept;
+    }
+  } catch (error) {
+    void reader.cancel().catch(() => {});
+    throw error;
+  }
+  if (total >= most) void reader.cancel().catch(() => {}); // the rest is never read
+  else reader.releaseLock();
+  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.length;
+  }
+  return body;
 }

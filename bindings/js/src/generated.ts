@@ -121,7 +121,7 @@ quantity: number, };
 export type ErrorType = "validation_error" | "authentication_error" | "authorization_error" | "not_found_error" | "rate_limit_error" | "api_error" | (string & {});
 
 /** A machine-readable error code (an open set). */
-export type ErrorCode = "required" | "invalid_format" | "invalid" | "invalid_reference" | "out_of_stock" | "malformed_request" | "unsupported_api_version" | "invalid_token" | (string & {});
+export type ErrorCode = "required" | "invalid_format" | "invalid" | "invalid_reference" | "out_of_stock" | "malformed_request" | "unsupported_api_version" | "invalid_token" | "body_too_large" | "too_many_problems" | (string & {});
 
 /** One problem, in the server's words: show `message` under the field named by `param`. */
 export type ErrorItem = { 

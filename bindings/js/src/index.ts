@@ -6,7 +6,7 @@
  * - `buildRequest.*`: the exact HTTP request for an operation, as plain JSON (for no-code tools).
  * - `Client`: the API over `fetch`, with retries that never send a gift twice.
  */
-import { guarded, core, validatePayload } from "./wasm.js";
+import { LIMITS, bodyText, guarded, core, validatePayload, type Limits } from "./wasm.js";
 import type { FieldError } from "./errors.js";
 import { SansIo, type CoreOptions } from "./sansio.js";
 import type { GiftRequestPayload, HttpRequest, ListCampaignsParams } from "./types.js";
@@ -16,19 +16,34 @@ export * from "./types.js";
 export { Client, type ClientOptions, type WaitOptions } from "./client.js";
 // The workflows (webhooks, gift history, batch journals) are in `@andopen/sdk/workflows`: a second module.
 export { Call, SansIo, type CoreOptions, type Step } from "./sansio.js";
+export type { Limits } from "./wasm.js";
+
+/**
+ * The SDK's limits, each the core's own figure (`core/src/limits.rs`): the largest body validated or sent,
+ * the largest response read, problems listed, and so on. For display and for your own transport: a
+ * transport of yours should stop reading a response after `maxResponseBytes + 1` bytes.
+ */
+export function limits(): Limits {
+  return LIMITS;
+}
 
 /**
  * Every problem of a gift-request payload, in the server's words (`[]` when it is valid). Call it as a form
- * changes: it needs no key and sends nothing. Each error's `param` names the field to show it under.
+ * changes: it needs no key and sends nothing. Each error's `param` names the field to show it under. A
+ * payload over `limits().maxBodyBytes` is one `body_too_large` problem (it is not read further); one that
+ * JSON cannot hold (`undefined`, a `BigInt`, a cycle, a getter that throws) is a `TypeError` naming it.
  */
 export function validateGiftRequest(payload: GiftRequestPayload | object | string): FieldError[] {
-  const errors = validatePayload(payload);
+  const errors = validatePayload(payload, "payload");
   return errors === undefined ? [] : (JSON.parse(errors) as FieldError[]);
 }
 
-/** The exact JSON body to send for a payload; throws `ValidationError` with every field problem. */
+/**
+ * The exact JSON body to send for a payload; throws `ValidationError` with every field problem (a payload
+ * over `limits().maxBodyBytes` is `body_too_large`, unread), or a `TypeError` for what JSON cannot hold.
+ */
 export function giftRequestBody(payload: GiftRequestPayload | object | string): string {
-  const text = typeof payload === "string" ? payload : JSON.stringify(payload);
+  const text = bodyText(payload, "payload");
   return guarded(() => core.giftRequestBody(text));
 }
 

@@ -46,9 +46,9 @@ function guarded<T>(f: () => T): T {
     return f();
   } catch (thrown) {
     if (typeof thrown === "string" && thrown.startsWith("{")) {
-      const report = JSON.parse(thrown) as ErrorReport | { kind: "webhook_refused"; code: string; message: string };
+      const report = JSON.parse(thrown) as ErrorReport | { kind: "webhook_refused"; code: string; status: number; message: string };
       if (report.kind === "webhook_refused") {
-        throw new WebhookRefusedError({ ...blank, kind: "webhook_refused", code: report.code, message: report.message });
+        throw new WebhookRefusedError({ ...blank, kind: "webhook_refused", code: report.code, status: report.status, message: report.message });
       }
       throw errorFromReport(report);
     }
@@ -75,56 +75,106 @@ function bytes(body: Uint8Array | string): Uint8Array {
   return typeof body === "string" ? encoder.encode(body) : body;
 }
 
-/** Headers as `[[name, value]…]` JSON text: joins repeated values as HTTP does. */
+/** The name of a value's type, for a `TypeError`'s message (never the value: it may be a secret). */
+function typeName(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+/** Headers as `[[name, value]…]` JSON text: joins repeated values as HTTP does. Throws `TypeError` for anything else. */
 function headerPairs(headers: WebhookHeaders): string {
+  if (typeof headers !== "object" || headers === null) throw new TypeError(`headers: must be a Headers object, a record or [name, value] pairs, not ${typeName(headers)}`);
   const pairs: [string, string][] = [];
+  const add = (name: unknown, value: unknown): void => {
+    if (typeof name !== "string" || typeof value !== "string") throw new TypeError(`headers: every name and value must be a string (${String(typeof name)}: ${typeName(value)})`);
+    pairs.push([name, value]);
+  };
   if (typeof (headers as { forEach?: unknown }).forEach === "function" && !Array.isArray(headers)) {
-    (headers as { forEach(cb: (value: string, name: string) => void): void }).forEach((value, name) => pairs.push([name, value]));
+    (headers as { forEach(cb: (value: string, name: string) => void): void }).forEach((value, name) => add(name, value));
   } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === "function") {
-    for (const [name, value] of headers as Iterable<readonly [string, string]>) pairs.push([name, value]);
+    for (const pair of headers as Iterable<unknown>) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError("headers: every pair must be [name, value]");
+      add(pair[0], pair[1]);
+    }
   } else {
-    for (const [name, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
-      if (value !== undefined) pairs.push([name, Array.isArray(value) ? value.join(", ") : value]);
+    for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+      if (value !== undefined) add(name, Array.isArray(value) ? value.join(", ") : value);
     }
   }
   return JSON.stringify(pairs);
 }
 
+/** A verified delivery with its signed content's key (`bodyDigest`: the SHA-256 of the body, in hex). */
+export type VerifiedDelivery = WebhookDelivery & { bodyDigest: string };
+
+const RECEIVER_OPTIONS = new Set(["toleranceSeconds", "remember"]);
+
+/** The secrets a receiver was given: one string, or a non-empty array of strings (a rotation). */
+function secretList(secret: unknown): string[] {
+  const list = typeof secret === "string" ? [secret] : secret;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === "string")) {
+    throw new TypeError(`secret: must be a string, or an array of strings during a rotation, not ${typeName(secret)}`);
+  }
+  return list as string[];
+}
+
+/** The receiver's options, their JavaScript types checked; the rules (ranges, maximums) are the core's. */
+function receiverOptions(options: unknown): WebhookReceiverOptions {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new TypeError(`options: must be an object, not ${typeName(options)}`);
+  for (const [key, value] of Object.entries(options)) {
+    if (!RECEIVER_OPTIONS.has(key)) throw new TypeError(`options.${key}: is not an option of a WebhookReceiver (toleranceSeconds, remember)`);
+    if (value !== undefined && typeof value !== "number") throw new TypeError(`options.${key}: must be a number, not ${typeName(value)}`);
+  }
+  return options as WebhookReceiverOptions;
+}
+
 /**
- * Receives webhook deliveries for one secret: checks the signature over the raw body (constant time), the
- * replay window, the event id and the body, then de-duplicates on the event id. Keep one per secret.
+ * Receives webhook deliveries for one secret (or several during a rotation, the newest first): checks the
+ * signature over the raw body (constant time), the replay window, the event id, the event type against the
+ * signed body's status, and the body, then de-duplicates on the event id and the body's digest (a captured
+ * delivery re-sent under a new event id is a repeat). Keep one per secret. Memory grows with the deliveries
+ * seen, up to `remember` (at most the core's maximum, 1,000,000). A wrong JavaScript type is a `TypeError`.
  */
 export class WebhookReceiver {
   readonly #core: wf.WebhookReceiverCore;
 
-  constructor(secret: string, options: WebhookReceiverOptions = {}) {
-    this.#core = guarded(() => new wf.WebhookReceiverCore(secret, options.toleranceSeconds ?? 300, options.remember ?? 100_000));
+  constructor(secret: string | string[], options: WebhookReceiverOptions = {}) {
+    const secrets = secretList(secret);
+    const { toleranceSeconds, remember } = receiverOptions(options);
+    this.#core = guarded(() => new wf.WebhookReceiverCore(secrets, toleranceSeconds, remember));
   }
 
   /**
    * Checks one delivery: pass the request's headers and its **raw** body (the bytes as received, never
    * re-serialised JSON), and the time in Unix milliseconds (`Date.now()` by default). Throws
-   * `WebhookRefusedError` (answer 4xx, do not act); a repeat comes back with `duplicate: true` (answer 2xx,
-   * do not act again).
+   * `WebhookRefusedError` (answer its `status`, 400 or 413, and do not act); a repeat comes back with
+   * `duplicate: true` (answer 2xx, do not act again).
    */
-  receive(headers: WebhookHeaders, rawBody: Uint8Array | string, now: number = Date.now()): WebhookDelivery {
+  receive(headers: WebhookHeaders, rawBody: Uint8Array | string, now: number = Date.now()): VerifiedDelivery {
+    if (typeof rawBody !== "string" && !(rawBody instanceof Uint8Array)) throw new TypeError(`rawBody: must be a Uint8Array or a string, not ${typeName(rawBody)}`);
+    if (typeof now !== "number" || !Number.isFinite(now)) throw new TypeError(`now: must be a finite number of Unix milliseconds, not ${typeName(now)}`);
+    const pairs = headerPairs(headers);
     const body = bytes(rawBody);
-    const text = guarded(() => this.#core.receive(headerPairs(headers), body, now));
-    const meta = JSON.parse(text) as Omit<WebhookDelivery, "giftRequest" | "body">;
+    const text = guarded(() => this.#core.receive(pairs, body, now));
+    const meta = JSON.parse(text) as Omit<VerifiedDelivery, "giftRequest" | "body">;
     return { ...meta, giftRequest: JSON.parse(decoder.decode(body)) as GiftRequest, body };
   }
 
   /**
-   * Forgets an event id, so that its next delivery counts as new: call it when you accepted a delivery but
-   * could not act on it, and answer with an error so that &Open tries again.
+   * Forgets the delivery accepted under an event id (its body digest with it), so that its next delivery
+   * counts as new: call it when you accepted a delivery but could not act on it, and answer with an error
+   * so that &Open tries again.
    */
   forget(eventId: string): boolean {
+    if (typeof eventId !== "string") throw new TypeError(`eventId: must be a string, not ${typeName(eventId)}`);
     return this.#core.forget(eventId);
   }
 }
 
 /** The signature of a delivery (lowercase hex HMAC-SHA256 of `{timestamp}.{body}`), for a relay or a test. */
 export function webhookSignature(secret: string, timestamp: string | number, body: Uint8Array | string): string {
+  if (typeof secret !== "string") throw new TypeError(`secret: must be a string, not ${typeName(secret)}`);
+  if (typeof body !== "string" && !(body instanceof Uint8Array)) throw new TypeError(`body: must be a Uint8Array or a string, not ${typeName(body)}`);
   return wf.webhookSignature(secret, String(timestamp), bytes(body));
 }
 
@@ -136,8 +186,14 @@ export class GiftHistory {
   /** @internal */
   readonly core: wf.GiftHistoryCore = new wf.GiftHistoryCore();
 
-  /** Folds in a delivery from `WebhookReceiver.receive`; repeats and any order give the same timeline. */
+  /**
+   * Folds in a delivery from `WebhookReceiver.receive` by its signed body (status and dates; never the
+   * event type header); repeats and any order give the same timeline.
+   */
   recordDelivery(delivery: Pick<WebhookDelivery, "eventType" | "body">): Recorded {
+    if (typeof delivery !== "object" || delivery === null) throw new TypeError(`delivery: must be a delivery from WebhookReceiver.receive, not ${typeName(delivery)}`);
+    if (typeof delivery.eventType !== "string") throw new TypeError(`delivery.eventType: must be a string, not ${typeName(delivery.eventType)}`);
+    if (!(delivery.body instanceof Uint8Array)) throw new TypeError(`delivery.body: must be a Uint8Array, not ${typeName(delivery.body)}`);
     return guarded(() => this.core.recordDelivery(delivery.eventType, delivery.body)) as Recorded;
   }
 

@@ -3,6 +3,7 @@
 // create as outcome unknown).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { Client, AndOpenError, ValidationError } from "../dist/index.js";
 import { WebhookReceiver, WebhookRefusedError, webhookSignature, GiftHistory, MemoryJournal } from "../dist/workflows.js";
 
@@ -26,9 +27,13 @@ const gift = (overrides = {}) => ({
   ...overrides,
 });
 
-function signed(body, { event = EVENT, type = "gift_request_created", at = NOW / 1000 } = {}) {
+function signed(body, options = {}) {
+  return signedWith(SECRET, body, options);
+}
+
+function signedWith(secret, body, { event = EVENT, type = "gift_request_created", at = NOW / 1000 } = {}) {
   return {
-    "andopen-webhook-signature": webhookSignature(SECRET, at, body),
+    "andopen-webhook-signature": webhookSignature(secret, at, body),
     "andopen-webhook-dispatch-timestamp": String(at),
     "andopen-webhook-event-id": event,
     "andopen-webhook-event-type": type,
@@ -236,10 +241,117 @@ test("batch options and rows are checked, CSV rows are read", async () => {
 test("a receiver without a secret or memory for event ids is refused by the core", () => {
   for (const [make, param] of [
     [() => new WebhookReceiver(""), "secret"],
+    [() => new WebhookReceiver("   "), "secret"],
     [() => new WebhookReceiver("s", { remember: 0 }), "remember"],
     [() => new WebhookReceiver("s", { remember: 1.5 }), "remember"],
+    [() => new WebhookReceiver("s", { remember: 1e8 }), "remember"],
+    [() => new WebhookReceiver("s", { remember: 4294967295 }), "remember"],
+    [() => new WebhookReceiver("s", { remember: 1e300 }), "remember"],
+    [() => new WebhookReceiver("s", { toleranceSeconds: 2 ** 32 }), "toleranceSeconds"],
   ]) {
     assert.throws(make, (e) => e instanceof ValidationError && e.param === param, param);
+  }
+  assert.throws(() => new WebhookReceiver("s", { remember: 1e8 }), /1000000/, "the message names the maximum");
+  const largest = new WebhookReceiver("s", { remember: 1_000_000 }); // memory grows with use: nothing allocated up front
+  assert.equal(largest.receive(signedWith("s", JSON.stringify(gift())), JSON.stringify(gift()), NOW).duplicate, false);
+});
+
+test("a wrong JavaScript type is a TypeError, never a trap", () => {
+  for (const make of [
+    () => new WebhookReceiver(123),
+    () => new WebhookReceiver(undefined),
+    () => new WebhookReceiver(null),
+    () => new WebhookReceiver([]),
+    () => new WebhookReceiver(["s", 1]),
+    () => new WebhookReceiver("s", { remember: "10" }),
+    () => new WebhookReceiver("s", { toleranceSeconds: 10n }),
+    () => new WebhookReceiver("s", { rememebr: 10 }),
+    () => new WebhookReceiver("s", 10),
+  ]) {
+    assert.throws(make, TypeError);
+  }
+  const receiver = new WebhookReceiver(SECRET);
+  const body = JSON.stringify(gift());
+  assert.throws(() => receiver.receive(signed(body), 123, NOW), TypeError);
+  assert.throws(() => receiver.receive(null, body, NOW), TypeError);
+  assert.throws(() => receiver.receive([["a", 1]], body, NOW), TypeError);
+  assert.throws(() => receiver.receive(signed(body), body, "now"), TypeError);
+  assert.throws(() => receiver.forget(7), TypeError);
+  assert.throws(() => new GiftHistory().recordDelivery({ eventType: 1, body: new Uint8Array() }), TypeError);
+  assert.throws(() => webhookSignature(1, "1", "{}"), TypeError);
+});
+
+test("a captured delivery re-sent under a new event id or with a contradicting event type changes nothing", () => {
+  const receiver = new WebhookReceiver(SECRET);
+  const history = new GiftHistory();
+  const body = JSON.stringify(gift());
+  const first = receiver.receive(signed(body), body, NOW);
+  assert.equal(first.duplicate, false);
+  assert.match(first.bodyDigest, /^[0-9a-f]{64}$/);
+  history.recordDelivery(first);
+  const renamed = receiver.receive(signed(body, { event: "1b6f1c1e-2d5a-4c4e-9a57-3f1f3c2a9d10" }), body, NOW + 10_000);
+  assert.equal(renamed.duplicate, true, "the same signed body under a new event id is a repeat");
+  const cancelled = signed(body, { event: "2b6f1c1e-2d5a-4c4e-9a57-3f1f3c2a9d10", type: "gift_request_cancelled" });
+  assert.throws(() => receiver.receive(cancelled, body, NOW), (e) => e instanceof WebhookRefusedError && e.code === "event_type_mismatch" && e.status === 400);
+  // A host that folds a hand-made delivery anyway: the history reads the signed body, never the type.
+  history.recordDelivery({ eventType: "gift_request_cancelled", body: first.body });
+  const ann = { first_name: "Ann", last_name: "Smith", email: "ann@example.com" };
+  assert.equal(history.timeline(GIFT).status, "submitted");
+  assert.equal(history.memberStatus(ann, CAMPAIGN), "Invited");
+  assert.equal(history.eligibility(ann, { days: 30 }, NOW).eligible, false);
+});
+
+test("a fetch Headers object's joined repeats are judged like pairs, and a rotation accepts either secret", () => {
+  const body = JSON.stringify(gift());
+  const h = new Headers(signed(body));
+  h.append("andopen-webhook-event-type", "gift_request_cancelled"); // joined: "gift_request_created, gift_request_cancelled"
+  const refused = (() => { try { new WebhookReceiver(SECRET).receive(h, body, NOW); } catch (e) { return e.code; } })();
+  assert.equal(refused, "repeated_header");
+  const rotating = new WebhookReceiver(["whsec_new", SECRET]);
+  assert.equal(rotating.receive(signed(body), body, NOW).duplicate, false);
+  const big = new Uint8Array(1024 * 1024 + 1);
+  assert.throws(() => rotating.receive(signed("x"), big, NOW), (e) => e.code === "body_too_large" && e.status === 413);
+});
+
+// ---- the hostile suite every language replays (tests/hostile/webhooks.json) ----
+
+const hostile = JSON.parse(readFileSync(new URL("../../../tests/hostile/webhooks.json", import.meta.url), "utf8"));
+
+function hostileBody(name) {
+  const b = hostile.bodies[name];
+  return typeof b === "string" ? b : b.prefix + b.repeat.repeat(b.times) + b.suffix;
+}
+
+for (const c of hostile.cases) {
+  test(`hostile webhooks: ${c.name}`, () => {
+    const receiver = new WebhookReceiver(c.receiver?.secrets ?? hostile.secret, c.receiver?.remember === undefined ? {} : { remember: c.receiver.remember });
+    const history = new GiftHistory();
+    c.deliveries.forEach((d, i) => {
+      let got;
+      try {
+        const delivery = receiver.receive(d.headers, hostileBody(d.body), d.now * 1000);
+        if (!delivery.duplicate) history.recordDelivery(delivery);
+        got = delivery.duplicate ? "duplicate" : "accepted";
+      } catch (e) {
+        assert.ok(e instanceof WebhookRefusedError, String(e));
+        got = { refused: e.code };
+      }
+      assert.deepEqual(got, d.expect, `delivery ${i}`);
+    });
+    if ("history_status" in c) assert.equal(history.timeline(hostile.gift_request_id)?.status ?? null, c.history_status);
+  });
+}
+
+test("hostile webhooks: the receiver options", () => {
+  for (const o of hostile.options) {
+    let got = "ok";
+    try {
+      new WebhookReceiver(o.secrets, o.remember === null ? {} : { remember: o.remember });
+    } catch (e) {
+      assert.ok(e instanceof ValidationError, String(e));
+      got = { refused: e.param };
+    }
+    assert.deepEqual(got, o.expect, JSON.stringify(o));
   }
 });
 

@@ -96,3 +96,93 @@ def test_a_look_back_that_is_not_a_whole_number_of_days_is_refused(tmp_path: Pat
             journal=tmp_path / "j", look_back_days=days,  # type: ignore[arg-type]
         )
     assert transport.requests == []
+
+
+# ---- an interrupted run, and the journal's events ----
+
+
+class Killed(BaseException):
+    """Stands for a SIGKILL: the run stops where it is, nothing after it runs."""
+
+
+class KillingClock(FakeClock):
+    """A clock whose first sleep kills the run."""
+
+    def sleep(self, seconds: float) -> None:
+        raise Killed()
+
+
+def events(journal: Path) -> list[tuple[str, str, int | None]]:
+    return [(e["row_key"], e["event"], e.get("status")) for e in map(json.loads, journal.read_text().splitlines())]
+
+
+def test_killed_while_sleeping_on_a_429_the_row_is_sent_again_not_unknown(tmp_path: Path) -> None:
+    journal = tmp_path / "gifts.journal"
+    limited = reply(429, {"errors": [{"type": "rate_limit_error", "code": "rate_limited", "message": "slow down"}]}, Retry_After="2")
+    with pytest.raises(Killed):
+        andopen.send_batch(client(FakeTransport(limited), KillingClock()), [ROWS[0]], campaign_id=CAMPAIGN_ID, journal=journal,
+                           wait_for_redemption_url=False)
+    # The answer that proves nothing was created is stored before the sleep.
+    assert events(journal) == [("r1", "sending", None), ("r1", "not_sent", 429)]
+    transport = FakeTransport(created("1", "Ann", "Smith"))
+    resumed = andopen.send_batch(client(transport, FakeClock()), [ROWS[0]], campaign_id=CAMPAIGN_ID, journal=journal,
+                                 wait_for_redemption_url=False)
+    assert resumed.rows[0].outcome.is_sent() and not resumed.rows[0].from_journal
+    assert len(transport.requests) == 1
+    assert events(journal)[-2:] == [("r1", "sending", None), ("r1", "finished", None)]
+
+
+def test_killed_while_pacing_the_next_row_was_never_claimed(tmp_path: Path) -> None:
+    journal = tmp_path / "gifts.journal"
+    window_used_up = reply(201, gift(id="11111111-1111-4111-8111-000000000001"), RateLimit_Remaining="0", RateLimit_Reset="1777636860")
+    with pytest.raises(Killed):
+        andopen.send_batch(client(FakeTransport(window_used_up), KillingClock()), [ROWS[0], ROWS[4]], campaign_id=CAMPAIGN_ID,
+                           journal=journal, wait_for_redemption_url=False)
+    # r5 waits for the window before its `sending` line: killed in that wait, it was never claimed.
+    assert events(journal) == [("r1", "sending", None), ("r1", "finished", None)]
+    transport = FakeTransport(created("2", "Dan", "Brown"))
+    resumed = andopen.send_batch(client(transport, FakeClock()), [ROWS[0], ROWS[4]], campaign_id=CAMPAIGN_ID, journal=journal,
+                                 wait_for_redemption_url=False)
+    assert [r.from_journal for r in resumed.rows] == [True, False]
+    assert [r.outcome.is_sent() for r in resumed.rows] == [True, True]
+
+
+def test_a_connection_that_never_opened_is_journaled_as_not_sent(tmp_path: Path) -> None:
+    journal = tmp_path / "gifts.journal"
+    transport = FakeTransport(andopen.TransportFailure("connection refused", maybe_sent=False), created("1", "Ann", "Smith"))
+    result = andopen.send_batch(client(transport, FakeClock()), [ROWS[0]], campaign_id=CAMPAIGN_ID, journal=journal,
+                                wait_for_redemption_url=False)
+    assert result.rows[0].outcome.is_sent()
+    assert events(journal) == [("r1", "sending", None), ("r1", "not_sent", None), ("r1", "sending", None), ("r1", "finished", None)]
+
+
+# ---- the hostile journal suite every language replays (tests/hostile/journal.json) ----
+
+JOURNALS = json.loads((Path(__file__).resolve().parents[3] / "tests" / "hostile" / "journal.json").read_text())
+
+
+@pytest.mark.parametrize("case", JOURNALS["cases"], ids=[c["name"] for c in JOURNALS["cases"]])
+def test_the_hostile_journal_suite(tmp_path: Path, case: dict) -> None:
+    journal = tmp_path / "gifts.journal"
+    journal.write_bytes(case["journal"].encode())
+    rows = [{"row_key": r["row_key"], "recipient": r["recipient"]} for r in JOURNALS["rows"]]
+    sends = list(case.get("expect", {}).values()).count("send")
+    transport = FakeTransport(*(created(str(i), "Any", "One") for i in range(sends)))
+    run = lambda: andopen.send_batch(  # noqa: E731
+        client(transport, FakeClock()), rows, campaign_id=JOURNALS["campaign_id"], journal=journal, wait_for_redemption_url=False
+    )
+    if "error" in case:
+        with pytest.raises(andopen.ValidationError, match=f"journal line {case['error']['line']}:.*{case['error']['mentions']}"):
+            run()
+        assert transport.requests == []
+        return
+    result = run()
+    got = {}
+    for row, expected in zip(result.rows, JOURNALS["rows"]):
+        assert row.send_key == expected["send_key"], row.row_key
+        outcome = row.outcome
+        got[row.row_key] = ("send" if not row.from_journal and outcome.is_sent() else
+                            "sent" if row.from_journal and outcome.is_sent() else
+                            "outcome_unknown" if row.from_journal and outcome.is_outcome_unknown() else "something else")
+    assert got == case["expect"]
+    assert len(transport.requests) == sends

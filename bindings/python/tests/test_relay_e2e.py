@@ -61,6 +61,14 @@ def tool() -> Iterator[str]:
 def test_the_relay_forwards_each_event_once_and_refuses_forgeries(tool: str) -> None:
     history = andopen.GiftHistory()
     relay = andopen.Relay(secret=SECRET, forward_to=tool, history=history)
+    captured: list[tuple[list[tuple[str, str]], bytes]] = []  # what an eavesdropper on the relay's side records
+    handle = relay.handle
+
+    def capturing(headers: list[tuple[str, str]], body: bytes) -> andopen.RelayOutcome:
+        captured.append((list(headers), body))
+        return handle(headers, body)
+
+    relay.handle = capturing  # type: ignore[method-assign]
     server = relay.serve()
     relay_url = f"http://127.0.0.1:{server.server_address[1]}/andopen"
     try:
@@ -99,6 +107,27 @@ def test_the_relay_forwards_each_event_once_and_refuses_forgeries(tool: str) -> 
             urllib.request.urlopen(forged, timeout=5)
         assert refused.value.code == 400
         assert len(Tool.received) == 4
+
+        # A captured genuine delivery, re-sent at once under a new event id: a duplicate, never forwarded;
+        # re-sent saying cancelled over its signed "submitted" body: refused; the history is unchanged.
+        headers, body = next((h, b) for h, b in captured if json.loads(b)["status"] == "submitted")
+        def resend(event_id: str, event_type: str | None = None) -> tuple[int, bytes]:
+            changed = {k: v for k, v in headers if k.lower() not in ("host", "content-length", "connection")}
+            changed = {k: (event_id if k.lower() == "andopen-webhook-event-id" else v) for k, v in changed.items()}
+            if event_type is not None:
+                changed = {k: (event_type if k.lower() == "andopen-webhook-event-type" else v) for k, v in changed.items()}
+            request = urllib.request.Request(relay_url, data=body, method="POST", headers=changed)
+            try:
+                with urllib.request.urlopen(request, timeout=5) as answer:
+                    return answer.status, answer.read()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read()
+        assert resend("9b6f1c1e-2d5a-4c4e-9a57-3f1f3c2a9d10")[1].startswith(b"duplicate")
+        status, text = resend("8b6f1c1e-2d5a-4c4e-9a57-3f1f3c2a9d10", "gift_request_cancelled")
+        assert (status, text.split(b":")[1].strip()) == (400, b"event_type_mismatch"), text
+        assert len(Tool.received) == 4
+        timeline = history.timeline(gift.id)
+        assert timeline is not None and timeline.status.is_delivered() and timeline.cancelled_at is None
     finally:
         sim.stop()
         server.shutdown()

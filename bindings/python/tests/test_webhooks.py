@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fakes import FakeClock, FakeTransport, gift, reply
@@ -54,6 +56,7 @@ def test_accepts_once_then_flags_repeats() -> None:
         ("forged", "invalid_signature", "does not match the body"),
         ("replayed", "outside_tolerance", "beyond the tolerance of 300 s"),
         ("unsigned", "missing_header", "AndOpen-Webhook-Signature is required"),
+        ("contradicting", "event_type_mismatch", "contradicts the signed body"),
     ],
 )
 def test_refuses_forged_tampered_replayed_and_unsigned(change: str, code: str, says: str) -> None:
@@ -67,10 +70,31 @@ def test_refuses_forged_tampered_replayed_and_unsigned(change: str, code: str, s
         clock.now += 301
     if change == "unsigned":
         headers = [h for h in headers if h[0] != "AndOpen-Webhook-Signature"]
+    if change == "contradicting":
+        headers = [(n, "gift_request_cancelled" if n == "AndOpen-Webhook-Event-Type" else v) for n, v in headers]
     with pytest.raises(andopen.WebhookRefused) as refused:
         receiver.receive(headers, body)
     assert refused.value.code == code
+    assert refused.value.status == 400
     assert says in str(refused.value)
+
+
+def test_a_captured_delivery_under_a_new_event_id_or_type_changes_nothing() -> None:
+    clock = FakeClock()
+    receiver = andopen.WebhookReceiver(SECRET, clock=clock.time)
+    history = andopen.GiftHistory()
+    body = json.dumps(gift()).encode()
+    first = receiver.receive(signed(body, int(clock.now)), body)
+    assert len(first.body_digest) == 64 and first.body_digest == hashlib.sha256(body).hexdigest()
+    history.record_delivery(first)
+    clock.now += 100
+    renamed = receiver.receive(signed(body, int(clock.now), event_id=EVENT_ID.replace("0b6f", "9b6f")), body)
+    assert renamed.duplicate, "the same signed body under a new event id"
+    with pytest.raises(andopen.WebhookRefused, match="contradicts"):
+        receiver.receive(signed(body, int(clock.now), event_id=EVENT_ID.replace("0b6f", "8b6f"), event="gift_request_cancelled"), body)
+    alice = andopen.RecipientRef(first_name="Alice", last_name="Smith", email="alice@example.com")
+    assert history.member_status(alice, gift()["campaign_id"]) == andopen.MemberStatus.INVITED
+    assert history.eligibility(alice, andopen.look_back(30), now=clock.now).is_skip()
 
 
 def test_the_history_folds_events_and_answers_eligibility() -> None:
@@ -110,35 +134,66 @@ def test_the_relay_forwards_each_event_once_and_refuses_forgeries() -> None:
     assert relay.handle(headers, body).action == "forwarded"
     forwarded = tool.requests[0]
     assert forwarded.body == body and forwarded.header("AndOpen-Webhook-Event-Id") == EVENT_ID
+    assert forwarded.header("AndOpen-Webhook-Event-Type") == "gift_request_created"
     assert forwarded.header("AndOpen-Webhook-Signature") is None
     assert relay.handle(headers, body).action == "duplicate"
     assert relay.handle(signed(body, int(clock.now), secret="forged"), body).status == 400
-    assert len(history) == 1
+    # A capture re-sent under a new event id is a duplicate; with a contradicting type it is refused.
+    assert relay.handle(signed(body, int(clock.now), event_id=EVENT_ID.replace("0b6f", "7b6f")), body).action == "duplicate"
+    cancelled = signed(body, int(clock.now), event_id=EVENT_ID.replace("0b6f", "6b6f"), event="gift_request_cancelled")
+    assert (relay.handle(cancelled, body).status, relay.handle(cancelled, body).detail.split(":")[0]) == (400, "event_type_mismatch")
+    assert len(history) == 1 and len(tool.requests) == 1
 
     # The tool fails: 502, and the retry of the same event goes through.
-    other = signed(body, int(clock.now), event_id=EVENT_ID.replace("0b6f", "1b6f"))
-    assert relay.handle(other, body).status == 502
-    assert relay.handle(other, body).action == "forwarded"
+    redeemed = json.dumps(gift(status="redeemed", updated_at="2026-05-02T12:00:00.000Z")).encode()
+    other = signed(redeemed, int(clock.now), event_id=EVENT_ID.replace("0b6f", "1b6f"), event="gift_request_redeemed")
+    assert relay.handle(other, redeemed).status == 502
+    assert relay.handle(other, redeemed).action == "forwarded"
     assert len(tool.requests) == 3
+    assert history.timeline(gift()["id"]).status.is_redeemed()
+
+
+def test_the_relay_refuses_a_body_over_the_limit_without_reading_it() -> None:
+    clock = FakeClock()
+    tool = FakeTransport()
+    relay = andopen.Relay(secret=SECRET, forward_to="https://hooks.example.test/andopen", transport=tool, clock=clock.time)
+    largest = andopen._native.limits().max_webhook_body_bytes
+    big = b" " * (largest + 1)
+    outcome = relay.handle(signed(big, int(clock.now)), big)
+    assert (outcome.status, outcome.action) == (413, "refused") and outcome.detail.startswith("body_too_large")
+    import socket
+
+    server = relay.serve()
+    try:
+        with socket.create_connection(server.server_address[:2], timeout=5) as conn:
+            # Declares 100 GB and sends nothing more: answered at once, nothing read or allocated.
+            conn.sendall(b"POST /hooks HTTP/1.1\r\nHost: relay\r\nContent-Length: 100000000000\r\n\r\n")
+            answer = b"".join(iter(lambda: conn.recv(4096), b""))
+        assert answer.split(b" ")[1] == b"413", answer
+        assert b"body_too_large" in answer
+    finally:
+        server.shutdown()
+    assert tool.requests == []
 
 
 class DictStore:
-    """A host store: a set, and a switch to make it fail."""
+    """A host store as the protocol documents it: one row per first sighting, both keys unique; and a
+    switch to make it fail."""
 
     def __init__(self) -> None:
-        self.ids: set[str] = set()
+        self.rows: dict[str, str] = {}
         self.broken = False
 
-    def first_sighting(self, event_id: str) -> bool:
+    def first_sighting(self, event_id: str, body_digest: str) -> bool:
         if self.broken:
             raise ConnectionError("the database is down")
-        if event_id in self.ids:
+        if event_id in self.rows or body_digest in self.rows.values():
             return False
-        self.ids.add(event_id)
+        self.rows[event_id] = body_digest
         return True
 
     def forget(self, event_id: str) -> None:
-        self.ids.discard(event_id)
+        self.rows.pop(event_id, None)
 
 
 def test_a_host_store_de_duplicates_across_receivers_and_its_failures_are_reported() -> None:
@@ -150,9 +205,10 @@ def test_a_host_store_de_duplicates_across_receivers_and_its_failures_are_report
     headers = signed(body, int(clock.now))
     assert not first.receive(headers, body).duplicate
     assert second.receive(headers, body).duplicate
-    assert store.ids == {EVENT_ID}
+    assert second.receive(signed(body, int(clock.now), event_id=EVENT_ID.replace("0b6f", "2b6f")), body).duplicate
+    assert store.rows == {EVENT_ID: hashlib.sha256(body).hexdigest()}
     second.forget(EVENT_ID)
-    assert store.ids == set()
+    assert store.rows == {}
 
     store.broken = True
     with pytest.raises(andopen.WebhookStoreFailed, match="the database is down"):
@@ -180,14 +236,120 @@ def test_the_relay_server_refuses_a_delivery_without_a_usable_length(length: str
         server.shutdown()
 
 
-@pytest.mark.parametrize(("options", "param"), [({"secret": ""}, "secret"), ({"secret": SECRET, "remember": 0}, "remember")])
+@pytest.mark.parametrize(
+    ("options", "param"),
+    [
+        ({"secret": ""}, "secret"),
+        ({"secret": " \t\n"}, "secret"),
+        ({"secret": [SECRET, "  "]}, "secret"),
+        ({"secret": SECRET, "remember": 0}, "remember"),
+        ({"secret": SECRET, "remember": -1}, "remember"),
+        ({"secret": SECRET, "remember": 1_000_001}, "remember"),
+        ({"secret": SECRET, "remember": 4294967295}, "remember"),
+        ({"secret": SECRET, "remember": 2**80}, "remember"),
+    ],
+)
 def test_a_receiver_without_a_secret_or_memory_is_refused(options: dict[str, object], param: str) -> None:
     with pytest.raises(andopen.ValidationError) as refused:
         andopen.WebhookReceiver(**options)  # type: ignore[arg-type]
     assert refused.value.param == param
+    if param == "remember":
+        assert "1000000" in str(refused.value), "the message names the maximum"
 
 
-@pytest.mark.parametrize("tolerance", [300.5, -1, True])
+def test_the_largest_memory_is_granted_without_allocating_it() -> None:
+    clock = FakeClock()
+    receiver = andopen.WebhookReceiver(SECRET, remember=1_000_000, clock=clock.time)
+    body = json.dumps(gift()).encode()
+    assert not receiver.receive(signed(body, int(clock.now)), body).duplicate
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: andopen.WebhookReceiver(123),  # type: ignore[arg-type]
+        lambda: andopen.WebhookReceiver(None),  # type: ignore[arg-type]
+        lambda: andopen.WebhookReceiver([]),
+        lambda: andopen.WebhookReceiver(b"whsec"),  # type: ignore[arg-type]
+        lambda: andopen.WebhookReceiver(SECRET, remember="10"),  # type: ignore[arg-type]
+        lambda: andopen.WebhookReceiver(SECRET, remember=10.0),  # type: ignore[arg-type]
+        lambda: andopen.WebhookReceiver(SECRET, tolerance=True),
+        lambda: andopen.WebhookReceiver(SECRET, tolerance="300"),  # type: ignore[arg-type]
+        lambda: andopen.WebhookReceiver(SECRET).receive([], 10**12),  # type: ignore[arg-type]
+        lambda: andopen.WebhookReceiver(SECRET).receive(5, b"{}"),  # type: ignore[arg-type]
+        lambda: andopen.WebhookReceiver(SECRET).receive([("a", 1)], b"{}"),  # type: ignore[list-item]
+        lambda: andopen.WebhookReceiver(SECRET).forget(1),  # type: ignore[arg-type]
+        lambda: andopen.GiftHistory().record_delivery({"event_type": "x"}),  # type: ignore[arg-type]
+    ],
+)
+def test_a_wrong_python_type_is_a_type_error_never_an_abort(make: Any) -> None:
+    with pytest.raises(TypeError):
+        make()
+
+
+@pytest.mark.parametrize("tolerance", [300.5, -1, 2**32])
 def test_a_tolerance_that_is_not_whole_seconds_is_refused_not_rounded(tolerance: object) -> None:
     with pytest.raises(ValueError, match="tolerance"):
         andopen.WebhookReceiver(SECRET, tolerance=tolerance)  # type: ignore[arg-type]
+
+
+# ---- the hostile suite every language replays (tests/hostile/webhooks.json) ----
+
+HOSTILE = json.loads((Path(__file__).resolve().parents[3] / "tests" / "hostile" / "webhooks.json").read_text())
+
+
+def hostile_body(name: str) -> bytes:
+    body = HOSTILE["bodies"][name]
+    text = body if isinstance(body, str) else body["prefix"] + body["repeat"] * body["times"] + body["suffix"]
+    return text.encode()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("host_store", [False, True], ids=["memory", "host store"])
+@pytest.mark.parametrize("case", HOSTILE["cases"], ids=[c["name"] for c in HOSTILE["cases"]])
+def test_the_hostile_webhook_suite(case: dict[str, Any], host_store: bool) -> None:
+    receiver_options = case.get("receiver", {})
+    remember = receiver_options.get("remember")
+    clock = Clock()
+    secrets = receiver_options.get("secrets", HOSTILE["secret"])
+    use_store = host_store and remember is None  # a host store has no `remember`: such cases run in memory
+    receiver = andopen.WebhookReceiver(secrets, remember=None if use_store else remember, store=DictStore() if use_store else None, clock=clock.time)
+    history = andopen.GiftHistory()
+    for i, delivery in enumerate(case["deliveries"]):
+        clock.now = delivery["now"]
+        try:
+            got: object = receiver.receive([tuple(p) for p in delivery["headers"]], hostile_body(delivery["body"]))
+        except andopen.WebhookRefused as e:
+            got = {"refused": e.code}
+        else:
+            if not got.duplicate:  # type: ignore[attr-defined]
+                history.record_delivery(got)  # type: ignore[arg-type]
+            got = "duplicate" if got.duplicate else "accepted"  # type: ignore[attr-defined]
+        assert got == delivery["expect"], f"delivery {i}"
+    if "history_status" in case:
+        timeline = history.timeline(HOSTILE["gift_request_id"])
+        assert (None if timeline is None else _status_text(timeline.status)) == case["history_status"]
+
+
+def _status_text(status: Any) -> str:
+    for name in ("submitted", "redeemed", "dispatched", "delivered", "cancelled"):
+        if getattr(status, f"is_{name}")():
+            return name
+    return "unknown"
+
+
+@pytest.mark.parametrize("option", HOSTILE["options"], ids=[json.dumps(o)[:60] for o in HOSTILE["options"]])
+def test_the_hostile_receiver_options(option: dict[str, Any]) -> None:
+    try:
+        andopen.WebhookReceiver(option["secrets"], remember=option["remember"])
+        got: object = "ok"
+    except andopen.ValidationError as e:
+        got = {"refused": e.param}
+    assert got == option["expect"]

@@ -11,14 +11,17 @@ pub struct CsvError {
     pub message: String,
 }
 
-/// One record of a CSV text: its fields and the 1-based line it starts on.
+/// One record of a CSV text: its fields, the 1-based line it starts on, and its size in the text.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) struct Record {
     pub(crate) line: usize,
     pub(crate) fields: Vec<String>,
+    /// Bytes of the text the record spans (quotes and separators included, the line break not).
+    pub(crate) bytes: usize,
 }
 
-/// Splits a CSV text into records. Blank lines between records are skipped; a quote left open is an error.
+/// Splits a CSV text into records, in one pass (linear in the text). Blank lines between records are
+/// skipped; a quote left open is an error.
 pub(crate) fn read(text: &str) -> Result<Vec<Record>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = Vec::new();
@@ -31,11 +34,15 @@ pub(crate) fn read(text: &str) -> Result<Vec<Record>, CsvError> {
     let mut quote_line = 1;
     // Whether the current record holds anything yet (to skip blank lines).
     let mut started = false;
+    // Bytes of the current record so far.
+    let mut bytes = 0;
     while let Some(c) = chars.next() {
+        bytes += c.len_utf8();
         if quoted {
             match c {
                 '"' if chars.peek() == Some(&'"') => {
                     chars.next();
+                    bytes += 1;
                     field.push('"');
                 }
                 '"' => {
@@ -72,12 +79,13 @@ pub(crate) fn read(text: &str) -> Result<Vec<Record>, CsvError> {
                 fields.push(std::mem::take(&mut field));
                 started = true;
             }
-            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' if chars.peek() == Some(&'\n') => bytes -= 1,
             '\n' => {
                 if started || !field.is_empty() {
                     fields.push(std::mem::take(&mut field));
-                    records.push(Record { line: record_line, fields: std::mem::take(&mut fields) });
+                    records.push(Record { line: record_line, fields: std::mem::take(&mut fields), bytes: bytes - 1 });
                 }
+                bytes = 0;
                 started = false;
                 line += 1;
                 record_line = line;
@@ -93,7 +101,7 @@ pub(crate) fn read(text: &str) -> Result<Vec<Record>, CsvError> {
     }
     if started || !field.is_empty() {
         fields.push(field);
-        records.push(Record { line: record_line, fields });
+        records.push(Record { line: record_line, fields, bytes });
     }
     Ok(records)
 }
@@ -129,6 +137,8 @@ mod tests {
         assert_eq!(fields(text), vec![vec!["a", "b", "c"], vec!["x, y", "say \"hi\"", "two\nlines"], vec!["", "", ""], vec!["last"],]);
         let lines: Vec<usize> = read(text).unwrap().iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![1, 2, 5, 6]);
+        let bytes: Vec<usize> = read(text).unwrap().iter().map(|r| r.bytes).collect();
+        assert_eq!(bytes, vec![5, text.split("\r\n").nth(1).unwrap().len(), 2, 4]);
         assert_eq!(fields("\u{feff}first_name\n"), vec![vec!["first_name"]]);
     }
 

@@ -9,9 +9,11 @@
 //! 4. Read the results: [`RowResult`] records, or CSV with [`results_to_csv`].
 //!
 //! No row is ever sent twice by the SDK: each row has a deterministic [`send_key`] (campaign, recipient,
-//! the caller's row key); a creation is journaled before it is sent; a row found "sending" in the journal
-//! of an interrupted run comes back as outcome unknown, for the caller to reconcile, never resent; and a
-//! creation that may have reached the server is never retried (see [`crate::retry`]).
+//! the caller's row key); each attempt of a creation is journaled right before it is sent, and its answer
+//! before the run waits or moves on; a row whose last attempt has no recorded answer (an interrupted run)
+//! comes back as outcome unknown, for the caller to reconcile, never resent; a row whose recorded answer
+//! proves that nothing was created (429, 503, another 4xx, a request that never left) is sent again; and a
+//! creation that may have reached the server is never retried (see [`crate::retry`] and [`Journal`]).
 //!
 //! The send key holds only as long as a row keeps its identity between runs: give every row a stable
 //! `row_key` (an id from the source). Without one, a row's key is its position (`line 7` in CSV, `row 7`
@@ -19,6 +21,8 @@
 //! makes a new key, and that row is sent again.
 
 mod csv;
+#[cfg(test)]
+mod hostile;
 mod journal;
 mod outcome;
 mod plan;

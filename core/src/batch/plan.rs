@@ -5,11 +5,14 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
+use crate::api_error::{ErrorCode, ErrorItem};
 use crate::batch::journal::{Journal, JournalState};
 use crate::batch::outcome::{RowError, RowOutcome};
 use crate::batch::rows::BatchRow;
+use crate::draft::refuse_over_limit;
 use crate::eligibility::{self, Eligibility, LookBack};
 use crate::history::{GiftHistory, RecipientKey};
+use crate::limits::MAX_PROBLEMS;
 use crate::params::NewLineItem;
 use crate::timestamp::Timestamp;
 
@@ -84,9 +87,13 @@ pub fn send_key(campaign_id: &str, recipient: &RecipientKey, row_key: &str) -> S
 }
 
 /// Plans a batch. For each row, in order:
-/// 1. a send key recorded as finished in the journal returns the recorded outcome; one recorded as
-///    sending (an interrupted run) becomes "outcome unknown", never sent again;
-/// 2. a row that fails reading or validation fails with every problem;
+/// 1. a send key whose gift exists or may exist in the journal returns the recorded outcome (`sent`,
+///    `outcome_unknown`), or becomes "outcome unknown" when an attempt was left unanswered (`sending`: an
+///    interrupted run), never sent again; a key whose record proves that nothing was created (`not_sent`,
+///    `failed`) is planned afresh, as is a key the journal does not know (see [`Journal`]);
+/// 2. a row that fails reading or validation fails with every problem (the first
+///    [`MAX_PROBLEMS`], then one `too_many_problems` entry counting the rest); a row whose text or create
+///    body is over [`crate::limits::MAX_BODY_BYTES`] fails with `body_too_large`;
 /// 3. a recipient already in an earlier row of the batch is skipped, naming that row;
 /// 4. a recipient gifted within the look-back window is skipped, with the earlier gift and its date;
 /// 5. the rest are sent.
@@ -129,32 +136,34 @@ impl Context<'_> {
         let Context { settings, history, journal, now } = *self;
         let known = |outcome| PlannedAction::Known { outcome, from_journal: false };
         match journal.state(send_key) {
-            Some(JournalState::Finished(outcome)) => return PlannedAction::Known { outcome: outcome.clone(), from_journal: true },
-            Some(JournalState::Sending(at)) => {
-                return PlannedAction::Known {
-                    outcome: RowOutcome::OutcomeUnknown {
-                        request_id: None,
-                        reason: format!(
-                            "an earlier run started sending this row at {at} and stopped before recording the answer: \
-                         check whether the gift exists before sending it again"
-                        ),
-                    },
-                    from_journal: true,
-                };
-            }
+            // Nothing recorded, or a record proving that nothing was created: planned afresh.
             None => {}
+            Some(state) if state.proves_nothing_created() => {}
+            Some(JournalState::Finished(outcome)) => return PlannedAction::Known { outcome: outcome.clone(), from_journal: true },
+            Some(JournalState::Sending(at)) => return PlannedAction::Known { outcome: unanswered(*at), from_journal: true },
+            Some(JournalState::NotSent { .. }) => {}
+        }
+        if row.problems.iter().any(|p| p.code == ErrorCode::BodyTooLarge) {
+            // Too large to be read: its other fields were not looked at.
+            return known(RowOutcome::Failed { error: RowError::invalid(row.problems.clone()) });
         }
         let params = row.gift_request(&settings.campaign_id, &settings.default_line_items);
         let mut problems = row.problems.clone();
         let body = match params.to_json() {
-            Ok(body) => Some(body),
+            Ok(body) => match refuse_over_limit(body.len()) {
+                Ok(()) => Some(body),
+                Err(too_large) => {
+                    problems.push(too_large);
+                    None
+                }
+            },
             Err(errors) => {
                 problems.extend(errors);
                 None
             }
         };
         let Some(body) = body.filter(|_| problems.is_empty()) else {
-            return known(RowOutcome::Failed { error: RowError::invalid(problems) });
+            return known(RowOutcome::Failed { error: RowError::invalid(capped(problems)) });
         };
         if let Some(earlier) = earlier_row {
             return known(RowOutcome::Skipped {
@@ -175,5 +184,86 @@ impl Context<'_> {
             }
         }
         PlannedAction::Send { body }
+    }
+}
+
+/// The outcome of a row left at `sending` by a run that stopped at `at`.
+fn unanswered(at: Timestamp) -> RowOutcome {
+    RowOutcome::OutcomeUnknown {
+        request_id: None,
+        reason: format!(
+            "an earlier run sent this row at {at} and stopped before recording the answer: check whether the gift exists before \
+             sending it again"
+        ),
+    }
+}
+
+/// The first [`MAX_PROBLEMS`] problems, then one `too_many_problems` entry counting the rest (those cut
+/// here and those an earlier cut counted).
+fn capped(problems: Vec<ErrorItem>) -> Vec<ErrorItem> {
+    let cut_before: usize = problems.iter().filter(|p| p.code == ErrorCode::TooManyProblems).map(counted).sum();
+    let mut kept: Vec<ErrorItem> = problems.into_iter().filter(|p| p.code != ErrorCode::TooManyProblems).collect();
+    let omitted = cut_before + kept.len().saturating_sub(MAX_PROBLEMS);
+    kept.truncate(MAX_PROBLEMS);
+    if omitted > 0 {
+        kept.push(crate::validation::too_many(omitted));
+    }
+    kept
+}
+
+/// How many problems a `too_many_problems` entry counts (its message starts with the number).
+fn counted(entry: &ErrorItem) -> usize {
+    let digits: String = entry.message.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::rows_from_json;
+    use crate::params::NewRecipient;
+
+    fn settings() -> BatchSettings {
+        BatchSettings { campaign_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890".into(), ..BatchSettings::default() }
+    }
+
+    fn failed(planned: &PlannedRow) -> &RowError {
+        match &planned.action {
+            PlannedAction::Known { outcome: RowOutcome::Failed { error }, .. } => error,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn problems_are_cut_at_the_limit_and_counted() {
+        let mut row = BatchRow::new("r1", NewRecipient::new("", ""));
+        for i in 0..150 {
+            row.problems.push(ErrorItem::validation(ErrorCode::InvalidFormat, format!("extra_{i}"), "is not a field of a batch row"));
+        }
+        let planned = plan(&[row], &settings(), &GiftHistory::new(), &Journal::new(), Timestamp::from_unix_seconds(0));
+        let error = failed(&planned.rows[0]);
+        assert_eq!(error.errors.len(), MAX_PROBLEMS + 1);
+        assert_eq!(error.errors[0].param.as_deref(), Some("extra_0"));
+        let last = &error.errors[MAX_PROBLEMS];
+        assert_eq!(last.code, ErrorCode::TooManyProblems);
+        // 50 reading problems beyond the limit, and the two names that are required.
+        assert!(last.message.starts_with("52 more problems"), "{}", last.message);
+    }
+
+    #[test]
+    fn a_row_over_the_body_limit_fails_naming_the_limit() {
+        let json =
+            format!(r#"[{{"row_key":"big","recipient":{{"first_name":"Ann","last_name":"Smith","note":"{}"}}}}]"#, "x".repeat(1 << 20));
+        let rows = rows_from_json(json.as_bytes()).unwrap();
+        let planned = plan(&rows, &settings(), &GiftHistory::new(), &Journal::new(), Timestamp::from_unix_seconds(0));
+        let error = failed(&planned.rows[0]);
+        assert_eq!(error.code.as_deref(), Some("body_too_large"));
+        assert_eq!(error.param.as_deref(), Some("recipient"));
+        assert_eq!(error.errors.len(), 1, "{:?}", error.errors);
+        // Given as a record (no text to measure), the create body is measured.
+        let mut record = BatchRow::new("big", NewRecipient::new("Ann", "x".repeat(1 << 20)));
+        record.row_key = "record".into();
+        let planned = plan(&[record], &settings(), &GiftHistory::new(), &Journal::new(), Timestamp::from_unix_seconds(0));
+        assert_eq!(failed(&planned.rows[0]).code.as_deref(), Some("body_too_large"));
     }
 }

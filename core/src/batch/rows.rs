@@ -1,10 +1,13 @@
 //! The rows of a batch: one recipient each, as records or read from CSV.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
-use crate::api_error::{ErrorCode, ErrorItem};
+use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::batch::csv::{self, CsvError};
 use crate::json::JsonValue as Value;
+use crate::limits::{MAX_BODY_BYTES, MAX_QUOTED_CHARS, quoted};
+use crate::loose::{Scanner, Unreadable, read_whole};
 
 use crate::params::{ExtraFields, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
 
@@ -70,26 +73,19 @@ const ITEM: [&str; 3] = ["sku", "variant_id", "quantity"];
 /// `quantity`. Values are kept exactly as written: validation judges them, nothing is trimmed or fixed.
 /// **DECISION**: a row with an item but an empty or absent `quantity` asks for one of it (a spreadsheet
 /// lists one item per row); JSON rows, which are create bodies, must give their quantity.
+///
+/// A record longer than [`MAX_BODY_BYTES`] is not read: its row carries one `body_too_large` problem whose
+/// param names its largest field, and fails when planned. Linear in the text, whatever the header's width.
 pub fn rows_from_csv(text: &str) -> Result<CsvRows, CsvError> {
     let records = csv::read(text)?;
     let mut records = records.into_iter();
     let Some(header) = records.next() else {
         return Err(CsvError { line: 1, message: "the CSV is empty: a header line is required".into() });
     };
-    let names: Vec<String> = header.fields.iter().map(|n| normalise(n)).collect();
-    for required in ["first_name", "last_name"] {
-        if !names.iter().any(|n| n == required) {
-            return Err(CsvError { line: header.line, message: format!("the header has no `{required}` column") });
-        }
-    }
-    for (i, name) in names.iter().enumerate() {
-        if !name.is_empty() && names.get(..i).is_some_and(|before| before.contains(name)) {
-            return Err(CsvError { line: header.line, message: format!("the header names `{name}` twice") });
-        }
-    }
+    let columns = Columns::of(&header)?;
     let known = |n: &str| RECIPIENT.contains(&n) || ADDRESS.contains(&n) || ITEM.contains(&n) || n == "row_key";
-    let ignored_columns = header.fields.iter().zip(&names).filter(|(_, n)| !known(n)).map(|(raw, _)| raw.clone()).collect();
-    let rows = records.map(|record| row_from_record(&names, &record)).collect();
+    let ignored_columns = header.fields.iter().zip(&columns.names).filter(|(_, n)| !known(n)).map(|(raw, _)| raw.clone()).collect();
+    let rows = records.map(|record| columns.row(&record)).collect();
     Ok(CsvRows { rows, ignored_columns })
 }
 
@@ -97,55 +93,125 @@ fn normalise(name: &str) -> String {
     name.trim().chars().map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_lowercase() }).collect()
 }
 
-fn row_from_record(names: &[String], record: &csv::Record) -> BatchRow {
-    let mut problems = Vec::new();
-    if record.fields.len() > names.len() && record.fields.get(names.len()..).is_some_and(|extra| extra.iter().any(|f| !f.is_empty())) {
-        problems.push(ErrorItem::validation(
-            ErrorCode::Invalid,
-            "row",
-            format!("has {} fields but the header names {}", record.fields.len(), names.len()),
-        ));
+/// The header of a CSV text: each column's normalised name, and where each name stands (looked up in
+/// constant time, so that reading a row costs the same whatever the header's width).
+struct Columns {
+    raw: Vec<String>,
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Columns {
+    /// Reads the header; the error names a required column that is missing or a name given twice.
+    fn of(header: &csv::Record) -> Result<Columns, CsvError> {
+        let names: Vec<String> = header.fields.iter().map(|n| normalise(n)).collect();
+        let mut index = HashMap::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            if !name.is_empty() && index.insert(name.clone(), i).is_some() {
+                return Err(CsvError { line: header.line, message: format!("the header names `{}` twice", quoted(name)) });
+            }
+        }
+        for required in ["first_name", "last_name"] {
+            if !index.contains_key(required) {
+                return Err(CsvError { line: header.line, message: format!("the header has no `{required}` column") });
+            }
+        }
+        Ok(Columns { raw: header.fields.clone(), names, index })
     }
-    let get = |name: &str| -> Option<String> {
-        let index = names.iter().position(|n| n == name)?;
+
+    /// The value of column `name` in `record`, when the column exists and the value is not empty.
+    fn get(&self, record: &csv::Record, name: &str) -> Option<String> {
+        let index = *self.index.get(name)?;
         record.fields.get(index).filter(|v| !v.is_empty()).cloned()
-    };
-    let recipient = NewRecipient {
-        first_name: get("first_name").unwrap_or_default(),
-        last_name: get("last_name").unwrap_or_default(),
-        email: get("email"),
-        ..NewRecipient::default()
-    };
-    let shipping_address = ADDRESS.iter().any(|c| get(c).is_some()).then(|| NewShippingAddress {
-        address1: get("address1").unwrap_or_default(),
-        address2: get("address2"),
-        city: get("city").unwrap_or_default(),
-        region: get("region").unwrap_or_default(),
-        postal_code: get("postal_code").unwrap_or_default(),
-        country_code: get("country_code").unwrap_or_default(),
-        phone: get("phone").unwrap_or_default(),
-        ..NewShippingAddress::default()
-    });
-    let line_items = ITEM.iter().any(|c| get(c).is_some()).then(|| {
-        let quantity = match get("quantity") {
-            None => 1,
-            Some(text) => text.parse::<i64>().unwrap_or_else(|_| {
-                problems.push(ErrorItem::validation(
-                    ErrorCode::InvalidFormat,
-                    "line_items[0].quantity",
-                    Cow::Owned(format!("must be a whole number, not `{text}`")),
-                ));
-                1
-            }),
+    }
+
+    /// The param a column's value stands for in a create body (its header name when the batch does not read it).
+    fn param(&self, index: usize) -> String {
+        let name = self.names.get(index).map_or("", String::as_str);
+        match name {
+            _ if RECIPIENT.contains(&name) => format!("recipient.{name}"),
+            _ if ADDRESS.contains(&name) => format!("shipping_address.{name}"),
+            _ if ITEM.contains(&name) => format!("line_items[0].{name}"),
+            "row_key" => name.to_owned(),
+            _ => self.raw.get(index).map_or_else(|| format!("column {}", index + 1), |raw| quoted(raw).into_owned()),
+        }
+    }
+
+    fn row(&self, record: &csv::Record) -> BatchRow {
+        if record.bytes > MAX_BODY_BYTES {
+            return self.too_large(record);
+        }
+        let get = |name: &str| self.get(record, name);
+        let mut problems = Vec::new();
+        let width = self.names.len();
+        if record.fields.len() > width && record.fields.get(width..).is_some_and(|extra| extra.iter().any(|f| !f.is_empty())) {
+            problems.push(ErrorItem::validation(
+                ErrorCode::Invalid,
+                "row",
+                format!("has {} fields but the header names {width}", record.fields.len()),
+            ));
+        }
+        let recipient = NewRecipient {
+            first_name: get("first_name").unwrap_or_default(),
+            last_name: get("last_name").unwrap_or_default(),
+            email: get("email"),
+            ..NewRecipient::default()
         };
-        vec![NewLineItem { sku: get("sku"), variant_id: get("variant_id"), quantity, ..NewLineItem::default() }]
-    });
-    BatchRow {
-        row_key: get("row_key").unwrap_or_else(|| format!("line {}", record.line)),
-        recipient,
-        shipping_address,
-        line_items,
-        problems,
+        let shipping_address = ADDRESS.iter().any(|c| get(c).is_some()).then(|| NewShippingAddress {
+            address1: get("address1").unwrap_or_default(),
+            address2: get("address2"),
+            city: get("city").unwrap_or_default(),
+            region: get("region").unwrap_or_default(),
+            postal_code: get("postal_code").unwrap_or_default(),
+            country_code: get("country_code").unwrap_or_default(),
+            phone: get("phone").unwrap_or_default(),
+            ..NewShippingAddress::default()
+        });
+        let line_items = ITEM.iter().any(|c| get(c).is_some()).then(|| {
+            let quantity = match get("quantity") {
+                None => 1,
+                Some(text) => text.parse::<i64>().unwrap_or_else(|_| {
+                    problems.push(ErrorItem::validation(
+                        ErrorCode::InvalidFormat,
+                        "line_items[0].quantity",
+                        Cow::Owned(format!("must be a whole number, not `{}`", quoted(&text))),
+                    ));
+                    1
+                }),
+            };
+            vec![NewLineItem { sku: get("sku"), variant_id: get("variant_id"), quantity, ..NewLineItem::default() }]
+        });
+        BatchRow {
+            row_key: get("row_key").unwrap_or_else(|| format!("line {}", record.line)),
+            recipient,
+            shipping_address,
+            line_items,
+            problems,
+        }
+    }
+
+    /// A record over [`MAX_BODY_BYTES`]: its key (when short enough to be one) and one `body_too_large`
+    /// problem naming its largest field. Nothing else of it is kept.
+    fn too_large(&self, record: &csv::Record) -> BatchRow {
+        let largest = record.fields.iter().enumerate().max_by_key(|(_, f)| f.len()).map_or(0, |(i, _)| i);
+        let size = record.fields.get(largest).map_or(0, String::len);
+        let problem = too_large_problem(self.param(largest), record.bytes, size);
+        let row_key =
+            self.get(record, "row_key").filter(|k| k.len() <= MAX_QUOTED_CHARS).unwrap_or_else(|| format!("line {}", record.line));
+        BatchRow { row_key, problems: vec![problem], ..BatchRow::default() }
+    }
+}
+
+/// The problem of a row over [`MAX_BODY_BYTES`], at its largest field.
+fn too_large_problem(param: String, row_bytes: usize, field_bytes: usize) -> ErrorItem {
+    ErrorItem {
+        error_type: ErrorType::ApiError,
+        code: ErrorCode::BodyTooLarge,
+        message: Cow::Owned(format!(
+            "the row is {row_bytes} bytes, over the SDK's limit of {MAX_BODY_BYTES} (MAX_BODY_BYTES); its largest field, this one, is \
+             {field_bytes} bytes"
+        )),
+        param: Some(param),
     }
 }
 
@@ -155,20 +221,53 @@ fn row_from_record(names: &[String], record: &csv::Record) -> BatchRow {
 /// wrong JSON type becomes a problem on its row (`invalid_format` at its param), never a silent fix; only a
 /// text that is not a JSON array of objects is refused as a whole. A row without `row_key` is keyed
 /// `row {n}` (1-based). Read by the core's own JSON reader (no serde_json on this path). The error says what
-/// is wrong with the text as a whole.
+/// is wrong with the text as a whole. A row whose text is longer than [`MAX_BODY_BYTES`] is not read: it
+/// carries one `body_too_large` problem whose param names its largest member. Linear in the text.
 pub fn rows_from_json(json: &[u8]) -> Result<Vec<BatchRow>, String> {
-    let value = Value::parse(json).map_err(|e| format!("the rows are not JSON: {e}"))?;
-    let Value::Array(items) = value else {
+    let Ok(texts) = read_whole(json, row_texts) else {
+        // Not an array of values: say whether it is JSON at all.
+        Value::parse(json).map_err(|e| format!("the rows are not JSON: {e}"))?;
         return Err("the rows must be a JSON array of objects".into());
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            Value::Object(_) => Ok(row_from_object(i, item)),
-            _ => Err(format!("row {} is not a JSON object", i + 1)),
-        })
-        .collect()
+    texts.iter().enumerate().map(|(i, text)| row_from_text(i, text)).collect()
+}
+
+/// The text of each element of a JSON array, as given.
+fn row_texts<'a>(s: &mut Scanner<'a>) -> Result<Vec<&'a str>, Unreadable> {
+    let mut texts = Vec::new();
+    s.array(|s| {
+        texts.push(s.skip()?);
+        Ok(())
+    })?;
+    Ok(texts)
+}
+
+/// One row from its JSON text: read when it is within [`MAX_BODY_BYTES`], else refused at its largest
+/// member, unread.
+fn row_from_text(index: usize, text: &str) -> Result<BatchRow, String> {
+    if !text.starts_with('{') {
+        return Err(format!("row {} is not a JSON object", index + 1));
+    }
+    if text.len() > MAX_BODY_BYTES {
+        let (param, size) = read_whole(text.as_bytes(), largest_member).map_err(|e| format!("row {}: {e}", index + 1))?;
+        let problem = too_large_problem(param, text.len(), size);
+        return Ok(BatchRow { row_key: format!("row {}", index + 1), problems: vec![problem], ..BatchRow::default() });
+    }
+    let value = Value::parse(text.as_bytes()).map_err(|e| format!("row {}: {e}", index + 1))?;
+    Ok(row_from_object(index, &value))
+}
+
+/// The name and size of an object's largest member, read without building it.
+fn largest_member(s: &mut Scanner<'_>) -> Result<(String, usize), Unreadable> {
+    let mut largest = (String::new(), 0);
+    s.object(|s, key| {
+        let size = s.skip()?.len();
+        if size >= largest.1 {
+            largest = (quoted(&key).into_owned(), size);
+        }
+        Ok(())
+    })?;
+    Ok(largest)
 }
 
 const ROW_FIELDS: [&str; 4] = ["row_key", "recipient", "shipping_address", "line_items"];
@@ -345,6 +444,55 @@ mod tests {
         assert!(rows_from_csv("first_name,last_name,First Name\n").unwrap_err().message.contains("twice"));
         let extra = rows_from_csv("first_name,last_name\nAnn,Smith,surprise\n").unwrap();
         assert_eq!(extra.rows[0].problems[0].param.as_deref(), Some("row"));
+    }
+
+    #[test]
+    fn a_row_over_the_body_limit_is_refused_at_its_largest_field_and_the_others_are_read() {
+        let big = "x".repeat(MAX_BODY_BYTES);
+        let text = format!("row_key,first_name,last_name,notes\nk1,Ann,Smith,{big}\nk2,Bob,Jones,short\n");
+        let read = rows_from_csv(&text).unwrap();
+        let refused = &read.rows[0];
+        assert_eq!(refused.row_key, "k1");
+        assert_eq!(refused.recipient.first_name, "", "nothing else of the row is kept");
+        assert_eq!(refused.problems.len(), 1);
+        assert_eq!((refused.problems[0].code.as_str(), refused.problems[0].param.as_deref()), ("body_too_large", Some("notes")));
+        assert!(refused.problems[0].message.contains(&format!("{}", MAX_BODY_BYTES + 13)), "{}", refused.problems[0].message);
+        assert!(read.rows[1].problems.is_empty());
+        let text = format!("first_name,last_name\nAnn,{big}\n");
+        assert_eq!(rows_from_csv(&text).unwrap().rows[0].problems[0].param.as_deref(), Some("recipient.last_name"));
+        // Exactly at the limit is read.
+        let at_limit = format!("first_name,last_name\nA,{}\n", "x".repeat(MAX_BODY_BYTES - 2));
+        assert!(rows_from_csv(&at_limit).unwrap().rows[0].problems.is_empty());
+
+        let json = format!(
+            r#"[{{"row_key":"j1","recipient":{{"first_name":"Ann","last_name":"{big}"}}}},{{"recipient":{{"first_name":"Bob","last_name":"Jones"}}}}]"#
+        );
+        let rows = rows_from_json(json.as_bytes()).unwrap();
+        assert_eq!(rows[0].row_key, "row 1");
+        assert_eq!((rows[0].problems[0].code.as_str(), rows[0].problems[0].param.as_deref()), ("body_too_large", Some("recipient")));
+        assert!(rows[1].problems.is_empty());
+        assert!(rows_from_json(format!("[{{\"recipient\":\"{big}\"").as_bytes()).unwrap_err().contains("not JSON"));
+    }
+
+    #[test]
+    fn reading_is_linear_in_the_text_whatever_the_header_width() {
+        // 100,000 columns and 20,000 rows: a lookup that scanned the header per field, or a duplicate check
+        // that compared every pair of names, would take minutes.
+        let mut text: String = (0..100_000).map(|i| format!("c{i},")).collect();
+        text.push_str("first_name,last_name\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("A{i},B\n"));
+        }
+        let started = std::time::Instant::now();
+        let read = rows_from_csv(&text).unwrap();
+        assert_eq!(read.rows.len(), 20_000);
+        assert_eq!(read.ignored_columns.len(), 100_000);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        let mut twice: String = (0..100_000).map(|i| format!("c{i},")).collect();
+        twice.push_str("first_name,last_name,c99999\n");
+        let started = std::time::Instant::now();
+        assert!(rows_from_csv(&twice).unwrap_err().message.contains("`c99999` twice"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
     }
 
     #[test]

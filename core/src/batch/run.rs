@@ -1,5 +1,6 @@
-//! Running a planned batch: one creation at a time, paced by the rate-limit headers, journaled before and
-//! after every send.
+//! Running a planned batch: one creation at a time, paced by the rate-limit headers, every attempt
+//! journaled before it is sent and its answer journaled before the run waits or moves on (see
+//! [`crate::batch::Journal`] for the events).
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -80,8 +81,16 @@ pub struct Progress {
 
 #[derive(Debug)]
 enum Active {
-    Create { index: usize, call: Box<Call<CreateGiftRequest>>, handed_out: bool },
-    Poll { index: usize, poller: Box<Poller> },
+    /// `journaled`: the `sending` entry of the attempt about to go out has been handed to the host.
+    Create {
+        index: usize,
+        call: Box<Call<CreateGiftRequest>>,
+        journaled: bool,
+    },
+    Poll {
+        index: usize,
+        poller: Box<Poller>,
+    },
 }
 
 /// A planned batch being sent: a sans-IO state machine. Loop on [`BatchRun::next_action`] and do what it
@@ -100,8 +109,12 @@ enum Active {
 ///     }
 /// }
 /// ```
-/// A gift creation is journaled as `sending` before it is handed out and as `finished` after: a run killed
-/// at any point and planned again from its journal sends no row twice.
+/// Each attempt of a gift creation is journaled as `sending` right before it is handed out (after any wait,
+/// so that a run killed while waiting has not claimed a request it never sent). Its answer is journaled
+/// before the run waits or moves on: `not_sent` when it proves that nothing was created and the attempt
+/// will be repeated (429, 503, a connection that never sent), `finished` with the outcome otherwise. A run
+/// killed at any point and planned again from its journal sends no row twice, and reports as outcome
+/// unknown only a row whose last request may have reached the server.
 #[derive(Debug)]
 pub struct BatchRun {
     client: Client,
@@ -134,16 +147,14 @@ impl BatchRun {
         }
     }
 
-    /// What to do next. Rows whose outcome the plan already knows are settled here without any I/O.
+    /// What to do next: call it first, and again after carrying out each action. Rows whose outcome the
+    /// plan already knows are settled here without any I/O.
     pub fn next_action(&mut self, now: Timestamp) -> BatchAction<'_> {
         if let Some(entry) = self.to_persist.pop_front() {
             return BatchAction::Persist(Box::new(entry));
         }
         if self.active.is_none() {
-            self.start_next_row(now);
-            if let Some(entry) = self.to_persist.pop_front() {
-                return BatchAction::Persist(Box::new(entry));
-            }
+            self.start_next_row();
         }
         if self.active.is_none() {
             return BatchAction::Done;
@@ -151,17 +162,28 @@ impl BatchRun {
         if let Some(at) = self.not_before.filter(|at| *at > now) {
             return BatchAction::Wait(at.since(now));
         }
-        if let Some(Active::Create { handed_out, .. }) = &mut self.active {
-            if !*handed_out {
-                *handed_out = true;
-                self.last_create_sent = Some(now);
-            }
+        if let Some(entry) = self.journal_attempt(now) {
+            return BatchAction::Persist(Box::new(entry));
         }
         match &self.active {
-            Some(Active::Create { call, .. }) => BatchAction::Send(call.request()),
+            Some(Active::Create { call, .. }) => {
+                self.last_create_sent = Some(now);
+                BatchAction::Send(call.request())
+            }
             Some(Active::Poll { poller, .. }) => BatchAction::Send(poller.request()),
             None => BatchAction::Done,
         }
+    }
+
+    /// The `sending` entry of a creation attempt about to be handed out, once per attempt.
+    fn journal_attempt(&mut self, now: Timestamp) -> Option<JournalEntry> {
+        let Some(Active::Create { index, journaled, .. }) = &mut self.active else { return None };
+        if *journaled {
+            return None;
+        }
+        *journaled = true;
+        let index = *index;
+        Some(self.journal_entry(index, JournalEvent::Sending, now))
     }
 
     /// Hands over the answer to the request of the last [`BatchAction::Send`].
@@ -170,7 +192,7 @@ impl BatchRun {
         match self.active.take() {
             Some(Active::Create { index, mut call, .. }) => {
                 let step = call.handle_response(response, now);
-                self.after_create(index, call, step, now);
+                self.after_create(index, call, step, Some(response.status), now);
             }
             Some(Active::Poll { index, mut poller }) => {
                 let step = poller.handle_response(response, now);
@@ -185,7 +207,7 @@ impl BatchRun {
         match self.active.take() {
             Some(Active::Create { index, mut call, .. }) => {
                 let step = call.handle_transport_failure(failure, now);
-                self.after_create(index, call, step, now);
+                self.after_create(index, call, step, None, now);
             }
             Some(Active::Poll { index, mut poller }) => {
                 let step = poller.handle_transport_failure(failure, now);
@@ -205,7 +227,7 @@ impl BatchRun {
         self.results.iter().flatten().cloned().collect()
     }
 
-    fn start_next_row(&mut self, now: Timestamp) {
+    fn start_next_row(&mut self) {
         while let Some(row) = self.rows.get(self.next_row) {
             let index = self.next_row;
             self.next_row += 1;
@@ -216,9 +238,7 @@ impl BatchRun {
                 }
                 PlannedAction::Send { body } => match self.client.create_gift_request_json(body) {
                     Ok(call) => {
-                        let entry = self.journal_entry(index, JournalEvent::Sending, now);
-                        self.to_persist.push_back(entry);
-                        self.active = Some(Active::Create { index, call: Box::new(call), handed_out: false });
+                        self.active = Some(Active::Create { index, call: Box::new(call), journaled: false });
                         if let Some(previous) = self.last_create_sent {
                             self.not_before = self.not_before.max(Some(previous.plus(self.options.min_interval)));
                         }
@@ -230,11 +250,24 @@ impl BatchRun {
         }
     }
 
-    fn after_create(&mut self, index: usize, call: Box<Call<CreateGiftRequest>>, step: Step<Reply<GiftRequest>>, now: Timestamp) {
+    /// Acts on the verdict on a creation attempt; `status` is its answer's, `None` when none came.
+    fn after_create(
+        &mut self,
+        index: usize,
+        call: Box<Call<CreateGiftRequest>>,
+        step: Step<Reply<GiftRequest>>,
+        status: Option<u16>,
+        now: Timestamp,
+    ) {
         match step {
+            // A creation is only ever retried after an answer that proves nothing was created (see
+            // `crate::retry`): journaled as such before the wait, so that a run killed while waiting
+            // sends the row again.
             Step::Wait(delay) => {
+                let entry = self.journal_entry(index, JournalEvent::NotSent { status }, now);
+                self.to_persist.push_back(entry);
                 self.not_before = self.not_before.max(Some(now.plus(delay)));
-                self.active = Some(Active::Create { index, call, handed_out: true });
+                self.active = Some(Active::Create { index, call, journaled: false });
             }
             Step::Done(reply) => {
                 let gift = reply.value;
@@ -332,5 +365,319 @@ impl BatchRun {
             }
         }
         *slot = Some(RowResult { index, row_key: row.row_key.clone(), send_key: row.send_key.clone(), outcome, from_journal });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use super::*;
+    use crate::batch::{BatchRow, BatchSettings, Journal, JournalState, plan};
+    use crate::history::GiftHistory;
+    use crate::http::Headers;
+    use crate::params::NewRecipient;
+    use crate::{Config, Method};
+
+    const CAMPAIGN: &str = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";
+    const START: Timestamp = Timestamp::from_unix_seconds(1_776_335_400);
+
+    /// What the scripted server does with one creation attempt.
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    enum Answer {
+        /// 201, the gift created; with `RateLimit-Remaining: 0` when `last_in_window`.
+        Created { last_in_window: bool },
+        /// This status, nothing created (429 and 503 carry `Retry-After: 2`).
+        Refused(u16),
+        /// 500 after creating the gift.
+        ErrorAfterCreate,
+        /// The connection never opened: nothing arrived.
+        NotSent,
+        /// The connection dropped after the gift was created.
+        DroppedAfterCreate,
+    }
+
+    const CREATED: Answer = Answer::Created { last_in_window: false };
+
+    /// One thing the host did, for a row: what a kill right after it may leave unrecorded.
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    enum Step {
+        /// Stored a journal line.
+        Stored,
+        /// Sent a creation (it arrived, unless the answer is `NotSent`).
+        Sent,
+        /// Handed the answer to the run.
+        Answered,
+        /// Slept.
+        Waited,
+    }
+
+    /// The host and the server, step by step, so that a test can stop (kill) the host after any step.
+    struct World {
+        journal: Vec<String>,
+        /// Every step done, with the row it concerned.
+        steps: Vec<(Step, Option<usize>)>,
+        /// Gifts created, per row.
+        created: Vec<usize>,
+        /// Rows whose last attempt got an answer that does not prove nothing was created.
+        maybe_created: Vec<usize>,
+        script: VecDeque<Answer>,
+        now: Timestamp,
+    }
+
+    impl World {
+        fn new(script: &[Answer]) -> World {
+            let (journal, steps, created, maybe_created) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            World { journal, steps, created, maybe_created, script: script.iter().copied().collect(), now: START }
+        }
+
+        fn row_of(request: &Request) -> usize {
+            let body: serde_json::Value = serde_json::from_slice(request.body.as_deref().unwrap_or_default()).unwrap_or_default();
+            body["recipient"]["last_name"].as_str().and_then(|n| n.strip_prefix('N')).and_then(|n| n.parse().ok()).unwrap_or(usize::MAX)
+        }
+
+        fn headers(&self, remaining: u32) -> Headers {
+            let mut headers = Headers::new();
+            headers.push("Request-Id", "6f1c1a52-3a7e-4c56-9a3b-2d1c9b8e7f60");
+            headers.push("RateLimit-Remaining", remaining.to_string());
+            headers.push("RateLimit-Reset", (self.now.unix_seconds() + 1).to_string());
+            headers
+        }
+
+        fn created_response(&mut self, row: usize, remaining: u32) -> Response {
+            self.created.push(row);
+            let id = format!("11111111-1111-4111-8111-{row:012}");
+            let body = format!(
+                r#"{{"id":"{id}","status":"submitted","campaign_id":"{CAMPAIGN}","redemption_url":null,
+                "recipient":{{"id":null,"first_name":"F{row}","last_name":"N{row}","email":null}},"shipping_address":null,
+                "line_items":null,"created_at":"{0}","updated_at":"{0}"}}"#,
+                self.now
+            );
+            Response::new(201, self.headers(remaining), body)
+        }
+
+        /// The server's side of one creation attempt.
+        fn arrive(&mut self, row: usize) -> Result<Response, TransportFailure> {
+            let error = |code: &str| format!(r#"{{"errors":[{{"type":"api_error","code":"{code}","message":"no"}}]}}"#);
+            let answer = self.script.pop_front().unwrap_or(CREATED);
+            self.maybe_created.retain(|r| *r != row);
+            match answer {
+                Answer::Created { last_in_window } => Ok(self.created_response(row, if last_in_window { 0 } else { 50 })),
+                Answer::Refused(status) => {
+                    let mut headers = self.headers(50);
+                    headers.push("Retry-After", "2");
+                    Ok(Response::new(status, headers, error("refused")))
+                }
+                Answer::ErrorAfterCreate => {
+                    self.created_response(row, 50);
+                    self.maybe_created.push(row);
+                    Ok(Response::new(500, self.headers(50), error("internal")))
+                }
+                Answer::NotSent => Err(TransportFailure::NotSent),
+                Answer::DroppedAfterCreate => {
+                    self.created_response(row, 50);
+                    self.maybe_created.push(row);
+                    Err(TransportFailure::MaybeSent)
+                }
+            }
+        }
+
+        /// Carries out the run's actions until it is done or `kill_after` steps are done. Returns whether
+        /// the run was killed.
+        fn drive(&mut self, run: &mut BatchRun, kill_after: Option<usize>) -> bool {
+            let mut pending: Option<(usize, Result<Response, TransportFailure>)> = None;
+            loop {
+                if kill_after.is_some_and(|k| self.steps.len() >= k) {
+                    return true;
+                }
+                if let Some((row, answer)) = pending.take() {
+                    self.now = self.now.plus(Duration::from_millis(20));
+                    match answer {
+                        Ok(response) => run.handle_response(&response, self.now),
+                        Err(failure) => run.handle_transport_failure(failure, self.now),
+                    }
+                    self.steps.push((Step::Answered, Some(row)));
+                    continue;
+                }
+                match run.next_action(self.now) {
+                    BatchAction::Persist(entry) => {
+                        let row = entry.row_key.strip_prefix('r').and_then(|r| r.parse().ok());
+                        self.journal.push(entry.to_json_line());
+                        self.steps.push((Step::Stored, row));
+                    }
+                    BatchAction::Send(request) if request.method == Method::Post => {
+                        let row = World::row_of(request);
+                        pending = Some((row, self.arrive(row)));
+                        self.steps.push((Step::Sent, Some(row)));
+                    }
+                    BatchAction::Send(request) => panic!("only creations are sent here: {request:?}"),
+                    BatchAction::Wait(delay) => {
+                        self.now = self.now.plus(delay);
+                        self.steps.push((Step::Waited, None));
+                    }
+                    BatchAction::Done => return false,
+                }
+            }
+        }
+
+        /// Whether a kill right now leaves `row` in doubt: its last step (storing its `sending` line,
+        /// sending, or taking the answer) is the last step done, with nothing recorded since.
+        fn in_flight(&self, row: usize) -> bool {
+            matches!(self.steps.last(), Some((Step::Stored | Step::Sent | Step::Answered, Some(r))) if *r == row)
+                && !self.journal.last().is_some_and(|line| line.contains(r#""event":"not_sent""#) || line.contains(r#""event":"finished""#))
+        }
+    }
+
+    fn rows(n: usize) -> Vec<BatchRow> {
+        (0..n).map(|i| BatchRow::new(format!("r{i}"), NewRecipient::new(format!("F{i}"), format!("N{i}")))).collect()
+    }
+
+    fn client() -> Client {
+        Client::new(Config::builder().api_key("ao-v1-staging-batch").base_url("http://127.0.0.1:9").jitter_seed(7).build().unwrap())
+    }
+
+    fn planned(rows: &[BatchRow], journal: &Journal) -> Plan {
+        plan(rows, &BatchSettings { campaign_id: CAMPAIGN.into(), ..BatchSettings::default() }, &GiftHistory::new(), journal, START)
+    }
+
+    fn options() -> RunOptions {
+        RunOptions { wait_for_redemption_url: false, min_interval: Duration::from_millis(100), ..RunOptions::default() }
+    }
+
+    fn events(journal: &[String]) -> Vec<String> {
+        journal
+            .iter()
+            .map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                match v["status"].as_u64() {
+                    Some(status) => format!("{} {} {status}", v["row_key"].as_str().unwrap(), v["event"].as_str().unwrap()),
+                    None => format!("{} {}", v["row_key"].as_str().unwrap(), v["event"].as_str().unwrap()),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_answer_that_proves_nothing_was_created_is_journaled_before_the_wait() {
+        let rows = rows(2);
+        let mut world = World::new(&[Answer::Refused(429), Answer::NotSent, Answer::Refused(503), CREATED, CREATED]);
+        let mut run = BatchRun::new(client(), planned(&rows, &Journal::new()), options());
+        assert!(!world.drive(&mut run, None));
+        assert_eq!(
+            events(&world.journal),
+            [
+                "r0 sending",
+                "r0 not_sent 429",
+                "r0 sending",
+                "r0 not_sent",
+                "r0 sending",
+                "r0 not_sent 503",
+                "r0 sending",
+                "r0 finished",
+                "r1 sending",
+                "r1 finished"
+            ]
+        );
+        // Each `not_sent` is stored before the wait it announces; each `sending` right before its send.
+        let kinds: Vec<Step> = world.steps.iter().map(|(s, _)| *s).collect();
+        for (i, window) in kinds.windows(2).enumerate() {
+            if window[1] == Step::Sent {
+                assert_eq!(window[0], Step::Stored, "step {i}: a send follows its `sending` line at once");
+            }
+            if window[1] == Step::Waited {
+                assert_ne!(window[0], Step::Answered, "step {i}: an answer is journaled before the wait");
+            }
+        }
+        assert_eq!(world.created, [0, 1]);
+    }
+
+    #[test]
+    fn a_pacing_wait_comes_before_the_sending_line() {
+        let rows = rows(2);
+        let mut world = World::new(&[Answer::Created { last_in_window: true }, CREATED]);
+        let mut run = BatchRun::new(client(), planned(&rows, &Journal::new()), options());
+        assert!(!world.drive(&mut run, None));
+        let r1_sending = world.journal.iter().position(|l| l.contains(r#""row_key":"r1","#) && l.contains("sending")).unwrap();
+        let kinds: Vec<Step> = world.steps.iter().map(|(s, _)| *s).collect();
+        let stored_at: Vec<usize> = kinds.iter().enumerate().filter(|(_, s)| **s == Step::Stored).map(|(i, _)| i).collect();
+        let step_of_r1_sending = stored_at[r1_sending];
+        assert_eq!(kinds[step_of_r1_sending - 1], Step::Waited, "{kinds:?}");
+        assert_eq!(kinds[step_of_r1_sending + 1], Step::Sent, "{kinds:?}");
+    }
+
+    /// Kills the host after every step of a run that meets every kind of answer, plans again from the
+    /// journal, and checks that only the row in flight (or one whose gift may exist) is outcome unknown,
+    /// that a row planned to be sent has no gift, and that the resumed run creates no gift twice.
+    #[test]
+    fn killed_after_any_step_only_a_row_in_flight_is_outcome_unknown() {
+        let script = [
+            Answer::Refused(429),
+            CREATED,
+            Answer::NotSent,
+            Answer::Refused(503),
+            Answer::Created { last_in_window: true },
+            Answer::Refused(422),
+            Answer::ErrorAfterCreate,
+            Answer::DroppedAfterCreate,
+            Answer::Refused(429),
+            CREATED,
+        ];
+        let rows = rows(6);
+        let mut full = World::new(&script);
+        assert!(!full.drive(&mut BatchRun::new(client(), planned(&rows, &Journal::new()), options()), None));
+        let total = full.steps.len();
+        assert!(total > 30, "{total}");
+        for kill_after in 0..=total {
+            let mut world = World::new(&script);
+            let mut run = BatchRun::new(client(), planned(&rows, &Journal::new()), options());
+            world.drive(&mut run, Some(kill_after));
+            drop(run);
+            let may_be_unknown: Vec<usize> = (0..rows.len()).filter(|r| world.in_flight(*r) || world.maybe_created.contains(r)).collect();
+            let journal = Journal::from_json_lines(&world.journal.join("\n")).unwrap();
+            let replanned = planned(&rows, &journal);
+            for (row, planned_row) in replanned.rows.iter().enumerate() {
+                let gifts = world.created.iter().filter(|r| **r == row).count();
+                let recorded = journal.state(&planned_row.send_key);
+                match &planned_row.action {
+                    PlannedAction::Send { .. } => assert_eq!(gifts, 0, "kill after {kill_after}: row {row} would be sent again"),
+                    PlannedAction::Known { outcome: RowOutcome::OutcomeUnknown { .. }, .. } => assert!(
+                        may_be_unknown.contains(&row),
+                        "kill after {kill_after}: row {row} is outcome unknown, but its last answer proved nothing was created \
+                         or it was never sent ({recorded:?}; last steps {:?})",
+                        world.steps.iter().rev().take(3).collect::<Vec<_>>()
+                    ),
+                    PlannedAction::Known { outcome: RowOutcome::Sent { .. }, .. } => {
+                        assert_eq!(gifts, 1, "kill after {kill_after}: row {row}")
+                    }
+                    PlannedAction::Known { outcome, .. } => panic!("kill after {kill_after}: row {row} is {outcome:?}"),
+                }
+            }
+            // Resumed (meeting the rest of the script), no gift is created twice and every row is accounted for.
+            let mut run = BatchRun::new(client(), replanned, options());
+            assert!(!world.drive(&mut run, None));
+            assert_eq!(run.results().len(), rows.len());
+            for row in 0..rows.len() {
+                assert!(world.created.iter().filter(|r| **r == row).count() <= 1, "kill after {kill_after}: row {row} created twice");
+            }
+            for result in run.results() {
+                if matches!(result.outcome, RowOutcome::OutcomeUnknown { .. }) {
+                    let allowed = may_be_unknown.contains(&result.index) || world.maybe_created.contains(&result.index);
+                    assert!(allowed, "kill after {kill_after}: {result:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_row_refused_with_a_4xx_is_planned_afresh() {
+        let rows = rows(1);
+        let mut world = World::new(&[Answer::Refused(422)]);
+        let mut run = BatchRun::new(client(), planned(&rows, &Journal::new()), options());
+        world.drive(&mut run, None);
+        assert!(matches!(run.results()[0].outcome, RowOutcome::Failed { .. }));
+        let journal = Journal::from_json_lines(&world.journal.join("\n")).unwrap();
+        let state = journal.state(&run.results()[0].send_key).unwrap();
+        assert!(matches!(state, JournalState::Finished(RowOutcome::Failed { .. })) && state.proves_nothing_created());
+        assert!(matches!(planned(&rows, &journal).rows[0].action, PlannedAction::Send { .. }));
     }
 }

@@ -128,5 +128,59 @@ fn main() {
             );
         }
     }
+    heavy_bodies(&fixture, seconds);
     server.stop();
+}
+
+/// Two clients sending creates of almost 1 MiB (25,000 line items naming no variant, so that every item is
+/// judged) while one client reads: the reads' latency shows whether a large body holds up other clients
+/// (the mock reads and validates a body outside its lock).
+fn heavy_bodies(fixture: &Arc<Fixture>, seconds: f64) {
+    let items: Vec<String> = (0..25_000).map(|i| format!(r#"{{"sku":"NO-SUCH-{i}","quantity":1}}"#)).collect();
+    let body = format!(
+        r#"{{"campaign_id":"{}","recipient":{{"first_name":"Heavy","last_name":"Body"}},"shipping_address":{{"address1":"1 Main St","city":"Springfield","region":"IL","postal_code":"62701","country_code":"US","phone":"+12175550100"}},"line_items":[{}]}}"#,
+        fixture.campaign,
+        items.join(",")
+    );
+    let heavy = fixture.client.create_gift_request_json(body.as_bytes()).unwrap().request().clone();
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let senders: Vec<_> = (0..2)
+        .map(|_| {
+            let heavy = heavy.clone();
+            std::thread::spawn(move || {
+                let mut http = HttpClient::new();
+                let mut times = Vec::new();
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    let answer = http.send(&heavy).unwrap();
+                    assert_eq!(answer.status, 422, "every line item names no variant");
+                    times.push(t.elapsed());
+                }
+                times
+            })
+        })
+        .collect();
+    let mut http = HttpClient::new();
+    let mut rng = SplitMix64::new(99);
+    let mut reads = Vec::new();
+    while Instant::now() < deadline {
+        let request = fixture.request(Mix::Get, &mut rng);
+        let t = Instant::now();
+        if http.send(&request).is_ok_and(|r| r.status == 200) {
+            reads.push(t.elapsed());
+        }
+    }
+    let mut creates: Vec<Duration> = senders.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    creates.sort();
+    reads.sort();
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    println!(
+        "heavy bodies ({} KB, 25,000 line items): {} creates, p50 {}; reads beside them: {}, p50 {}, p99 {}",
+        body.len() / 1024,
+        creates.len(),
+        ms(percentile(&creates, 0.5)),
+        reads.len(),
+        ms(percentile(&reads, 0.5)),
+        ms(percentile(&reads, 0.99))
+    );
 }

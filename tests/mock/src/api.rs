@@ -4,10 +4,15 @@
 //!
 //! `POST /gift_requests` judges its body with the core's own validator
 //! (`andopen_core::validate_gift_request_json`), so that the SDK and the mock cannot drift, then adds the
-//! checks only a server can make (see [`create`]); every problem comes back together in one 422.
+//! checks only a server can make (see [`create`]); every problem comes back together in one 422, the
+//! first `MAX_PROBLEMS` of them and one entry counting the rest, as the SDK reports its own. The body is
+//! read ([`read_create`]) before the server takes its lock, so that one large body never stalls the
+//! other clients; a body over `MAX_BODY_BYTES` is a 413 `body_too_large` (**mock decision**: the SDK
+//! refuses such a body before sending it, so only a client of its own meets this answer).
 
 use std::collections::HashMap;
 
+use andopen_core::limits::MAX_PROBLEMS;
 use andopen_core::{API_VERSION, Uuid};
 use serde::Serialize;
 use serde_json::Value;
@@ -116,8 +121,15 @@ pub fn token_ok(request: &ServerRequest, stage: &str) -> bool {
     scheme.eq_ignore_ascii_case("bearer") && token_stage == stage && !secret.is_empty() && secret.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// Answers an API request (version, token, route). `now` is Unix milliseconds.
-pub fn answer(store: &mut Store, request: &ServerRequest, stage: &str, now: i64) -> Answer {
+/// Reads the body of `POST /gift_requests`, which needs no store: call it before taking the server's
+/// lock and hand the result to [`answer`]. `None` for any other request.
+pub fn prepare(request: &ServerRequest) -> Option<Result<CreateBody, Answer>> {
+    (request.method == "POST" && request.path.trim_matches('/') == "gift_requests").then(|| read_create(&request.body))
+}
+
+/// Answers an API request (version, token, route). `now` is Unix milliseconds; `prepared` is what
+/// [`prepare`] made of the request outside the lock.
+pub fn answer(store: &mut Store, request: &ServerRequest, stage: &str, now: i64, prepared: Option<Result<CreateBody, Answer>>) -> Answer {
     if request.header("andopen-api-version") != Some(API_VERSION) {
         return errors::unsupported_version();
     }
@@ -126,7 +138,10 @@ pub fn answer(store: &mut Store, request: &ServerRequest, stage: &str, now: i64)
     }
     let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
     match (request.method.as_str(), segments.as_slice()) {
-        ("POST", ["gift_requests"]) => create(store, &request.body, now),
+        ("POST", ["gift_requests"]) => match prepared.unwrap_or_else(|| read_create(&request.body)) {
+            Ok(body) => create(store, body, now),
+            Err(refused) => refused,
+        },
         ("GET", ["gift_requests", id]) => match canonical(id).and_then(|id| store.gift(&id)) {
             Some(gift) => Answer::json(200, to_json(gift)),
             None => errors::not_found("No gift request with this id."),
@@ -211,6 +226,32 @@ fn is_phone(text: &str) -> bool {
     (6..=15).contains(&digits) && body.bytes().all(|b| b.is_ascii_digit() || b" .-()".contains(&b))
 }
 
+/// A create body read and judged by the core's rules, before the store is consulted.
+#[derive(Debug)]
+pub struct CreateBody {
+    /// The core's problems (at most `MAX_PROBLEMS` and a count).
+    errors: Vec<ErrorItem>,
+    /// The body as JSON.
+    value: Value,
+}
+
+/// Reads a create body: over `MAX_BODY_BYTES` a 413, not JSON a 400, else the core's verdict and the
+/// value for [`create`]. Touches no state: the server calls it outside its lock.
+pub fn read_create(body: &[u8]) -> Result<CreateBody, Answer> {
+    let core = andopen_core::validate_gift_request_json(body);
+    let errors: Vec<ErrorItem> = core.as_ref().err().map(|items| items.iter().map(ErrorItem::from_core).collect()).unwrap_or_default();
+    if let Some(too_large) = errors.iter().find(|e| e.code == "body_too_large") {
+        return Err(Answer::error(413, too_large.clone()));
+    }
+    if let Some(malformed) = errors.iter().find(|e| e.code == "malformed_request") {
+        return Err(Answer::error(400, malformed.clone()));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => Ok(CreateBody { errors, value }),
+        Err(_) => Err(Answer::error(400, ErrorItem::new("api_error", "malformed_request", "The request body is not valid JSON."))),
+    }
+}
+
 /// `POST /gift_requests`. After the core's rules, the server's own:
 ///
 /// | check | code | param |
@@ -224,19 +265,24 @@ fn is_phone(text: &str) -> bool {
 /// | not enough stock (counting earlier items of the body) | `out_of_stock` | `line_items[i]` |
 ///
 /// A server check is skipped where the core already reported a problem at that field or above it.
-pub fn create(store: &mut Store, body: &[u8], now: i64) -> Answer {
-    let core = andopen_core::validate_gift_request_json(body);
-    let mut errors: Vec<ErrorItem> = core.as_ref().err().map(|items| items.iter().map(ErrorItem::from_core).collect()).unwrap_or_default();
-    if errors.iter().any(|e| e.code == "malformed_request") {
-        errors.retain(|e| e.code == "malformed_request");
-        return Answer::json(400, error_body(&errors));
-    }
-    let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return Answer::error(400, ErrorItem::new("api_error", "malformed_request", "The request body is not valid JSON."));
-    };
-    let add = |errors: &mut Vec<ErrorItem>, item: ErrorItem| {
-        if item.param.as_deref().is_none_or(|p| !flagged(errors, p)) {
+pub fn create(store: &mut Store, body: CreateBody, now: i64) -> Answer {
+    let CreateBody { mut errors, value } = body;
+    // The core's problems end in a count when there were too many; the server's own are counted the same.
+    let mut omitted = errors.iter().position(|e| e.code == "too_many_problems").map_or(0, |at| {
+        let counted = errors.get(at).and_then(|e| e.message.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+        errors.truncate(at);
+        counted
+    });
+    let core_count = errors.len();
+    let mut add = |errors: &mut Vec<ErrorItem>, item: ErrorItem| {
+        let core_errors = errors.get(..core_count).unwrap_or_default();
+        if item.param.as_deref().is_some_and(|p| flagged(core_errors, p)) {
+            return;
+        }
+        if errors.len() < MAX_PROBLEMS {
             errors.push(item);
+        } else {
+            omitted += 1;
         }
     };
     let campaign_text = text(&value, "campaign_id").and_then(canonical);
@@ -304,6 +350,13 @@ pub fn create(store: &mut Store, body: &[u8], now: i64) -> Answer {
                 }
             }
         }
+    }
+    if omitted > 0 {
+        errors.push(ErrorItem::new(
+            "validation_error",
+            "too_many_problems",
+            format!("{omitted} more problems are not listed: the SDK reports the first {MAX_PROBLEMS} (MAX_PROBLEMS)"),
+        ));
     }
     if !errors.is_empty() {
         return Answer::json(422, error_body(&errors));

@@ -1,6 +1,6 @@
 //! The gifting workflows measured against the simulator (issue figures): a batch sent through injected
-//! faults and killed and resumed mid-run, and a storm of forged, tampered, replayed and repeated webhook
-//! deliveries. The end-to-end tests run them small; `cargo bench -p andopen-mock --bench gifting` runs them
+//! faults and killed and resumed mid-run, and a storm of forged, tampered, replayed, renamed, retyped and
+//! repeated webhook deliveries. The end-to-end tests run them small; `cargo bench -p andopen-mock --bench gifting` runs them
 //! at full size and prints the figures.
 
 use std::collections::{HashMap, HashSet};
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use andopen_core::batch::{self, BatchRow, BatchRun, BatchSettings, Journal, RowOutcome, RunOptions};
 use andopen_core::dedupe::{RecentEvents, SeenEvents};
 use andopen_core::history::GiftHistory;
-use andopen_core::webhook::{EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier, signature};
+use andopen_core::webhook::{EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier, signature};
 use andopen_core::{Client, Config, Headers, NewRecipient, Timestamp};
 use serde_json::Value;
 
@@ -139,10 +139,18 @@ pub struct StormFigures {
     pub genuine_events: usize,
     /// Deliveries accepted as new events.
     pub accepted: usize,
-    /// Event ids accepted more than once.
+    /// Genuine events accepted more than once, whatever event id each copy carried.
     pub accepted_twice: usize,
-    /// Forged, tampered or replayed deliveries accepted.
+    /// Forged, tampered, late or retyped deliveries accepted (each must be refused, whenever it arrives).
     pub accepted_bad: usize,
+    /// Captured deliveries re-sent within the window under a new event id.
+    pub renamed_replays: usize,
+    /// Captured deliveries re-sent within the window under a new event id with an event type that
+    /// contradicts the signed body.
+    pub retyped_replays: usize,
+    /// Gifts whose timeline, folded from the accepted deliveries, differs from the one folded from the
+    /// genuine events alone (an unsigned header that changed a history).
+    pub histories_changed: usize,
     /// Refusals by code.
     pub refused: Vec<(&'static str, usize)>,
     /// Repeats of genuine deliveries recognised as duplicates.
@@ -153,9 +161,51 @@ pub struct StormFigures {
 
 /// Collects the simulator's real, signed deliveries for `gifts` gift requests (each created and advanced to
 /// delivered, the receiver failing one attempt in ten so that some arrive twice), then feeds `total`
-/// deliveries built from them (genuine, repeated, forged, tampered, replayed late) to the core's verifier
-/// and a bounded seen-set, in a seeded order.
+/// deliveries built from them (genuine, repeated, forged, tampered, replayed late, re-sent at once under a
+/// new event id, re-sent with a contradicting event type) to the core's verifier and a bounded seen-set,
+/// in a seeded order, folding every first sighting into a gift history.
 pub fn webhook_storm(gifts: usize, total: usize, seed: u64) -> Result<StormFigures, String> {
+    let genuine = collect_deliveries(gifts, seed)?;
+    let verifier = Verifier::new(SECRET);
+    let mut seen = RecentEvents::default();
+    let mut history = GiftHistory::new();
+    let mut figures = StormFigures { deliveries: total, ..StormFigures::default() };
+    figures.genuine_events = genuine.iter().filter_map(|(h, _)| h.get(EVENT_ID_HEADER)).collect::<HashSet<_>>().len();
+    let mut accepted_origins: HashMap<String, usize> = HashMap::new();
+    let mut refused: HashMap<&'static str, usize> = HashMap::new();
+    let storm = storm_of(&genuine, total, seed);
+    figures.renamed_replays = storm.iter().filter(|(_, kind, _)| *kind == Kind::Renamed).count();
+    figures.retyped_replays = storm.iter().filter(|(_, kind, _)| *kind == Kind::Retyped).count();
+    let started = Instant::now();
+    for (origin, kind, (headers, body)) in &storm {
+        let dispatched = headers.get(TIMESTAMP_HEADER).and_then(|t| t.parse::<i64>().ok()).unwrap_or(0);
+        // Received a few seconds after dispatch; a late replay arrives long after.
+        let at = if *kind == Kind::Late { dispatched + 301 + 3600 } else { dispatched + 2 };
+        match verifier.verify(headers, body, Timestamp::from_unix_seconds(at)) {
+            Ok(delivery) if seen.first_sighting(&delivery.key()) => {
+                figures.accepted += 1;
+                history.record_delivery(&delivery);
+                let origin_id = genuine.get(*origin).and_then(|(h, _)| h.get(EVENT_ID_HEADER)).unwrap_or_default();
+                *accepted_origins.entry(origin_id.to_owned()).or_default() += 1;
+                figures.accepted_bad += usize::from(kind.must_be_refused());
+            }
+            Ok(_) => figures.duplicates += 1,
+            Err(error) => *refused.entry(error.code.as_str()).or_default() += 1,
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    figures.per_second = if seconds > 0.0 { total as f64 / seconds } else { 0.0 };
+    figures.accepted_twice = accepted_origins.values().filter(|n| **n > 1).count();
+    figures.histories_changed = histories_changed(&history, &genuine);
+    let mut refused: Vec<(&'static str, usize)> = refused.into_iter().collect();
+    refused.sort();
+    figures.refused = refused;
+    Ok(figures)
+}
+
+/// The simulator's real deliveries for `gifts` gift requests, each created and advanced to delivered, the
+/// receiver failing one attempt in ten so that some events arrive more than once.
+fn collect_deliveries(gifts: usize, seed: u64) -> Result<Vec<Delivered>, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     let url = format!("http://127.0.0.1:{}/hooks", listener.local_addr().map_err(|e| e.to_string())?.port());
     let received: Arc<Mutex<Vec<Delivered>>> = Arc::new(Mutex::new(Vec::new()));
@@ -215,62 +265,43 @@ pub fn webhook_storm(gifts: usize, total: usize, seed: u64) -> Result<StormFigur
         std::thread::sleep(Duration::from_millis(50));
     };
     server.stop();
+    Ok(genuine)
+}
 
-    let verifier = Verifier::new(SECRET);
-    let mut seen = RecentEvents::with_capacity(100_000);
+/// `total` deliveries: every genuine one once, then the rest drawn at random and made into one of each
+/// [`Kind`], in a seeded shuffle so that repeats and forgeries arrive before and after the genuine ones.
+/// Each comes with the index of the genuine delivery it was made from.
+fn storm_of(genuine: &[Delivered], total: usize, seed: u64) -> Vec<(usize, Kind, Delivered)> {
     let mut rng = SplitMix64::new(seed ^ 0x5707);
-    let mut figures = StormFigures { deliveries: total, ..StormFigures::default() };
-    figures.genuine_events = genuine.iter().filter_map(|(h, _)| h.get(EVENT_ID_HEADER)).collect::<HashSet<_>>().len();
-    let mut accepted_ids: HashMap<String, usize> = HashMap::new();
-    let mut refused: HashMap<&'static str, usize> = HashMap::new();
     let mut storm = Vec::with_capacity(total);
-    // Every genuine delivery once, then the rest drawn at random.
     for (i, delivery) in genuine.iter().enumerate().take(total) {
         storm.push((i, Kind::Genuine, delivery.clone()));
     }
-    while storm.len() < total {
+    while storm.len() < total && !genuine.is_empty() {
         let pick = usize::try_from(rng.below(genuine.len() as u64)).unwrap_or(0);
         let Some((headers, body)) = genuine.get(pick).cloned() else { break };
-        let kind = match rng.below(4) {
-            0 => Kind::Genuine,
-            1 => Kind::Forged,
-            2 => Kind::Tampered,
-            _ => Kind::Replayed,
-        };
+        let kind = Kind::ALL.get(usize::try_from(rng.below(Kind::ALL.len() as u64)).unwrap_or(0)).copied().unwrap_or(Kind::Genuine);
         storm.push((pick, kind, mutate(kind, headers, body, &mut rng)));
     }
-    // A seeded shuffle, so that repeats and forgeries arrive before and after the genuine ones.
     for i in (1..storm.len()).rev() {
         let j = usize::try_from(rng.below(i as u64 + 1)).unwrap_or(0);
         storm.swap(i, j);
     }
-    let started = Instant::now();
-    for (_, kind, (headers, body)) in &storm {
-        let dispatched = headers.get(TIMESTAMP_HEADER).and_then(|t| t.parse::<i64>().ok()).unwrap_or(0);
-        // Received a few seconds after dispatch; a replay arrives long after.
-        let at = if *kind == Kind::Replayed { dispatched + 301 + 3600 } else { dispatched + 2 };
-        match verifier.verify(headers, body, Timestamp::from_unix_seconds(at)) {
-            Ok(delivery) => {
-                if seen.first_sighting(delivery.event_id) {
-                    figures.accepted += 1;
-                    *accepted_ids.entry(delivery.event_id.to_string()).or_default() += 1;
-                    if *kind != Kind::Genuine {
-                        figures.accepted_bad += 1;
-                    }
-                } else {
-                    figures.duplicates += 1;
-                }
-            }
-            Err(error) => *refused.entry(error.code.as_str()).or_default() += 1,
+    storm
+}
+
+/// How many gifts' timelines differ between `history` and the one folded from each genuine event once.
+fn histories_changed(history: &GiftHistory, genuine: &[Delivered]) -> usize {
+    let verifier = Verifier::new(SECRET);
+    let mut reference = GiftHistory::new();
+    for (headers, body) in genuine {
+        let at = headers.get(TIMESTAMP_HEADER).and_then(|t| t.parse::<i64>().ok()).unwrap_or(0) + 2;
+        if let Ok(delivery) = verifier.verify(headers, body, Timestamp::from_unix_seconds(at)) {
+            reference.record_delivery(&delivery);
         }
     }
-    let seconds = started.elapsed().as_secs_f64();
-    figures.per_second = if seconds > 0.0 { total as f64 / seconds } else { 0.0 };
-    figures.accepted_twice = accepted_ids.values().filter(|n| **n > 1).count();
-    let mut refused: Vec<(&'static str, usize)> = refused.into_iter().collect();
-    refused.sort();
-    figures.refused = refused;
-    Ok(figures)
+    let ids: HashSet<_> = history.timelines().chain(reference.timelines()).map(|t| t.gift_request_id).collect();
+    ids.iter().filter(|id| history.gift(id) != reference.gift(id)).count()
 }
 
 /// How a delivery of the storm was made from a genuine one.
@@ -283,18 +314,54 @@ enum Kind {
     /// One byte of the body changed, or the timestamp moved, under the genuine signature.
     Tampered,
     /// The genuine delivery, received an hour after dispatch.
-    Replayed,
+    Late,
+    /// The genuine delivery re-sent at once under a new event id.
+    Renamed,
+    /// The genuine delivery re-sent at once under a new event id, its event type header changed to one that
+    /// contradicts the signed body.
+    Retyped,
+}
+
+impl Kind {
+    const ALL: [Kind; 6] = [Kind::Genuine, Kind::Forged, Kind::Tampered, Kind::Late, Kind::Renamed, Kind::Retyped];
+
+    /// Whether a receiver must refuse every delivery of this kind, whenever it arrives. A renamed replay
+    /// that arrives before its genuine copy is accepted once, in its place: it carries the same signed
+    /// facts.
+    fn must_be_refused(self) -> bool {
+        matches!(self, Kind::Forged | Kind::Tampered | Kind::Late | Kind::Retyped)
+    }
+}
+
+/// The five event types of the contract.
+const EVENT_TYPES: [&str; 5] =
+    ["gift_request_created", "gift_request_redeemed", "gift_request_dispatched", "gift_request_delivered", "gift_request_cancelled"];
+
+fn replace(headers: &Headers, name: &str, value: &str) -> Headers {
+    headers
+        .iter()
+        .map(|(n, v)| if n.eq_ignore_ascii_case(name) { (n.to_owned(), value.to_owned()) } else { (n.to_owned(), v.to_owned()) })
+        .collect()
+}
+
+/// A made-up event id (a UUID v4 shape from the seeded generator).
+fn new_event_id(rng: &mut SplitMix64) -> String {
+    let (high, low) = (rng.next_u64(), rng.next_u64());
+    let hex = format!("{high:016x}{low:016x}");
+    format!("{}-{}-4{}-8{}-{}", &hex[..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32])
 }
 
 fn mutate(kind: Kind, headers: Headers, mut body: Vec<u8>, rng: &mut SplitMix64) -> Delivered {
-    let replace = |headers: &Headers, name: &str, value: String| -> Headers {
-        headers
-            .iter()
-            .map(|(n, v)| if n.eq_ignore_ascii_case(name) { (n.to_owned(), value.clone()) } else { (n.to_owned(), v.to_owned()) })
-            .collect()
-    };
     match kind {
-        Kind::Genuine | Kind::Replayed => (headers, body),
+        Kind::Genuine | Kind::Late => (headers, body),
+        Kind::Renamed => (replace(&headers, EVENT_ID_HEADER, &new_event_id(rng)), body),
+        Kind::Retyped => {
+            let original = headers.get(EVENT_TYPE_HEADER).unwrap_or_default().to_owned();
+            let others: Vec<&str> = EVENT_TYPES.iter().copied().filter(|t| *t != original).collect();
+            let other =
+                others.get(usize::try_from(rng.below(others.len() as u64)).unwrap_or(0)).copied().unwrap_or("gift_request_cancelled");
+            (replace(&replace(&headers, EVENT_ID_HEADER, &new_event_id(rng)), EVENT_TYPE_HEADER, other), body)
+        }
         Kind::Forged => {
             let timestamp = headers.get(TIMESTAMP_HEADER).unwrap_or_default().to_owned();
             let forged = if rng.below(2) == 0 {
@@ -302,7 +369,7 @@ fn mutate(kind: Kind, headers: Headers, mut body: Vec<u8>, rng: &mut SplitMix64)
             } else {
                 (0..4).map(|_| format!("{:016x}", rng.next_u64())).collect()
             };
-            (replace(&headers, SIGNATURE_HEADER, forged), body)
+            (replace(&headers, SIGNATURE_HEADER, &forged), body)
         }
         Kind::Tampered => {
             if rng.below(2) == 0 && !body.is_empty() {
@@ -313,7 +380,7 @@ fn mutate(kind: Kind, headers: Headers, mut body: Vec<u8>, rng: &mut SplitMix64)
                 (headers, body)
             } else {
                 let moved = headers.get(TIMESTAMP_HEADER).and_then(|t| t.parse::<i64>().ok()).unwrap_or(0) + 1;
-                (replace(&headers, TIMESTAMP_HEADER, moved.to_string()), body)
+                (replace(&headers, TIMESTAMP_HEADER, &moved.to_string()), body)
             }
         }
     }

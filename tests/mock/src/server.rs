@@ -325,7 +325,8 @@ fn handle(shared: &Shared, request: &ServerRequest) -> Outcome {
         }
     }
 
-    // Processing: the rate limit, then the API.
+    // Processing: the rate limit, then the API; a create's body is read before the lock is taken.
+    let prepared = api::prepare(request);
     let now = now_millis();
     let (answer, window) = {
         let mut state = shared.lock();
@@ -336,7 +337,7 @@ fn handle(shared: &Shared, request: &ServerRequest) -> Outcome {
         let answer = match window.refused {
             Some(retry_after) => errors::rate_limited(retry_after),
             None => {
-                let mut answer = api::answer(&mut state.store, request, &shared.options.stage, now);
+                let mut answer = api::answer(&mut state.store, request, &shared.options.stage, now, prepared);
                 let events = std::mem::take(&mut answer.events);
                 shared.deliveries.send(events, &state.receivers);
                 answer

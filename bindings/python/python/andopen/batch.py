@@ -61,8 +61,10 @@ def send_batch(
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchResult:
     """Sends one gift request per eligible row. ``journal`` is a file the run appends to (created if
-    missing); run again with the same file after an interruption and finished rows return their recorded
-    result. ``look_back_days``: skip recipients in ``history`` gifted within that many days (``None`` for
+    missing), each line stored durably before the run goes on; run again with the same file after an
+    interruption: created rows return their recorded result, a row whose request may have reached the
+    server comes back as outcome unknown (never resent), and a row whose answer proved that nothing was
+    created (429, 503, another 4xx, a request that never left) is sent again. ``look_back_days``: skip recipients in ``history`` gifted within that many days (``None`` for
     ever; the default ``False`` checks repeats within the batch only)."""
     body = encode(list(rows), "rows")
     return _run(client, lambda *a: _native.BatchRun.from_json(client._native, body, *a), campaign_id, journal, history, look_back_days,

@@ -8,7 +8,10 @@ tool's webhook address with the event's headers. Run it with :meth:`Relay.serve`
     ...
     server.shutdown()
 
-A delivery that cannot be forwarded is answered 502 and forgotten, so &Open's retry goes through.
+A delivery that cannot be forwarded is answered 502 and forgotten, so &Open's retry goes through. Only
+what the signature covers is trusted: a captured delivery re-sent under a new event id is answered as a
+duplicate and not forwarded, an event type that contradicts the signed body is refused (400), and a body
+over the core's ``max_webhook_body_bytes`` (1 MiB) is refused with 413 before it is read.
 """
 
 from __future__ import annotations
@@ -19,15 +22,14 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable, Mapping, Union
 
+from . import _native
 from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
-from .webhooks import EventStore, GiftHistory, WebhookReceiver, WebhookRefused, WebhookStoreFailed
+from .webhooks import EventStore, GiftHistory, WebhookReceiver, WebhookRefused, WebhookStoreFailed, _header_pairs
 
 __all__ = ["Relay", "RelayOutcome"]
 
 HeaderPairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 
-# The event's headers, passed on so that the tool can match and de-duplicate too.
-_FORWARDED = ("andopen-webhook-event-id", "andopen-webhook-event-type", "andopen-webhook-api-version")
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,8 @@ class RelayOutcome:
     """What the relay did with one delivery, and the answer it gives &Open."""
 
     status: int
-    """200 forwarded or duplicate, 400 refused, 502 the tool could not take it, 503 the store failed."""
+    """200 forwarded or duplicate, 400 refused (413 for a body too large), 502 the tool could not take it,
+    503 the store failed."""
     action: str
     """``forwarded``, ``duplicate``, ``refused``, ``forward_failed`` or ``store_failed``."""
     detail: str
@@ -54,12 +57,13 @@ class Relay:
         history: GiftHistory | None = None,
         store: EventStore | None = None,
         tolerance: float = 300,
-        remember: int = 100_000,
+        remember: int | None = None,
         timeout: float = 10.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """``forward_to``: the tool's webhook URL. ``history``: also fold every new event into it.
-        ``store``: de-duplicate through your own store (see :class:`andopen.EventStore`) instead of memory."""
+        ``store``: de-duplicate through your own store (see :class:`andopen.EventStore`) instead of memory.
+        ``secret``, ``tolerance``, ``remember``: as for :class:`andopen.WebhookReceiver`."""
         if not isinstance(forward_to, str) or not forward_to.startswith(("https://", "http://")):
             raise ValueError("forward_to: must be an absolute http(s) URL")
         self._receiver = WebhookReceiver(secret, tolerance=tolerance, remember=remember, store=store, clock=clock)
@@ -69,17 +73,24 @@ class Relay:
         self._timeout = timeout
 
     def handle(self, headers: HeaderPairs, body: bytes) -> RelayOutcome:
-        """Handles one delivery: the raw body bytes and the request's headers."""
-        pairs = list(headers.items() if isinstance(headers, Mapping) else headers)
+        """Handles one delivery: the raw body bytes and the request's headers. Forwards the body unchanged
+        with the verified event id, type and API version (never a header the signature does not vouch
+        for, and never the signature)."""
         try:
-            delivery = self._receiver.receive(pairs, body)
+            delivery = self._receiver.receive(_header_pairs(headers), body)
         except WebhookRefused as e:
-            return RelayOutcome(400, "refused", f"{e.code}: {e}")
+            return RelayOutcome(e.status, "refused", f"{e.code}: {e}")
         except WebhookStoreFailed as e:
             return RelayOutcome(503, "store_failed", str(e))
         if delivery.duplicate:
             return RelayOutcome(200, "duplicate", delivery.event_id)
-        forwarded = [("Content-Type", "application/json")] + [(n, v) for n, v in pairs if n.lower() in _FORWARDED]
+        forwarded = [
+            ("Content-Type", "application/json"),
+            ("AndOpen-Webhook-Event-Id", delivery.event_id),
+            ("AndOpen-Webhook-Event-Type", delivery.event_type),
+        ]
+        if delivery.api_version is not None:
+            forwarded.append(("AndOpen-Webhook-API-Version", delivery.api_version))
         try:
             answer = self._transport.send(Request("POST", self._forward_to, forwarded, bytes(body)), self._timeout)
         except TransportFailure as e:
@@ -103,8 +114,10 @@ class Relay:
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
         """Serves :meth:`handle` over HTTP on a background thread: every POST path is a delivery. Read the
-        port from ``server.server_address``; stop with ``server.shutdown()``."""
+        port from ``server.server_address``; stop with ``server.shutdown()``. A declared length over the
+        core's ``max_webhook_body_bytes`` is answered 413 without reading the body."""
         relay = self
+        largest = int(_native.limits().max_webhook_body_bytes)
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
@@ -112,6 +125,10 @@ class Relay:
                 if declared is None or not declared.isdecimal():
                     # Without a length the body cannot be read whole (and the signature covers all of it).
                     status, reply = 411, b"refused: Content-Length must be given, as a whole number of bytes\n"
+                elif int(declared) > largest:
+                    # Refused before a byte is read: memory follows the limit, never the declared length.
+                    status, reply = 413, f"refused: body_too_large: the body is {declared} bytes, over the limit of {largest} bytes\n".encode()
+                    self.close_connection = True
                 else:
                     outcome = relay.handle(list(self.headers.items()), self.rfile.read(int(declared)))
                     status, reply = outcome.status, f"{outcome.action}: {outcome.detail}\n".encode()

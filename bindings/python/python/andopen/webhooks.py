@@ -8,18 +8,22 @@ keep a gift history with look-back eligibility and the CRM fields. The rules are
         try:
             delivery = receiver.receive(headers, raw_body)
         except andopen.WebhookRefused as e:
-            return 400, e.code                     # forged, tampered, replayed: do not act on it
+            return e.status, e.code                # forged, tampered, replayed, too large: do not act on it
         if not delivery.duplicate:
             history.record_delivery(delivery)
         return 200, "ok"
 
-Pass the body's raw bytes, as read from the request: never a re-serialised JSON object.
+Pass the body's raw bytes, as read from the request: never a re-serialised JSON object. Only what the
+signature covers is trusted: a delivery whose signed body was already accepted is a repeat whatever its
+event id, an event type that contradicts the signed body's status is refused (``event_type_mismatch``),
+and the history folds the signed body only. Several secrets (a rotation) are given as a list, the newest
+first.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable, Mapping, Protocol, Union
+from typing import Callable, Iterable, Mapping, Protocol, Sequence, Union
 
 from . import _native
 from ._native import Eligibility, GiftTimeline, LookBackWindow, MemberStatus, RecipientRef, RecipientSummary, WebhookDelivery
@@ -47,13 +51,15 @@ HeaderPairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 
 
 class WebhookRefused(Exception):
-    """A delivery that must not be acted on: answer it with a 4xx. ``code`` is ``missing_header``,
-    ``invalid_signature``, ``invalid_timestamp``, ``outside_tolerance``, ``invalid_event_id`` or
-    ``invalid_body``; the message names the header or the rule."""
+    """A delivery that must not be acted on: answer it with ``status`` (413 for ``body_too_large``, else
+    400). ``code`` is ``body_too_large``, ``missing_header``, ``repeated_header``, ``invalid_signature``,
+    ``invalid_timestamp``, ``outside_tolerance``, ``invalid_event_id``, ``invalid_event_type``,
+    ``invalid_body`` or ``event_type_mismatch``; the message names the header or the rule."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+        self.status = int(_native.webhook_refusal_status(code))
 
 
 class WebhookStoreFailed(Exception):
@@ -62,16 +68,21 @@ class WebhookStoreFailed(Exception):
 
 
 class EventStore(Protocol):
-    """A host's own record of the event ids it has acted on (a database table, a key-value store): for
-    de-duplication that survives restarts and is shared between receivers."""
+    """A host's own record of the deliveries it has acted on (a database table, a key-value store): for
+    de-duplication that survives restarts and is shared between receivers.
 
-    def first_sighting(self, event_id: str) -> bool:
-        """Records ``event_id``; ``True`` when it had not been recorded (act on the event). Make it atomic
-        (an insert that fails on a duplicate key) when several receivers share the store."""
+    Keep one row per first sighting, ``(event_id, body_digest)``, each column unique: a delivery is new
+    only when neither is recorded (a captured body re-sent under a new event id is a repeat). An insert
+    that fails on either unique key does exactly that, atomically."""
+
+    def first_sighting(self, event_id: str, body_digest: str) -> bool:
+        """Records the row and returns ``True`` when neither key was recorded (act on the event); returns
+        ``False``, recording nothing, when either was. ``body_digest`` is the body's SHA-256 in lowercase
+        hex. Make it atomic when several receivers share the store."""
         ...
 
     def forget(self, event_id: str) -> None:
-        """Removes ``event_id``, so that its next delivery counts as new."""
+        """Removes the row recorded under ``event_id``, so that its next delivery counts as new."""
         ...
 
 
@@ -82,11 +93,14 @@ class _Store(_native.EventStore):
     def __init__(self, store: EventStore) -> None:
         self._store = store
 
-    def first_sighting(self, event_id: str) -> bool:
+    def first_sighting(self, event_id: str, body_digest: str) -> bool:
         try:
-            return bool(self._store.first_sighting(event_id))
+            answer = self._store.first_sighting(event_id, body_digest)
         except Exception as e:  # noqa: BLE001 (any failure of the host's store is reported, not raised)
             raise _native.StoreError.Failed(f"{type(e).__name__}: {e}") from None
+        if not isinstance(answer, bool):
+            raise _native.StoreError.Failed(f"first_sighting must return a bool, not {type(answer).__name__}")
+        return answer
 
     def forget(self, event_id: str) -> None:
         try:
@@ -95,45 +109,76 @@ class _Store(_native.EventStore):
             raise _native.StoreError.Failed(f"{type(e).__name__}: {e}") from None
 
 
+_U32_MAX = 2**32 - 1  # the native integers' range, not a rule: the core's maximums are far below
+
+
+def _secrets(secret: object) -> list[str]:
+    """One secret, or a non-empty list of them (a rotation, the newest first); never printed."""
+    secrets = [secret] if isinstance(secret, str) else secret
+    if not isinstance(secrets, (list, tuple)) or not secrets or not all(isinstance(s, str) for s in secrets):
+        raise TypeError(f"secret: must be a string, or a list of strings during a rotation, not {type(secret).__name__}")
+    return list(secrets)
+
+
+def _tolerance(tolerance: object) -> int:
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
+        raise TypeError(f"tolerance: must be a number of seconds, not {type(tolerance).__name__}")
+    if not 0 <= tolerance <= _U32_MAX or tolerance != int(tolerance):
+        raise ValueError(f"tolerance: must be a whole number of seconds from 0 to {_U32_MAX}, not {tolerance!r}")
+    return int(tolerance)
+
+
+def _remember(remember: object) -> int:
+    """``remember`` for the core, which refuses it outside 1 to its maximum (naming both); a figure beyond
+    the native range is handed over as the largest, refused the same way."""
+    if remember is None:
+        return int(_native.limits().default_remembered_events)
+    if isinstance(remember, bool) or not isinstance(remember, int):
+        raise TypeError(f"remember: must be an int (a number of deliveries), not {type(remember).__name__}")
+    return min(max(remember, 0), _U32_MAX)
+
+
 class WebhookReceiver:
-    """Checks deliveries signed with one secret. Thread-safe: share one per secret."""
+    """Checks deliveries signed with one secret (or several during a rotation). Thread-safe: share one."""
 
     def __init__(
         self,
-        secret: str,
+        secret: str | Sequence[str],
         *,
         tolerance: float = 300,
-        remember: int = 100_000,
+        remember: int | None = None,
         store: EventStore | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """``tolerance``: seconds the dispatch timestamp may be from now. ``remember``: how many recent
-        event ids are kept for de-duplication (100,000 is about 5 MB). ``store``: de-duplicate through
-        your own store instead of memory. ``clock`` returns Unix seconds."""
-        # Python's types and the native integers' ranges are checked here; the rules (a secret, room for
-        # at least one event id) are the core's.
-        if not isinstance(secret, str):
-            raise TypeError(f"secret: must be a string (the webhook secret), not {type(secret).__name__}")
-        whole = isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) and 0 <= tolerance <= 2**32 - 1
-        if not whole or tolerance != int(tolerance):
-            raise ValueError(f"tolerance: must be a whole number of seconds from 0 to 4294967295, not {tolerance!r}")
-        if isinstance(remember, bool) or not isinstance(remember, int) or not 0 <= remember <= 2**32 - 1:
-            raise ValueError("remember: must be a whole number between 0 and 4294967295")
+        """``secret``: the webhook secret, or a list of them during a rotation (the newest first, at most
+        8). ``tolerance``: seconds the dispatch timestamp may be from now. ``remember``: how many recent
+        deliveries are kept for de-duplication (the core's default, 100,000, when ``None``; at most
+        1,000,000; memory grows with use, about 150 bytes each). ``store``: de-duplicate through your own
+        store instead of memory (then ``remember`` is not given). ``clock`` returns Unix seconds. A wrong
+        type is a ``TypeError``; the rules are the core's (:class:`andopen.ValidationError` naming the
+        option)."""
+        secrets = _secrets(secret)
+        seconds = _tolerance(tolerance)
+        if store is not None and remember is not None:
+            raise ValueError("remember: is for the in-memory store; a host store keeps every delivery itself")
+        if not callable(clock):
+            raise TypeError(f"clock: must be callable, not {type(clock).__name__}")
         try:
             if store is None:
-                self._native = _native.WebhookReceiver(secret, int(tolerance), remember)
+                self._native = _native.WebhookReceiver.with_secrets(secrets, seconds, _remember(remember))
             else:
-                self._native = _native.WebhookReceiver.with_store(secret, int(tolerance), _Store(store))
+                self._native = _native.WebhookReceiver.with_secrets_and_store(secrets, seconds, _Store(store))
         except _native.CoreError as e:
             raise from_core_error(e) from None
         self._clock = clock
 
     def receive(self, headers: HeaderPairs, body: bytes) -> WebhookDelivery:
-        """Verifies one delivery and returns it, with ``duplicate`` set for an event id seen before. Raises
-        :class:`WebhookRefused` when it must be refused (answer 4xx), :class:`WebhookStoreFailed` when the
-        store could not say whether it is new (answer 5xx)."""
-        items = headers.items() if isinstance(headers, Mapping) else headers
-        pairs = [_native.Header(name=str(n), value=str(v)) for n, v in items]
+        """Verifies one delivery and returns it, with ``duplicate`` set for an event id or a signed body
+        seen before. Raises :class:`WebhookRefused` when it must be refused (answer its ``status``),
+        :class:`WebhookStoreFailed` when the store could not say whether it is new (answer 5xx)."""
+        if not isinstance(body, (bytes, bytearray, memoryview)):
+            raise TypeError(f"body: must be the raw bytes of the request, not {type(body).__name__}")
+        pairs = [_native.Header(name=n, value=v) for n, v in _header_pairs(headers)]
         try:
             return self._native.receive(pairs, bytes(body), int(self._clock() * 1000))
         except _native.WebhookError.Refused as e:
@@ -142,12 +187,31 @@ class WebhookReceiver:
             raise WebhookStoreFailed(e.detail) from None
 
     def forget(self, event_id: str) -> None:
-        """Forgets an event id, so that its redelivery is accepted: call it when you could not act on an
-        accepted delivery and answered with an error."""
+        """Forgets the delivery accepted under ``event_id`` (its body digest with it), so that its
+        redelivery is accepted: call it when you could not act on an accepted delivery and answered with
+        an error."""
+        if not isinstance(event_id, str):
+            raise TypeError(f"event_id: must be a string, not {type(event_id).__name__}")
         try:
             self._native.forget(event_id)
         except _native.WebhookError.StoreFailed as e:
             raise WebhookStoreFailed(e.detail) from None
+
+
+def _header_pairs(headers: HeaderPairs) -> list[tuple[str, str]]:
+    """Headers as name and value pairs: a mapping (a list value is repeated lines) or pairs."""
+    if isinstance(headers, (str, bytes)) or not isinstance(headers, (Mapping, Iterable)):
+        raise TypeError(f"headers: must be a mapping or (name, value) pairs, not {type(headers).__name__}")
+    pairs: list[tuple[str, str]] = []
+    for item in headers.items() if isinstance(headers, Mapping) else headers:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise TypeError("headers: every item must be a (name, value) pair")
+        name, value = item
+        for one in value if isinstance(value, (list, tuple)) else [value]:
+            if not isinstance(name, str) or not isinstance(one, str):
+                raise TypeError(f"headers: names and values must be strings ({type(name).__name__}: {type(one).__name__})")
+            pairs.append((name, one))
+    return pairs
 
 
 class GiftHistory:
@@ -157,7 +221,10 @@ class GiftHistory:
         self._native = _native.GiftHistory()
 
     def record_delivery(self, delivery: WebhookDelivery) -> None:
-        """Folds in a verified delivery; repeats and any order give the same timeline."""
+        """Folds in a verified delivery by its signed body (status and dates, never the event type
+        header); repeats and any order give the same timeline."""
+        if not isinstance(delivery, WebhookDelivery):
+            raise TypeError(f"delivery: must be a WebhookDelivery from WebhookReceiver.receive, not {type(delivery).__name__}")
         self._native.record_delivery(delivery)
 
     def record_gift(self, gift: GiftRequest) -> None:

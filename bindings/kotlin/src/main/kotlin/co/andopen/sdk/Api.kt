@@ -1,6 +1,5 @@
 package co.andopen.sdk
 
-import java.nio.ByteBuffer
 
 // The SDK's vocabulary, generated from the core (co.andopen.sdk.ffi), under the names callers use. Sealed
 // classes (GiftRequestStatus, the steps) are used from co.andopen.sdk.ffi directly: a type alias cannot
@@ -28,11 +27,19 @@ typealias Region = co.andopen.sdk.ffi.Region
 typealias RetryPolicy = co.andopen.sdk.ffi.RetryPolicy
 typealias FieldError = co.andopen.sdk.ffi.FieldError
 typealias RateLimit = co.andopen.sdk.ffi.RateLimit
+typealias Limits = co.andopen.sdk.ffi.Limits
 
 /** Checks and builds gift-request bodies without a client or a key: call these as a form changes. */
 object AndOpen {
     /** The API version every request carries (`AndOpen-API-Version`). */
     val API_VERSION: String = co.andopen.sdk.ffi.apiVersion()
+
+    /**
+     * The SDK's limits, the core's figures: the largest create body ([Limits.maxBodyBytes]), the largest
+     * response body a transport reads ([Limits.maxResponseBytes]; read one byte more at most), the problems
+     * listed before the rest are counted ([Limits.maxProblems]), ... A custom [HttpTransport] reads them here.
+     */
+    val LIMITS: Limits = co.andopen.sdk.ffi.limits()
 
     /** The core's default retry policy: copy it with the figures you want to change. */
     fun defaultRetryPolicy(): RetryPolicy = co.andopen.sdk.ffi.defaultRetryPolicy()
@@ -41,16 +48,34 @@ object AndOpen {
     fun neverRetryPolicy(): RetryPolicy = co.andopen.sdk.ffi.neverRetryPolicy()
 
     /** Every problem the server would report for [params], in its words; empty when it would be accepted. */
-    fun validateGiftRequest(params: NewGiftRequest): List<FieldError> = co.andopen.sdk.ffi.validateGiftRequest(params)
-
-    /** Every problem the server would report for a JSON body; empty when it would be accepted. */
-    fun validateGiftRequestJson(json: String): List<FieldError> {
-        val bytes = json.toByteArray()
-        return co.andopen.sdk.ffi.validateGiftRequestJson(ByteBuffer.allocateDirect(bytes.size).put(bytes).flip())
+    fun validateGiftRequest(params: NewGiftRequest): List<FieldError> = try {
+        checkParams(params)
+        co.andopen.sdk.ffi.validateGiftRequest(params)
+    } catch (e: ValidationException) {
+        e.errors
     }
 
-    /** The exact JSON body `POST /gift_requests` sends for [params]; throws [ValidationException]. */
-    fun giftRequestBody(params: NewGiftRequest): ByteArray = core { co.andopen.sdk.ffi.giftRequestBody(params) }
+    /**
+     * Every problem the server would report for a JSON body; empty when it would be accepted. A body over
+     * [Limits.maxBodyBytes] has one problem, `body_too_large`, found before the text is encoded.
+     */
+    fun validateGiftRequestJson(json: String): List<FieldError> = try {
+        co.andopen.sdk.ffi.validateGiftRequestJson(bodyBytes(json, "json"))
+    } catch (e: ValidationException) {
+        e.errors
+    }
+
+    /**
+     * The exact JSON body `POST /gift_requests` sends for [params]; throws [ValidationException], with
+     * `body_too_large` for a body over [Limits.maxBodyBytes] (which a create refuses too).
+     */
+    fun giftRequestBody(params: NewGiftRequest): ByteArray {
+        checkParams(params)
+        val body = core { co.andopen.sdk.ffi.giftRequestBody(params) }
+        // The core's body writer does not apply the limit its create applies: apply it here.
+        if (body.size > LIMITS.maxBodyBytes.toLong()) throw bodyTooLarge(body.size.toLong(), atLeast = false)
+        return body
+    }
 }
 
 /** The wire text of a status (`submitted`, ...). */

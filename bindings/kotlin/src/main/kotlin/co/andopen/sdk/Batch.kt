@@ -22,8 +22,10 @@ class BatchResult(val rows: List<RowResult>, val progress: BatchProgress, val cs
  * Sends one gift request per eligible row (the Clay flow). Each row is validated; repeats within the batch
  * and, with a [history] and a look-back window in [settings], recently gifted recipients are skipped with
  * the reason; sends are paced by the rate-limit headers; a creation that may have landed is reported as
- * outcome unknown, never resent. [journal] is a file the run appends to (created if missing): run again
- * with the same file after an interruption and no row is sent twice. Blocks the calling thread.
+ * outcome unknown, never resent. [journal] is a file the run appends to (created if missing), each line
+ * forced to storage before the run goes on: run again with the same file after an interruption and no row
+ * is sent twice, and a row whose answer proved that nothing was created (429, 503, another 4xx, a request
+ * that never left) is sent again rather than reported unknown. Blocks the calling thread.
  */
 fun AndOpenClient.sendBatch(
     rows: List<BatchRow>,

@@ -16,7 +16,9 @@ import java.time.Duration
 open class AndOpenException(
     /** The core's report, field by field. */
     val report: ErrorReport,
-) : RuntimeException(report.message) {
+    /** What the transport threw, for a failure without an answer. */
+    cause: Throwable? = null,
+) : RuntimeException(report.message, cause) {
     /** What kind of failure. */
     val kind: ErrorKind get() = report.kind
 
@@ -49,64 +51,64 @@ open class AndOpenException(
 }
 
 /** The configuration was refused before anything was sent ([code] says why). */
-class ConfigException(report: ErrorReport) : AndOpenException(report)
+class ConfigException(report: ErrorReport, cause: Throwable? = null) : AndOpenException(report, cause)
 
 /** The input was refused before anything was sent; [errors] lists every problem. */
-class ValidationException(report: ErrorReport) : AndOpenException(report)
+class ValidationException(report: ErrorReport, cause: Throwable? = null) : AndOpenException(report, cause)
 
 /** The server answered with an error. */
-open class ApiException(report: ErrorReport) : AndOpenException(report)
+open class ApiException(report: ErrorReport, cause: Throwable? = null) : AndOpenException(report, cause)
 
 /** 401: the key is missing, malformed, unknown or of another environment. */
-class AuthenticationException(report: ErrorReport) : ApiException(report)
+class AuthenticationException(report: ErrorReport, cause: Throwable? = null) : ApiException(report, cause)
 
 /** 403: authenticated but not permitted. */
-class AuthorizationException(report: ErrorReport) : ApiException(report)
+class AuthorizationException(report: ErrorReport, cause: Throwable? = null) : ApiException(report, cause)
 
 /** 404: no such resource in your account. */
-class NotFoundException(report: ErrorReport) : ApiException(report)
+class NotFoundException(report: ErrorReport, cause: Throwable? = null) : ApiException(report, cause)
 
 /** 429: rate limited, and [retryAfter] was longer than the retry policy sleeps through. */
-class RateLimitException(report: ErrorReport) : ApiException(report)
+class RateLimitException(report: ErrorReport, cause: Throwable? = null) : ApiException(report, cause)
 
 /**
  * A gift creation may or may not have happened; it was not sent again. Look the gift up (quote
  * [requestId] to support) before deciding to send another.
  */
-class OutcomeUnknownException(report: ErrorReport) : AndOpenException(report)
+class OutcomeUnknownException(report: ErrorReport, cause: Throwable? = null) : AndOpenException(report, cause)
 
 /** Every attempt failed without a response ([attempts] says how many were made). */
-class TransportException(report: ErrorReport) : AndOpenException(report)
+class TransportException(report: ErrorReport, cause: Throwable? = null) : AndOpenException(report, cause)
 
 /** A response could not be read as the contract says. For a creation, the gift request *was* created. */
-class DecodeException(report: ErrorReport) : AndOpenException(report)
+class DecodeException(report: ErrorReport, cause: Throwable? = null) : AndOpenException(report, cause)
 
 /** A wait ran past its deadline. */
-class WaitTimeoutException(report: ErrorReport) : AndOpenException(report)
+class WaitTimeoutException(report: ErrorReport, cause: Throwable? = null) : AndOpenException(report, cause)
 
 /** A wait's target can no longer be reached (the gift request was cancelled). */
-class UnreachableException(report: ErrorReport) : AndOpenException(report)
+class UnreachableException(report: ErrorReport, cause: Throwable? = null) : AndOpenException(report, cause)
 
 /** A call was handed a response after it had finished. */
-class CallFinishedException(report: ErrorReport) : AndOpenException(report)
+class CallFinishedException(report: ErrorReport, cause: Throwable? = null) : AndOpenException(report, cause)
 
-/** The exception for a report of the core. */
-fun ErrorReport.toException(): AndOpenException = when (kind) {
-    ErrorKind.CONFIG -> ConfigException(this)
-    ErrorKind.VALIDATION -> ValidationException(this)
+/** The exception for a report of the core ([cause]: what the transport threw, if anything). */
+fun ErrorReport.toException(cause: Throwable? = null): AndOpenException = when (kind) {
+    ErrorKind.CONFIG -> ConfigException(this, cause)
+    ErrorKind.VALIDATION -> ValidationException(this, cause)
     ErrorKind.API -> when (errorType) {
-        "authentication_error" -> AuthenticationException(this)
-        "authorization_error" -> AuthorizationException(this)
-        "not_found_error" -> NotFoundException(this)
-        "rate_limit_error" -> RateLimitException(this)
-        else -> ApiException(this)
+        "authentication_error" -> AuthenticationException(this, cause)
+        "authorization_error" -> AuthorizationException(this, cause)
+        "not_found_error" -> NotFoundException(this, cause)
+        "rate_limit_error" -> RateLimitException(this, cause)
+        else -> ApiException(this, cause)
     }
-    ErrorKind.OUTCOME_UNKNOWN -> OutcomeUnknownException(this)
-    ErrorKind.TRANSPORT -> TransportException(this)
-    ErrorKind.DECODE -> DecodeException(this)
-    ErrorKind.TIMEOUT -> WaitTimeoutException(this)
-    ErrorKind.UNREACHABLE -> UnreachableException(this)
-    ErrorKind.FINISHED -> CallFinishedException(this)
+    ErrorKind.OUTCOME_UNKNOWN -> OutcomeUnknownException(this, cause)
+    ErrorKind.TRANSPORT -> TransportException(this, cause)
+    ErrorKind.DECODE -> DecodeException(this, cause)
+    ErrorKind.TIMEOUT -> WaitTimeoutException(this, cause)
+    ErrorKind.UNREACHABLE -> UnreachableException(this, cause)
+    ErrorKind.FINISHED -> CallFinishedException(this, cause)
 }
 
 /** Runs [block], turning the core's refusal into the SDK's exception. */

@@ -12,49 +12,74 @@ typealias RecipientSummary = co.andopen.sdk.ffi.RecipientSummary
 typealias MemberStatus = co.andopen.sdk.ffi.MemberStatus
 
 /**
- * A host's own record of the event ids it has acted on (a database table, a key-value store), for
- * de-duplication that survives restarts: implement `firstSighting` (record the id; `true` when it is new;
- * make it atomic when receivers share the store) and `forget`. An exception it throws is reported as
- * [WebhookStoreFailedException], never a crash.
+ * A host's own record of the deliveries it has acted on (a database table, a key-value store), for
+ * de-duplication that survives restarts. Keep one row per first sighting, `(eventId, bodyDigest)`, each
+ * column unique: `firstSighting(eventId, bodyDigest)` records the row and returns `true` when neither key
+ * was recorded, `false` (recording nothing) when either was, so that a captured body re-sent under a new
+ * event id is a repeat (an insert that fails on either unique key does exactly that, atomically);
+ * `forget(eventId)` deletes the row. An exception it throws is reported as [WebhookStoreFailedException],
+ * never a crash.
  */
 typealias EventStore = co.andopen.sdk.ffi.EventStore
 
-/** A delivery that must not be acted on (forged, tampered, replayed, unsigned): answer it with a 4xx. */
-class WebhookRefusedException(val code: String, message: String) : Exception(message)
+/**
+ * A delivery that must not be acted on (forged, tampered, replayed, unsigned, too large, or an event type
+ * that contradicts the signed body): answer it with [status] (413 for `body_too_large`, else 400).
+ */
+class WebhookRefusedException(val code: String, message: String) : Exception(message) {
+    /** The HTTP status to answer with, by the core's rule. */
+    val status: Int = co.andopen.sdk.ffi.webhookRefusalStatus(code).toInt()
+}
 
 /** The [EventStore] failed, so whether the event is new is not known: answer with a 5xx so that it is retried. */
 class WebhookStoreFailedException(message: String) : Exception(message)
 
 /**
- * Verifies webhook deliveries signed with [secret] and flags repeats (in memory, or through a [store]). Pass the body's raw bytes as read
- * from the request, never a re-serialised object. Thread-safe: share one per secret.
+ * Verifies webhook deliveries signed with any of [secrets] (one, or several during a rotation, the newest
+ * first) and flags repeats (in memory, or through a [store]): a delivery whose event id, or whose signed
+ * body under any event id, was accepted before is a `duplicate`; an event type that contradicts the signed
+ * body is refused. Pass the body's raw bytes as read from the request, never a re-serialised object.
+ * Thread-safe: share one per secret.
  *
  * ```
  * val receiver = WebhookReceiver(System.getenv("ANDOPEN_WEBHOOK_SECRET"))
- * val delivery = try { receiver.receive(headers, body) } catch (e: WebhookRefusedException) { return 400 }
+ * val delivery = try { receiver.receive(headers, body) } catch (e: WebhookRefusedException) { return e.status }
  * if (!delivery.duplicate) history.recordDelivery(delivery)
  * ```
  */
 class WebhookReceiver(
-    secret: String,
+    secrets: List<String>,
     /** How far the dispatch timestamp may be from now, either way. */
     tolerance: Duration = Duration.ofMinutes(5),
-    /** How many recent event ids are kept (100,000 is about 5 MB). */
-    remember: Int = 100_000,
+    /**
+     * How many recent deliveries are kept (the core's default, 100,000, when null; at most 1,000,000; memory
+     * grows with use, about 150 bytes each). Not given with a [store].
+     */
+    remember: Int? = null,
     private val clock: Clock = Clock.systemUTC(),
     /** De-duplicate through your own store instead of memory. */
     store: EventStore? = null,
 ) : AutoCloseable {
+    /** A receiver for one secret. */
+    constructor(
+        secret: String,
+        tolerance: Duration = Duration.ofMinutes(5),
+        remember: Int? = null,
+        clock: Clock = Clock.systemUTC(),
+        store: EventStore? = null,
+    ) : this(listOf(secret), tolerance, remember, clock, store)
+
     private val native: co.andopen.sdk.ffi.WebhookReceiver = run {
-        // The native integers' ranges are checked here; the rules (a secret, room for at least one event
-        // id) are the core's, which throws a ValidationException naming the option.
-        require(tolerance.seconds in 0..UInt.MAX_VALUE.toLong()) { "tolerance: out of range" }
-        require(remember >= 0) { "remember: must not be negative" }
+        // The native integers' ranges are checked here; the rules (secrets, the range of remember, its
+        // maximum) are the core's, which throws a ValidationException naming the option.
+        require(tolerance.seconds in 0..UInt.MAX_VALUE.toLong()) { "tolerance: must be from 0 to ${UInt.MAX_VALUE} seconds" }
+        require(store == null || remember == null) { "remember: is for the in-memory store; a host store keeps every delivery itself" }
         core {
             if (store == null) {
-                co.andopen.sdk.ffi.WebhookReceiver(secret, tolerance.seconds.toUInt(), remember.toUInt())
+                val count = remember ?: co.andopen.sdk.ffi.limits().defaultRememberedEvents.toInt()
+                co.andopen.sdk.ffi.WebhookReceiver.withSecrets(secrets, tolerance.seconds.toUInt(), count.coerceAtLeast(0).toUInt())
             } else {
-                co.andopen.sdk.ffi.WebhookReceiver.withStore(secret, tolerance.seconds.toUInt(), store)
+                co.andopen.sdk.ffi.WebhookReceiver.withSecretsAndStore(secrets, tolerance.seconds.toUInt(), store)
             }
         }
     }
@@ -68,7 +93,7 @@ class WebhookReceiver(
         throw WebhookStoreFailedException(e.detail)
     }
 
-    /** Forgets an event id, so that its redelivery is accepted (you could not act on it). */
+    /** Forgets the delivery accepted under [eventId] (its body digest with it), so that its redelivery is accepted. */
     fun forget(eventId: String) = try {
         native.forget(eventId)
     } catch (e: co.andopen.sdk.ffi.WebhookException.StoreFailed) {

@@ -117,7 +117,7 @@ class BatchAndWebhooksTest {
         val store = object : EventStore {
             val ids = mutableSetOf<String>()
             var broken = false
-            override fun firstSighting(eventId: String): Boolean {
+            override fun firstSighting(eventId: String, bodyDigest: String): Boolean {
                 if (broken) throw IllegalStateException("the database is down")
                 return ids.add(eventId)
             }

@@ -7,12 +7,18 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.Timeout
 import org.junit.jupiter.api.assertThrows
 import java.net.InetSocketAddress
 import java.net.ServerSocket
 import java.time.Duration
 
-/** The default transport against a small HTTP server on this machine (127.0.0.1 only), and the client over it. */
+/**
+ * The default transport against a small HTTP server on this machine (127.0.0.1 only), and the client over
+ * it; then against hostile servers ([RawServer]): one that trickles its body, one that cuts it, one that
+ * sends 200 MB.
+ */
+@Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
 class JavaHttpTransportTest {
     private lateinit var server: HttpServer
     private val seen = mutableListOf<Triple<String, String, String?>>()
@@ -43,7 +49,7 @@ class JavaHttpTransportTest {
     @AfterEach
     fun stop() = server.stop(0)
 
-    private fun get(url: String) = ApiRequest("GET", url, listOf("Accept" to "application/json"), null)
+    private fun get(url: String) = ApiRequest("GET", url, listOf(RequestHeader("Accept", "application/json")), null)
 
     @Test
     fun aNon2xxStatusIsAResponseNotAnException() {
@@ -75,5 +81,100 @@ class JavaHttpTransportTest {
         }
         assertEquals(listOf("POST", "GET", "GET"), seen.map { it.first })
         assertEquals("Bearer $KEY", seen.first().third)
+    }
+
+    @Test
+    fun aTimeoutBoundsTheWholeExchangeBodyIncluded() {
+        // Headers at once, then one byte of a 100-byte body a second: java.net.http's own request timeout
+        // stops at the headers, and would wait the whole 100 s.
+        RawServer { out ->
+            out.write(RawServer.head(200, 100))
+            out.flush()
+            repeat(100) {
+                out.write('x'.code)
+                out.flush()
+                Thread.sleep(1000)
+            }
+        }.use { server ->
+            val started = System.nanoTime()
+            val e = assertThrows<TransportFailureException> { JavaHttpTransport().send(get("${server.url}/gift_requests/$GIFT_ID"), Duration.ofSeconds(2)) }
+            val took = Duration.ofNanos(System.nanoTime() - started)
+            assertTrue(e.maybeSent)
+            assertTrue(took >= Duration.ofMillis(1900) && took < Duration.ofSeconds(6), "took $took")
+        }
+    }
+
+    @Test
+    fun aTricklingAnswerToACreateIsOutcomeUnknownAtTheDeadline() {
+        RawServer { out ->
+            out.write(RawServer.head(201, 1000))
+            out.flush()
+            repeat(1000) {
+                out.write(' '.code)
+                out.flush()
+                Thread.sleep(1000)
+            }
+        }.use { server ->
+            val started = System.nanoTime()
+            AndOpenClient(KEY, baseUrl = server.url, timeout = Duration.ofSeconds(2)).use { client ->
+                val e = assertThrows<OutcomeUnknownException> { client.createGiftRequest(choiceMode()) }
+                assertTrue(e.cause is TransportFailureException, "${e.cause}")
+            }
+            assertTrue(Duration.ofNanos(System.nanoTime() - started) < Duration.ofSeconds(6))
+            assertEquals(1, server.requests.get(), "a create that may have landed is never sent again")
+        }
+    }
+
+    @Test
+    fun aBodyCutAfterTheStatusMayHaveBeenSent() {
+        RawServer { out ->
+            out.write(RawServer.head(201, 1000))
+            out.write("{\"id\":".toByteArray())
+        }.use { server ->
+            val e = assertThrows<TransportFailureException> { JavaHttpTransport().send(get(server.url), Duration.ofSeconds(5)) }
+            assertTrue(e.maybeSent)
+            AndOpenClient(KEY, baseUrl = server.url).use { client ->
+                assertThrows<OutcomeUnknownException> { client.createGiftRequest(choiceMode()) }
+            }
+            assertEquals(2, server.requests.get())
+        }
+    }
+
+    @Test
+    fun atMostOneByteOverTheLimitIsReadOfAHugeBody() {
+        val limit = AndOpen.LIMITS.maxResponseBytes.toLong()
+        val size = 200L * 1024 * 1024
+        val written = java.util.concurrent.atomic.AtomicLong()
+        RawServer { out ->
+            out.write(RawServer.head(200, size))
+            val chunk = ByteArray(1 shl 16) { 'x'.code.toByte() }
+            while (written.get() < size) {
+                out.write(chunk)
+                written.addAndGet(chunk.size.toLong())
+            }
+        }.use { server ->
+            val response = JavaHttpTransport().send(get(server.url), Duration.ofSeconds(30))
+            assertEquals(200, response.status)
+            assertEquals(limit + 1, response.body.size.toLong())
+            // The reader stopped: the server could not push the 200 MB through (socket buffers hold a few MB).
+            Thread.sleep(200)
+            assertTrue(written.get() < size / 4, "the server wrote ${written.get()} bytes")
+        }
+    }
+
+    @Test
+    fun aHugeAnswerIsUnreadableForAReadAndOutcomeUnknownForACreate() {
+        val size = 200L * 1024 * 1024
+        RawServer { out ->
+            out.write(RawServer.head(201, size))
+            RawServer.stream(out, "{\"id\":\"$GIFT_ID\",\"pad\":\"", "x", size - 60, "\"}")
+        }.use { server ->
+            AndOpenClient(KEY, baseUrl = server.url).use { client ->
+                val created = assertThrows<OutcomeUnknownException> { client.createGiftRequest(choiceMode()) }
+                assertEquals(201, created.status)
+                assertEquals(REQUEST_ID, created.requestId)
+                assertThrows<DecodeException> { client.getGiftRequest(GIFT_ID) }
+            }
+        }
     }
 }

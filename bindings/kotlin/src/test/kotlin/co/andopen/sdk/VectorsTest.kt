@@ -31,7 +31,10 @@ import java.time.Instant
 /**
  * Replays every case of `tests/vectors/` (the format is in its README) with the semantics of the core's
  * replayer (`core/tests/vectors.rs`): calls are started on the native client and driven step by step with
- * the case's clock; results are compared in their wire shape, errors through the SDK's exceptions.
+ * the case's clock; results are compared in their wire shape, errors through the SDK's exceptions. Each
+ * response and transport failure of a case goes through the client's own exchange (what its transport
+ * hands over: the status as an `Int`, the headers, the body cut at one byte over the limit), as a
+ * transport would deliver it.
  */
 class VectorsTest {
     private val dir = File(System.getProperty("andopen.vectors.dir") ?: "../../tests/vectors")
@@ -46,8 +49,11 @@ class VectorsTest {
     fun everyFileIsReplayed() {
         val all = cases()
         val files = all.map { it.first.substringBefore(" / ") }.toSet()
-        assertTrue(files.containsAll(listOf("config.json", "validation.json", "requests.json", "responses.json", "retries.json", "pagination.json", "polling.json")), "$files")
-        assertTrue(all.size >= 297, "only ${all.size} cases")
+        assertTrue(
+            files.containsAll(listOf("config.json", "validation.json", "requests.json", "responses.json", "retries.json", "pagination.json", "polling.json", "limits.json")),
+            "$files",
+        )
+        assertTrue(all.size >= 315, "only ${all.size} cases")
     }
 
     @Test
@@ -135,7 +141,23 @@ fun subset(expected: Any?, actual: Any?, at: String = "value") {
     }
 }
 
-private fun client(case: JSONObject): AndOpenClient {
+/** What the next exchange of a case brings: an [ApiResponse] or a [TransportFailureException]; and its time. */
+private class Script : HttpTransport, java.time.Clock() {
+    var next: Any? = null
+    var now: Instant = Instant.EPOCH
+
+    override fun send(request: ApiRequest, timeout: java.time.Duration): ApiResponse = when (val answer = next.also { next = null }) {
+        is ApiResponse -> answer
+        is TransportFailureException -> throw answer
+        else -> throw Mismatch("no scripted answer for ${request.url}")
+    }
+
+    override fun instant(): Instant = now
+    override fun getZone(): java.time.ZoneId = java.time.ZoneOffset.UTC
+    override fun withZone(zone: java.time.ZoneId?): java.time.Clock = this
+}
+
+private fun client(case: JSONObject, script: Script): AndOpenClient {
     val c = case.optJSONObject("config") ?: JSONObject(mapOf("api_key" to "ao-v1-production-k3y5ecr3t", "environment" to "production"))
     val r = case.optJSONObject("retry") ?: JSONObject()
     val d = AndOpen.defaultRetryPolicy()
@@ -166,6 +188,8 @@ private fun client(case: JSONObject): AndOpenClient {
         jitterSeed = r.optLong("seed", 1),
         inBrowser = c.optBoolean("in_browser", false),
         allowKeyInBrowser = c.optBoolean("allow_key_in_browser", false),
+        transport = script,
+        clock = script,
     )
 }
 
@@ -292,17 +316,18 @@ fun runCase(caseJson: JSONObject) {
     @Suppress("UNCHECKED_CAST")
     val case = plain(caseJson) as Map<String, Any?>
     val expect = case["expect"] as Map<*, *>
+    val script = Script()
     val sdk = try {
-        client(caseJson)
+        client(caseJson, script)
     } catch (e: AndOpenException) {
         val want = expect["error"] as Map<*, *>? ?: throw Mismatch("configuration refused: ${e.message}")
         checkError(want, e)
         return
     }
-    sdk.use { replay(it, case, caseJson) }
+    sdk.use { replay(it, script, case, caseJson) }
 }
 
-private fun replay(sdk: AndOpenClient, case: Map<String, Any?>, caseJson: JSONObject) {
+private fun replay(sdk: AndOpenClient, script: Script, case: Map<String, Any?>, caseJson: JSONObject) {
     val expect = case["expect"] as Map<*, *>
     val call = caseJson.getJSONObject("call")
     if (call.getString("op") == "configure") {
@@ -327,18 +352,25 @@ private fun replay(sdk: AndOpenClient, case: Map<String, Any?>, caseJson: JSONOb
     exchanges.forEachIndexed { i, x ->
         x as Map<*, *>
         val now = Instant.parse(x["now"] as String).toEpochMilli()
+        script.now = Instant.ofEpochMilli(now)
+        // Through the client's exchange while the call has a request to send; a finished call is handed
+        // the response directly (that is what the case tests).
+        val pending = machine.request()
         val step = when {
+            pending != null && x.containsKey("response") -> {
+                val r = x["response"] as Map<*, *>
+                val headers = (r["headers"] as Map<*, *>? ?: emptyMap<String, String>()).map { (k, v) -> k as String to v as String }
+                script.next = ApiResponse((r["status"] as Number).toInt(), headers, bodyOf(caseJson, i, r))
+                sdk.exchange(pending, machine::respond, machine::fail)
+            }
+            pending != null && x.containsKey("transport_failure") -> {
+                script.next = TransportFailureException("scripted", maybeSent = x["transport_failure"] != "not_sent")
+                sdk.exchange(pending, machine::respond, machine::fail)
+            }
             x.containsKey("response") -> {
                 val r = x["response"] as Map<*, *>
                 val headers = (r["headers"] as Map<*, *>? ?: emptyMap<String, String>()).map { (k, v) -> Header(k as String, v as String) }
-                val body = when {
-                    r.containsKey("body") -> caseJson.getJSONArray("exchanges").getJSONObject(i).getJSONObject("response").get("body").let {
-                        if (it == JSONObject.NULL) "null" else if (it is String) JSONObject.quote(it) else it.toString()
-                    }.toByteArray()
-                    r.containsKey("body_text") -> textOf(r["body_text"]).toByteArray()
-                    else -> ByteArray(0)
-                }
-                machine.respond((r["status"] as Number).toLong(), headers, direct(body), now)
+                machine.respond((r["status"] as Number).toLong(), headers, direct(bodyOf(caseJson, i, r)), now)
             }
             x.containsKey("transport_failure") ->
                 machine.fail(if (x["transport_failure"] == "not_sent") TransportFailure.NOT_SENT else TransportFailure.MAYBE_SENT, now)
@@ -360,6 +392,15 @@ private fun replay(sdk: AndOpenClient, case: Map<String, Any?>, caseJson: JSONOb
             throw Mismatch("exchange $i: ${m.message}")
         }
     }
+}
+
+/** The body of the response of exchange [i]: `body` as JSON text, `body_text` as is, or nothing. */
+private fun bodyOf(caseJson: JSONObject, i: Int, r: Map<*, *>): ByteArray = when {
+    r.containsKey("body") -> caseJson.getJSONArray("exchanges").getJSONObject(i).getJSONObject("response").get("body").let {
+        if (it == JSONObject.NULL) "null" else if (it is String) JSONObject.quote(it) else it.toString()
+    }.toByteArray()
+    r.containsKey("body_text") -> textOf(r["body_text"]).toByteArray()
+    else -> ByteArray(0)
 }
 
 private fun checkStep(want: Map<*, *>, step: Any) {
