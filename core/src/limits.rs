@@ -52,12 +52,10 @@ pub const DEFAULT_REMEMBERED_EVENTS: usize = 100_000;
 pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
     // A plain walk: `nth` on the characters pulls in the standard library's bulk character counter, a
     // kilobyte of the wasm module.
-    let mut seen = 0;
-    for (at, _) in text.char_indices() {
+    for (seen, (at, _)) in text.char_indices().enumerate() {
         if seen == MAX_QUOTED_CHARS {
             return std::borrow::Cow::Owned(format!("{}…", text.get(..at).unwrap_or_default()));
         }
-        seen += 1;
     }
     std::borrow::Cow::Borrowed(text)
 }
