@@ -5,10 +5,10 @@ CARGO ?= cargo
 
 JS := bindings/js
 
-.PHONY: demo mock test test-rust test-js test-bindings types toolchain bench bench-batch bench-readers bench-mock bench-workflows bench-bindings fuzz doc
+.PHONY: demo mock test test-rust test-js test-bindings test-swift types toolchain bench bench-batch bench-readers bench-mock bench-workflows bench-bindings fuzz doc
 
-# Starts the local &Open simulator, runs the gifting flow in Rust, JavaScript, Python and Kotlin against
-# it, and stops it.
+# Starts the local &Open simulator, runs the gifting flow in Rust, JavaScript, Python, Kotlin and Swift
+# against it, and stops it.
 demo: toolchain
 	scripts/demo.sh
 
@@ -32,10 +32,14 @@ test-js: mock
 	$(JS)/scripts/ensure-chromium.sh
 	cd $(JS) && npm test && npm run typecheck && npm run size
 
-# The UniFFI layer: the Python wheel (pytest), the Kotlin package (JUnit 5), the Swift bindings generated
-# and checked (no Swift toolchain here: see bindings/swift/README.md).
+# The UniFFI layer: the Python wheel (pytest), the Kotlin package (JUnit 5), the Swift package (XCTest, with
+# Swift 6; on a Debian host without Swift, in a Debian 13 root set up once under target/swift-root).
 test-bindings: mock
 	scripts/test-bindings-native.sh
+
+# The Swift package alone (also part of test-bindings).
+test-swift: mock
+	scripts/test-swift.sh
 
 # Writes the JavaScript package's types of what the core returns from the Rust types.
 types: toolchain

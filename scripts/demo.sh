@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The main job (`make demo`): starts the local &Open simulator, runs the gifting flow in every language the
-# SDK ships (Rust, JavaScript, Python, Kotlin) against it, and stops it. Builds what a fresh machine lacks
-# first; safe to re-run. DEMO_LANGUAGES="rust js" runs a subset.
+# SDK ships (Rust, JavaScript, Python, Kotlin, Swift) against it, and stops it. Builds what a fresh machine
+# lacks first (for Swift, on a Debian host without it, a Debian 13 root with Swift 6: a few minutes, once);
+# safe to re-run. DEMO_LANGUAGES="rust js" runs a subset.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-LANGUAGES="${DEMO_LANGUAGES:-rust js python kotlin}"
+LANGUAGES="${DEMO_LANGUAGES:-rust js python kotlin swift}"
 export ANDOPEN_API_KEY="${ANDOPEN_API_KEY:-ao-v1-staging-demo}"
 
 banner() { printf '\n==== %s ====\n' "$*"; }
@@ -23,6 +24,7 @@ scripts/ensure-toolchain.sh
 quietly cargo build --release --locked -p andopen-mock --bin andopen-mock --example demo
 if wants js; then quietly bindings/js/scripts/build.sh; fi
 if wants python || wants kotlin; then quietly env BUILD_ONLY=1 scripts/test-bindings-native.sh; fi
+if wants swift; then quietly env BUILD_ONLY=1 scripts/test-swift.sh; fi
 
 # The simulator runs as a coprocess: it stops when its stdin (our end of the pipe) closes.
 coproc MOCK { exec target/release/andopen-mock --port 0 --quiet --exit-on-stdin-eof; }
@@ -48,6 +50,11 @@ fi
 if wants kotlin; then
   banner "Kotlin (co.andopen.sdk: suspend functions and flows over HttpURLConnection)"
   (cd bindings/kotlin && mvn -q -B exec:java) 2>&1 | sed -u 's/\x1b\[0m//g'
+fi
+
+if wants swift; then
+  banner "Swift (AndOpen on URLSession, async/await)"
+  scripts/ensure-swift.sh run bindings/swift "$ROOT/target/swift-build/debug/AndOpenDemo"
 fi
 
 banner "done: every language ran the flow against one simulator"

@@ -66,31 +66,63 @@ pub(crate) struct Extra<'a>(pub(crate) Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
 /// The indexes of the second occurrences of keys given more than once among `n` keys (`key(i)` is the
 /// i-th), in ascending order: each repeated key once, at the place a reader meets its first repeat.
-/// A few keys are compared pairwise; many are sorted by (key, index), so that the work stays
+/// A few keys are compared pairwise; many are sorted by key (stably, so equal keys keep their order), so that the work stays
 /// O(n log n) whatever the keys are (an object with a million unknown keys must not take a million
-/// squared comparisons).
+/// squared comparisons). A merge sort of its own keeps the wasm module small: the standard sorts bring
+/// several kilobytes per use.
 pub(crate) fn second_occurrences<'k>(n: usize, key: impl Fn(usize) -> &'k str) -> Vec<usize> {
     const PAIRWISE: usize = 16;
     if n <= PAIRWISE {
         return (0..n).filter(|&i| (0..i).filter(|&j| key(j) == key(i)).count() == 1).collect();
     }
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
-    let mut seconds: Vec<usize> = order
-        .windows(3)
-        .filter_map(|w| match *w {
-            [a, b, c] if key(a) != key(b) && key(b) == key(c) => Some(c),
-            _ => None,
-        })
-        .collect();
-    // `windows(3)` misses a repeat that starts the sorted order.
-    if let [a, b, ..] = *order.as_slice() {
-        if key(a) == key(b) {
-            seconds.push(b);
+    merge_sort(&mut order, &|a, b| key(a) < key(b));
+    let mut second = vec![false; n];
+    let at = |p: usize| order.get(p).copied().unwrap_or(0);
+    for p in 1..n {
+        let starts_group = p == 1 || key(at(p - 2)) != key(at(p - 1));
+        if starts_group && key(at(p - 1)) == key(at(p)) {
+            if let Some(flag) = second.get_mut(at(p)) {
+                *flag = true;
+            }
         }
     }
-    seconds.sort_unstable();
-    seconds
+    (0..n).filter(|&i| second.get(i).copied().unwrap_or(false)).collect()
+}
+
+/// Sorts indexes by `less`, stably, in O(n log n) time: a bottom-up merge sort through one buffer.
+fn merge_sort(v: &mut Vec<usize>, less: &dyn Fn(usize, usize) -> bool) {
+    let n = v.len();
+    let mut from = std::mem::take(v);
+    let mut to = vec![0usize; n];
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (left, right) = (from.get(start..mid).unwrap_or_default(), from.get(mid..end).unwrap_or_default());
+            let (mut l, mut r) = (0, 0);
+            for slot in to.get_mut(start..end).unwrap_or_default() {
+                let take_right = match (left.get(l), right.get(r)) {
+                    (Some(&a), Some(&b)) => less(b, a),
+                    (None, Some(_)) => true,
+                    _ => false,
+                };
+                if take_right {
+                    *slot = right.get(r).copied().unwrap_or(0);
+                    r += 1;
+                } else {
+                    *slot = left.get(l).copied().unwrap_or(0);
+                    l += 1;
+                }
+            }
+            start = end;
+        }
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
+    }
+    *v = from;
 }
 
 /// The JSON shape a field takes.

@@ -11,6 +11,7 @@
 //!     Done           -> run.results() / run.results_csv()
 //! ```
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -332,6 +333,8 @@ fn without_extra_fields(mut params: NewGiftRequest) -> NewGiftRequest {
 pub struct BatchRun {
     run: Mutex<core::BatchRun>,
     to_send: u64,
+    /// Set by [`BatchRun::stop`]: every later action is `Done`.
+    stopped: AtomicBool,
 }
 
 impl BatchRun {
@@ -363,7 +366,11 @@ impl BatchRun {
             None => core::plan(&rows, &settings, &andopen_core::history::GiftHistory::new(), &journal, now),
         };
         let to_send = plan.to_send() as u64;
-        Ok(Arc::new(BatchRun { run: Mutex::new(core::BatchRun::new(client.core().clone(), plan, options.into())), to_send }))
+        Ok(Arc::new(BatchRun {
+            run: Mutex::new(core::BatchRun::new(client.core().clone(), plan, options.into())),
+            to_send,
+            stopped: AtomicBool::new(false),
+        }))
     }
 }
 
@@ -427,6 +434,9 @@ impl BatchRun {
 
     /// What to do next.
     pub fn next_action(&self, now_unix_ms: i64) -> BatchAction {
+        if self.stopped.load(Ordering::SeqCst) {
+            return BatchAction::Done;
+        }
         match lock(&self.run).next_action(now(now_unix_ms)) {
             core::BatchAction::Persist(entry) => BatchAction::Persist { line: entry.to_json_line() },
             core::BatchAction::Send(request) => BatchAction::Send { request: request.into() },
@@ -443,6 +453,24 @@ impl BatchRun {
     /// Reports that the last `Send` got no response.
     pub fn handle_transport_failure(&self, failure: TransportFailure, now_unix_ms: i64) {
         lock(&self.run).handle_transport_failure(failure.into(), now(now_unix_ms));
+    }
+
+    /// Ends the run early (the host's task was cancelled, say) and returns the journal lines of outcomes
+    /// already known, to append before stopping: call it after handing over the answer (or the failure) of
+    /// the last `Send`, never in its place. It starts no row and announces no send; every later action is
+    /// `Done`, and a run planned later from the journal takes over where this one stopped.
+    pub fn stop(&self, now_unix_ms: i64) -> Vec<String> {
+        self.stopped.store(true, Ordering::SeqCst);
+        let mut run = lock(&self.run);
+        let mut lines = Vec::new();
+        while let core::BatchAction::Persist(entry) = run.next_action(now(now_unix_ms)) {
+            // A `sending` entry announces a send this run will not make: it is not recorded.
+            if matches!(entry.event, core::JournalEvent::Sending) {
+                break;
+            }
+            lines.push(entry.to_json_line());
+        }
+        lines
     }
 
     /// Counts by outcome so far.
@@ -467,5 +495,60 @@ impl BatchRun {
     /// `reason`, `error_type`, `error_code`, `error_param`, `error_message`).
     pub fn results_csv(&self) -> String {
         core::results_to_csv(&lock(&self.run).results())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientConfig;
+
+    const GIFT: &str = r#"{"id":"4fb4cb3f-9666-43b5-8884-7f5194483d1a","status":"submitted","campaign_id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","redemption_url":null,"recipient":{"id":null,"first_name":"Ann","last_name":"Smith","email":null},"shipping_address":null,"line_items":null,"created_at":"2026-05-01T12:00:00.000Z","updated_at":"2026-05-01T12:00:00.000Z"}"#;
+
+    fn row(key: &str, first: &str) -> BatchRow {
+        BatchRow {
+            row_key: key.to_owned(),
+            recipient: NewRecipient { first_name: first.to_owned(), last_name: "Smith".to_owned(), email: None, extra: vec![] },
+            shipping_address: None,
+            line_items: None,
+        }
+    }
+
+    fn run(journal: &str) -> Arc<BatchRun> {
+        let client = Client::new(ClientConfig::default(), Some("ao-v1-production-k3y5ecr3t".to_owned())).unwrap();
+        let settings =
+            BatchSettings { campaign_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890".to_owned(), look_back: None, default_line_items: vec![] };
+        let options = BatchOptions { wait_for_redemption_url: false, ..default_batch_options() };
+        BatchRun::new(client, vec![row("r1", "Ann"), row("r2", "Bob")], settings, None, journal.to_owned(), 0, options).unwrap()
+    }
+
+    #[test]
+    fn a_stopped_run_records_known_outcomes_and_announces_no_send() {
+        let first = run("");
+        let BatchAction::Persist { line: sending } = first.next_action(0) else { panic!("a sending line first") };
+        assert!(matches!(first.next_action(0), BatchAction::Send { .. }));
+        first.handle_response(201, vec![], GIFT.as_bytes(), 0);
+        let recorded = first.stop(0);
+        assert_eq!(recorded.len(), 1, "{recorded:?}");
+        assert!(recorded[0].contains(r#""event":"finished""#) && recorded[0].contains(r#""row_key":"r1""#), "{recorded:?}");
+        assert_eq!(first.next_action(0), BatchAction::Done);
+
+        // The next run takes r1 from the journal and sends r2, which the stopped run never announced.
+        let next = run(&format!("{sending}\n{}\n", recorded[0]));
+        assert_eq!(next.rows_to_send(), 1);
+        let BatchAction::Persist { line } = next.next_action(0) else { panic!("r2's sending line") };
+        assert!(line.contains(r#""row_key":"r2""#), "{line}");
+    }
+
+    #[test]
+    fn a_run_stopped_with_a_create_in_flight_records_it_as_outcome_unknown() {
+        let first = run("");
+        assert!(matches!(first.next_action(0), BatchAction::Persist { .. }));
+        assert!(matches!(first.next_action(0), BatchAction::Send { .. }));
+        first.handle_transport_failure(TransportFailure::MaybeSent, 0);
+        let recorded = first.stop(0);
+        assert_eq!(recorded.len(), 1, "{recorded:?}");
+        assert!(recorded[0].contains(r#""outcome_unknown""#), "{recorded:?}");
+        assert_eq!(first.progress().unknown, 1);
     }
 }

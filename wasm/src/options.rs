@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use andopen_core::JsonValue as Value;
+use andopen_core::limits::quoted;
 use andopen_core::{Config, ConfigError, Environment, Region, RetryPolicy, Timestamp};
 
 const KNOWN: [&str; 9] =
@@ -17,7 +18,7 @@ fn refuse(message: String) -> ConfigError {
 fn object<'v, 'a>(value: &'v Value<'a>, name: &str, known: &[&str]) -> Result<&'v Value<'a>, ConfigError> {
     let map = value.as_object().ok_or_else(|| refuse(format!("{name} must be an object")))?;
     match map.iter().map(|(k, _)| k).find(|k| !known.contains(&k.as_ref())) {
-        Some(unknown) => Err(refuse(format!("{name} has no option \"{unknown}\""))),
+        Some(unknown) => Err(refuse(format!("{name} has no option \"{}\"", quoted(unknown)))),
         None => Ok(value),
     }
 }
@@ -73,12 +74,12 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
         None => {}
         Some("production") => b = b.environment(Environment::Production),
         Some("staging") => b = b.environment(Environment::Staging),
-        Some(other) => return Err(refuse(format!("environment must be \"production\" or \"staging\", not \"{other}\""))),
+        Some(other) => return Err(refuse(format!("environment must be \"production\" or \"staging\", not \"{}\"", quoted(other)))),
     }
     match text(o, "region")? {
         None | Some("us") => {}
         Some("eu") => b = b.region(Region::Eu),
-        Some(other) => return Err(refuse(format!("region must be \"us\" or \"eu\", not \"{other}\""))),
+        Some(other) => return Err(refuse(format!("region must be \"us\" or \"eu\", not \"{}\"", quoted(other)))),
     }
     if let Some(url) = text(o, "baseUrl")? {
         b = b.base_url(url);
@@ -146,5 +147,15 @@ mod tests {
         }
         let error = config(r#"{"retry":{"baseDelayMs":250.5}}"#).unwrap_err();
         assert!(error.to_string().contains("retry.baseDelayMs must be a whole number"), "{error}");
+    }
+
+    #[test]
+    fn a_refused_value_or_name_is_quoted_short() {
+        let long = "x".repeat(100_000);
+        for options in [format!(r#"{{"environment":"{long}"}}"#), format!(r#"{{"region":"{long}"}}"#), format!(r#"{{"{long}":1}}"#)] {
+            let error = config(&options).unwrap_err().to_string();
+            assert!(error.len() < 1000, "{} characters", error.len());
+            assert!(error.contains('…'), "{error}");
+        }
     }
 }

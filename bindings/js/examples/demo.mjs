@@ -6,7 +6,7 @@
 // ANDOPEN_BASE_URL is a running &Open simulator (`andopen-mock`); ANDOPEN_API_KEY defaults to a staging key
 // the simulator accepts. Only the package's public API is used; the simulator's control endpoint
 // (`/_mock/faults`) is called directly to stage a maintenance window.
-import { Client, AndOpenError, ValidationError } from "../dist/index.js";
+import { Client, AndOpenError, ValidationError } from "@andopen/sdk";
 
 const base = process.env.ANDOPEN_BASE_URL;
 if (!base) {

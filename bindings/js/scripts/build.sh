@@ -23,7 +23,9 @@ fi
 cd "$root"
 # Paths of the build machine stay out of the bundle.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=$root=andopen"
-rm -rf "$here/wasm"
+rm -rf "$here/wasm" "$here/cjs"
+mkdir -p "$here/cjs"
+echo '{ "type": "commonjs" }' > "$here/cjs/package.json"
 # Two modules: `andopen` (validation and the client: what every page loads) and `andopen_workflows` (the
 # same plus webhooks, the gift history and batch send: loaded only by `@andopen/sdk/workflows` and
 # `Client.sendBatch`).
@@ -37,10 +39,32 @@ build_module() { # name, cargo feature arguments...
     --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
     --enable-multivalue --enable-reference-types \
     "$here/wasm/${name}_bg.wasm" -o "$here/wasm/${name}_bg.wasm"
+  # The package always says where the module is (see src/sources.ts): the glue's own default, a URL made
+  # from `import.meta.url`, goes (CommonJS cannot parse it, workerd cannot resolve it).
+  sed -i -E "s|new URL\('${name}_bg\.wasm', import\.meta\.url\)|(() => { throw new Error('pass the module to init()'); })()|" "$here/wasm/${name}.js"
+  if grep -q "import\.meta" "$here/wasm/${name}.js"; then echo "the glue still reads import.meta" >&2; exit 1; fi
+  # `Symbol.dispose` needs TypeScript's esnext.disposable lib, which a browser project may not have.
+  sed -i '/\[Symbol\.dispose\]()/d' "$here/wasm/${name}.d.ts"
+  # The glue ships without its comments (its declarations keep them), as an ES module and, for `require`,
+  # as CommonJS under cjs/ (a mirror of the package's layout, marked `"type": "commonjs"`).
+  "$here/node_modules/.bin/tsc" --allowJs --removeComments --skipLibCheck --target ES2022 --module ES2022 \
+    --outDir "$here/wasm/plain" "$here/wasm/${name}.js"
+  "$here/node_modules/.bin/tsc" --allowJs --removeComments --skipLibCheck --target ES2022 --module CommonJS \
+    --outDir "$here/cjs/wasm" "$here/wasm/${name}.js"
+  cp "$here/wasm/${name}.d.ts" "$here/cjs/wasm/${name}.d.ts"
+  mv "$here/wasm/plain/${name}.js" "$here/wasm/${name}.js"
+  rmdir "$here/wasm/plain"
 }
 build_module andopen
 build_module andopen_workflows --features workflows
 
 cd "$here"
 rm -rf dist
-npx tsc -p tsconfig.json
+# The JavaScript ships without comments (they are a tenth of the budget); the declarations keep every doc
+# comment for editors.
+npx tsc -p tsconfig.json --removeComments --declaration false
+npx tsc -p tsconfig.json --emitDeclarationOnly
+# CommonJS, for `require` (Node.js 18 has no `require` of ES modules): the same sources, under cjs/.
+rm -rf cjs/dist
+npx tsc -p tsconfig.cjs.json --removeComments --declaration false
+npx tsc -p tsconfig.cjs.json --emitDeclarationOnly

@@ -56,8 +56,16 @@ export class AndOpenError extends Error {
 export class ConfigError extends AndOpenError {}
 /** The input was refused before anything was sent; `errors` lists every field problem. */
 export class ValidationError extends AndOpenError {}
-/** The API answered with an error status. */
+/** The API answered with an error status (see the subclasses for 401, 403, 404 and 429). */
 export class ApiError extends AndOpenError {}
+/** 401: the key is missing, malformed, unknown, or of another environment. */
+export class AuthenticationError extends ApiError {}
+/** 403: authenticated, but not permitted. */
+export class AuthorizationError extends ApiError {}
+/** 404: no such resource in your account. */
+export class NotFoundError extends ApiError {}
+/** 429: rate limited, and `retryAfter` was longer than the retry policy sleeps through (or retries ran out). */
+export class RateLimitError extends ApiError {}
 /**
  * A gift creation may or may not have happened (a 5xx or a lost connection after sending). It was not sent
  * again: look the gift up before sending another.
@@ -92,8 +100,16 @@ const classes: Record<ErrorKind, new (report: ErrorReport) => AndOpenError> = {
   finished: AndOpenError,
 };
 
-/** The error for a report. */
+/** The API errors with a class of their own, by the error's `type` (which falls back on the status). */
+const apiClasses: Partial<Record<string, new (report: ErrorReport) => ApiError>> = {
+  authentication_error: AuthenticationError,
+  authorization_error: AuthorizationError,
+  not_found_error: NotFoundError,
+  rate_limit_error: RateLimitError,
+};
+
+/** The error for a report: a class per kind, and for an API error, per type where it has one. */
 export function errorFromReport(report: ErrorReport): AndOpenError {
-  const Class = classes[report.kind] ?? AndOpenError;
+  const Class = (report.kind === "api" && report.type !== null ? apiClasses[report.type] : undefined) ?? classes[report.kind] ?? AndOpenError;
   return new Class(report);
 }

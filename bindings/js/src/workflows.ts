@@ -4,8 +4,10 @@
  * (`wasm/andopen_workflows_bg.wasm`), loaded only when this entry is imported, so that pages which only
  * validate never load it. Every rule is the core's; this file moves bytes, sleeps and stores lines.
  */
-import init, { initSync, type InitOutput } from "../wasm/andopen_workflows.js";
+import wbgInit, { initSync as wbgInitSync, type InitInput, type SyncInitInput } from "../wasm/andopen_workflows.js";
 import * as wf from "../wasm/andopen_workflows.js";
+import { sources } from "./sources.js";
+import { checkSyncInput } from "./check.js";
 import { AndOpenError, WebhookRefusedError, errorFromReport, type ErrorReport } from "./errors.js";
 import type {
   BatchJournal,
@@ -29,16 +31,45 @@ import type {
   WebhookReceiverOptions,
 } from "./types.js";
 
-const wasmUrl = new URL("../wasm/andopen_workflows_bg.wasm", import.meta.url);
-const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
-let loaded: InitOutput;
-if (isNode) {
-  const { readFile } = await import("node:fs/promises");
-  loaded = initSync({ module: await readFile(wasmUrl) });
-} else {
-  loaded = await init({ module_or_path: wasmUrl });
+let loadedModule: wf.InitOutput | undefined;
+
+/**
+ * Makes sure the workflows module is loaded: synchronously where the platform's entry can (Node, Bun, Deno,
+ * workerd), else it throws an `Error` saying to call `init()` from this entry first.
+ */
+function ensure(): void {
+  if (loadedModule !== undefined) return;
+  const sync = sources.workflows?.sync;
+  if (sync === undefined) throw new Error("the &Open SDK's workflows module is not loaded yet: call `await init()` from `@andopen/sdk/workflows` once first (or `initSync({ module })`)");
+  loadedModule = wbgInitSync({ module: sync() });
 }
-void loaded;
+
+/**
+ * Loads the workflows module (`andopen_workflows_bg.wasm`): from `source` when given, else from where the
+ * platform's entry says. Call it once in a browser before making a `WebhookReceiver` or a `GiftHistory`;
+ * Node, Bun, Deno and workerd load it on first use, and `Client.sendBatch` calls it itself. A second call
+ * is free.
+ */
+export async function init(source?: InitInput | Promise<InitInput>): Promise<void> {
+  if (loadedModule !== undefined) return;
+  if (source === undefined) {
+    const where = sources.workflows;
+    if (where?.sync !== undefined) return ensure();
+    if (where?.async === undefined) throw new Error("no default place to load the &Open SDK's workflows module from here: pass it to init() or initSync({ module })");
+    source = where.async();
+  }
+  loadedModule = await wbgInit({ module_or_path: source });
+}
+
+/**
+ * Loads the workflows module synchronously from a compiled `WebAssembly.Module` (a Worker's
+ * `import wasm from "@andopen/sdk/andopen_workflows.wasm"`) or its bytes. A second call is free.
+ */
+export function initSync(options: { module: SyncInitInput }): void {
+  if (loadedModule !== undefined) return;
+  checkSyncInput(options, "initSync");
+  loadedModule = wbgInitSync({ module: options.module });
+}
 
 /** Runs `f`, rethrowing the core's error reports as `AndOpenError`s. */
 function guarded<T>(f: () => T): T {
@@ -141,6 +172,7 @@ export class WebhookReceiver {
   constructor(secret: string | string[], options: WebhookReceiverOptions = {}) {
     const secrets = secretList(secret);
     const { toleranceSeconds, remember } = receiverOptions(options);
+    ensure();
     this.#core = guarded(() => new wf.WebhookReceiverCore(secrets, toleranceSeconds, remember));
   }
 
@@ -175,6 +207,7 @@ export class WebhookReceiver {
 export function webhookSignature(secret: string, timestamp: string | number, body: Uint8Array | string): string {
   if (typeof secret !== "string") throw new TypeError(`secret: must be a string, not ${typeName(secret)}`);
   if (typeof body !== "string" && !(body instanceof Uint8Array)) throw new TypeError(`body: must be a Uint8Array or a string, not ${typeName(body)}`);
+  ensure();
   return wf.webhookSignature(secret, String(timestamp), bytes(body));
 }
 
@@ -184,7 +217,12 @@ export function webhookSignature(secret: string, timestamp: string | number, bod
  */
 export class GiftHistory {
   /** @internal */
-  readonly core: wf.GiftHistoryCore = new wf.GiftHistoryCore();
+  readonly core: wf.GiftHistoryCore;
+
+  constructor() {
+    ensure();
+    this.core = new wf.GiftHistoryCore();
+  }
 
   /**
    * Folds in a delivery from `WebhookReceiver.receive` by its signed body (status and dates; never the
@@ -270,6 +308,7 @@ export async function runBatch(transport: Transport, rows: BatchRow[] | string, 
   if (lookBack !== undefined && lookBackDays !== undefined) throw new TypeError("lookBack, lookBackDays: give one of them, not both");
   const settings = { ...rest, lookBack: lookBack ?? (lookBackDays === undefined ? null : { days: lookBackDays }) };
   const text = typeof rows === "string" ? rows : JSON.stringify(rows);
+  await init();
   const journalText = await journal.read();
   const checked = history ?? new GiftHistory();
   const run = guarded(() => new wf.BatchRunCore(transport.coreOptions, text, csv, JSON.stringify(settings), checked.core, journalText, transport.now()));

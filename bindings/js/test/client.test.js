@@ -1,7 +1,7 @@
 // The fetch client: what it sends, where it sleeps, what it throws. A fake fetch stands in for the network.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Client, ValidationError, OutcomeUnknownError, ApiError, ConfigError, validateGiftRequest, buildRequest, giftRequestBody } from "../dist/index.js";
+import { Client, ValidationError, OutcomeUnknownError, ApiError, ConfigError, validateGiftRequest, buildRequest, giftRequestBody } from "@andopen/sdk";
 
 const KEY = "ao-v1-staging-t3st";
 const CAMPAIGN = "a1b2c3d4-e5f6-7890-abcd-ef1234567890";

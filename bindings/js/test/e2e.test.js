@@ -15,8 +15,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
-import { Client, ValidationError, ApiError, OutcomeUnknownError } from "../dist/index.js";
-import { WebhookReceiver, GiftHistory, MemoryJournal } from "../dist/workflows.js";
+import { Client, ValidationError, ApiError, OutcomeUnknownError } from "@andopen/sdk";
+import { WebhookReceiver, GiftHistory, MemoryJournal } from "@andopen/sdk/workflows";
 
 const MOCK_BIN = process.env.ANDOPEN_MOCK_BIN ?? fileURLToPath(new URL("../../../target/release/andopen-mock", import.meta.url));
 const DEMO = fileURLToPath(new URL("../examples/demo.mjs", import.meta.url));

@@ -3,7 +3,8 @@
 // whatever cannot go as tokens must go as that text.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { validateGiftRequest } from "../dist/index.js";
+import { validateGiftRequest } from "@andopen/sdk";
+import "@andopen/sdk"; // the Node entry: where the module is
 import { writeTokens, writtenTokens } from "../dist/wasm.js";
 
 class Point {
@@ -29,6 +30,7 @@ const plain = [
   { many: Array.from({ length: 3000 }, (_, i) => ({ i, s: `n${i}` })) },
   [, 1], // a hole reads as undefined
   deep(30),
+  deep(127), // 128 levels with its innermost object: the deepest the core reads
   [1, "two", { three: 3 }],
   {},
   [],
@@ -47,7 +49,7 @@ const viaText = [
   { map: new Map([[1, 2]]) },
   { boxed: new String("s") },
   { nested: { toJSON: () => ({ replaced: true }) } },
-  deep(40),
+  deep(128), // 129 levels: read as JSON text, which the core refuses as too deep
   undefined,
   () => 1,
 ];
@@ -133,10 +135,28 @@ test("a payload JSON.stringify refuses is refused the same way", () => {
   assert.throws(() => validateGiftRequest({ n: 1n }), TypeError);
 });
 
-test("a walk too long for the tag area goes as JSON text", () => {
+test("a walk over the body limit by its tags alone stops there and is body_too_large", () => {
   const payload = { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, extra: new Array(5_000_000) };
-  assert.equal(writeTokens(payload), -1);
-  assert.deepEqual(validateGiftRequest(payload), []);
+  assert.ok(writeTokens(payload) >= 0, "the walk stops and hands the core what it wrote");
+  const errors = validateGiftRequest(payload);
+  assert.deepEqual(errors.map((e) => [e.type, e.code, e.param]), [["api_error", "body_too_large", null]]);
+  assert.deepEqual(validateGiftRequest(JSON.stringify(payload)).map((e) => e.code), ["body_too_large"], "as its JSON text");
+});
+
+test("nesting deeper than the core reads is refused alike as tokens, as JSON text and through toJSON", () => {
+  const tooDeep = validateGiftRequest(JSON.stringify(deep(128)));
+  assert.deepEqual(tooDeep.map((e) => e.code), ["malformed_request"]);
+  assert.deepEqual(validateGiftRequest(deep(128)), tooDeep);
+  let chain = { end: true };
+  for (let i = 0; i < 100_000; i++) chain = { next: chain };
+  assert.deepEqual(validateGiftRequest(chain), tooDeep, "no stack overflow");
+  const viaToJson = deep(126); // 127 levels, and 2 more from a toJSON
+  viaToJson.when = new Date(0);
+  let inner = viaToJson;
+  while (inner.next) inner = inner.next;
+  inner.more = { toJSON: () => ({ deeper: {} }) };
+  assert.deepEqual(validateGiftRequest(viaToJson), tooDeep);
+  assert.equal(validateGiftRequest(deep(127)).length, 2, "128 levels are read (campaign_id and recipient missing)");
 });
 
 test("a payload that outgrows the areas is still read whole", () => {

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { SansIo, AndOpenError, ValidationError } from "../dist/index.js";
+import { SansIo, AndOpenError, ValidationError } from "@andopen/sdk";
 
 const dir = new URL("../../../tests/vectors/", import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();

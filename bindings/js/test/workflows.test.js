@@ -4,8 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Client, AndOpenError, ValidationError } from "../dist/index.js";
-import { WebhookReceiver, WebhookRefusedError, webhookSignature, GiftHistory, MemoryJournal } from "../dist/workflows.js";
+import { Client, AndOpenError, ValidationError } from "@andopen/sdk";
+import { WebhookReceiver, WebhookRefusedError, webhookSignature, GiftHistory, MemoryJournal } from "@andopen/sdk/workflows";
 
 const KEY = "ao-v1-staging-t3st";
 const SECRET = "whsec_test";

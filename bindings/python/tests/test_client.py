@@ -70,11 +70,12 @@ def test_invalid_params_are_refused_with_every_problem_and_nothing_is_sent() -> 
     assert "shipping_address.country_code: must be an ISO 3166-1 alpha-2 country code in uppercase" in str(e)
 
 
-def test_values_json_cannot_hold_are_refused_naming_the_parameter() -> None:
+def test_values_json_cannot_hold_are_refused_naming_the_field() -> None:
     with pytest.raises(andopen.ValidationError) as raised:
         client(FakeTransport()).create_gift_request({**choice_mode(), "sent_at": datetime.now()})
-    assert raised.value.param == "params"
+    assert raised.value.param == "sent_at"
     assert raised.value.code == "invalid_format"
+    assert "not datetime" in str(raised.value)
 
 
 def test_a_503_is_waited_out_as_the_server_asks() -> None:
@@ -158,12 +159,20 @@ def test_a_retry_after_beyond_the_policy_is_reported_not_slept_through() -> None
     assert clock.sleeps == []
 
 
-def test_an_unreadable_success_is_a_decode_error_with_its_status() -> None:
+def test_an_unreadable_success_to_a_create_is_outcome_unknown_with_its_status() -> None:
     transport = FakeTransport(andopen.Response(201, [("Request-Id", REQUEST_ID)], b'{"id": "4fb4'))
-    with pytest.raises(andopen.DecodeError) as raised:
+    with pytest.raises(andopen.OutcomeUnknownError) as raised:
         client(transport).create_gift_request(choice_mode())
-    assert raised.value.status == 201
-    assert "do not send it again" in str(raised.value)
+    assert (raised.value.status, raised.value.request_id) == (201, REQUEST_ID)
+    assert "could not be read" in str(raised.value)
+    assert len(transport.requests) == 1
+
+
+def test_an_unreadable_success_to_a_read_is_a_decode_error_with_its_status() -> None:
+    transport = FakeTransport(andopen.Response(200, [("Request-Id", REQUEST_ID)], b'{"id": "4fb4'))
+    with pytest.raises(andopen.DecodeError) as raised:
+        client(transport).get_gift_request(GIFT_ID)
+    assert raised.value.status == 200
 
 
 def test_ids_must_be_uuids_before_anything_is_sent() -> None:

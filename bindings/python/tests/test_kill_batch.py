@@ -132,6 +132,17 @@ def _attempts(workdir: Path) -> list[int]:
     return [int(line) for line in path.read_text().split("\n") if line.strip()] if path.exists() else []
 
 
+def _settle(sim: Simulator, seen_before: int, workdir: Path, attempts_before: int, patience: float = 10.0) -> None:
+    """Waits (up to `patience` seconds, however loaded the machine) until the simulator has logged every
+    creation the killed run sent: a delayed request it is still answering is logged when answered. One
+    creation may never arrive (a kill between the side file and the socket)."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        if len(_creations(sim)) - seen_before >= len(_attempts(workdir)) - attempts_before:
+            return
+        time.sleep(0.1)
+
+
 def run(n: int = 300, kills: int = 3, seed: int = 1, kill_window: tuple[float, float] = (0.6, 3.0)) -> Figures:
     """Runs `n` rows, killed `kills` times at random points (seeded), then resumed to the end."""
     pick = random.Random(seed)
@@ -156,7 +167,7 @@ def run(n: int = 300, kills: int = 3, seed: int = 1, kill_window: tuple[float, f
                     process.send_signal(signal.SIGKILL)
                     process.wait()
                     figures.kill_times.append(delay)
-                time.sleep(0.7)  # a delayed request the simulator is still answering gets logged
+                _settle(sim, seen_before, workdir, attempts_before)
             else:
                 _, stderr = process.communicate(timeout=300)
                 if process.returncode != 0:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import socket
+import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -106,3 +107,192 @@ def test_the_client_over_the_default_transport(server: str) -> None:
     assert get[0:2] == ("GET", f"/gift_requests/{GIFT_ID}")
     with pytest.raises(andopen.NotFoundError):
         client.get_campaign("a1b2c3d4-e5f6-7890-abcd-ef1234567890")
+
+
+# --- a server that misbehaves on purpose: raw sockets, so that every byte and its timing is the test's ---
+
+LIMITS = andopen._native.limits()
+
+
+class RawServer:
+    """Accepts connections on 127.0.0.1, reads each request whole (headers and Content-Length body), and
+    answers with ``script(connection)``. Counts the requests it read."""
+
+    def __init__(self, script: Callable[[socket.socket], None]) -> None:
+        self.script = script
+        self.requests = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0)
+            while len(body) < length:
+                body += conn.recv(65536)
+            self.requests += 1
+            try:
+                self.script(conn)
+            except OSError:
+                pass  # the client went away: what the test wants, often
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.listener.close()
+
+
+@pytest.fixture()
+def raw() -> Iterator[Callable[[Callable[[socket.socket], None]], RawServer]]:
+    servers: list[RawServer] = []
+
+    def start(script: Callable[[socket.socket], None]) -> RawServer:
+        servers.append(RawServer(script))
+        return servers[-1]
+
+    yield start
+    for s in servers:
+        s.close()
+
+
+def trickle(data: bytes, every: float, stop: threading.Event | None = None) -> Callable[[socket.socket], None]:
+    def script(conn: socket.socket) -> None:
+        for byte in data:
+            conn.sendall(bytes([byte]))
+            time.sleep(every)
+
+    return script
+
+
+def timed(call: Callable[[], object]) -> tuple[float, BaseException | None]:
+    start = time.monotonic()
+    try:
+        call()
+    except BaseException as e:  # noqa: BLE001 - returned for the test to judge
+        return time.monotonic() - start, e
+    return time.monotonic() - start, None
+
+
+GIFT_BODY = json.dumps(gift()).encode()
+HEADERS = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nRequest-Id: r-1\r\n"
+
+
+def test_the_timeout_bounds_a_body_trickled_a_byte_at_a_time(raw) -> None:  # type: ignore[no-untyped-def]
+    # The server would take 10 s to send 100 bytes; the exchange ends at its 1 s deadline.
+    server = raw(lambda conn: (conn.sendall(HEADERS + b"Content-Length: 100\r\n\r\n"), trickle(b"x" * 100, 0.1)(conn)))
+    took, raised = timed(lambda: andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 1.0))
+    assert isinstance(raised, andopen.TransportFailure) and raised.maybe_sent is True
+    assert "within 1.0 s" in str(raised)
+    assert 0.9 < took < 2.0, took
+
+
+def test_the_timeout_bounds_headers_trickled_a_byte_at_a_time(raw) -> None:  # type: ignore[no-untyped-def]
+    server = raw(trickle(HEADERS * 10, 0.1))
+    took, raised = timed(lambda: andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 1.0))
+    assert isinstance(raised, andopen.TransportFailure) and raised.maybe_sent is True
+    assert 0.9 < took < 2.0, took
+
+
+def test_a_create_held_by_a_trickling_server_is_outcome_unknown_at_the_deadline(raw) -> None:  # type: ignore[no-untyped-def]
+    server = raw(lambda conn: (conn.sendall(HEADERS + f"Content-Length: {len(GIFT_BODY)}\r\n\r\n".encode()), trickle(GIFT_BODY, 0.1)(conn)))
+    client = andopen.Client(KEY, base_url=server.url, timeout=1.0, sleep=lambda s: None)
+    took, raised = timed(lambda: client.create_gift_request(choice_mode()))
+    assert isinstance(raised, andopen.OutcomeUnknownError), raised
+    assert server.requests == 1  # never sent again
+    assert took < 2.0, took
+
+
+def test_a_fast_answer_is_not_cut_by_the_deadline(raw) -> None:  # type: ignore[no-untyped-def]
+    server = raw(lambda conn: conn.sendall(HEADERS + f"Content-Length: {len(GIFT_BODY)}\r\n\r\n".encode() + GIFT_BODY))
+    client = andopen.Client(KEY, base_url=server.url, timeout=0.5)
+    before = threading.active_count()
+    for _ in range(20):
+        assert client.create_gift_request(choice_mode()).id == GIFT_ID
+    time.sleep(0.1)
+    assert threading.active_count() <= before + 1  # each exchange's timer is stopped with it
+
+
+def test_a_body_cut_short_is_a_maybe_sent_failure_never_a_decode_error(raw) -> None:  # type: ignore[no-untyped-def]
+    # Content-Length promises the whole gift; the connection ends after 12 bytes (urllib's IncompleteRead).
+    server = raw(lambda conn: conn.sendall(HEADERS + f"Content-Length: {len(GIFT_BODY)}\r\n\r\n".encode() + GIFT_BODY[:12]))
+    with pytest.raises(andopen.TransportFailure) as raised:
+        andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 5)
+    assert raised.value.maybe_sent is True and "cut off" in str(raised.value)
+    client = andopen.Client(KEY, base_url=server.url, sleep=lambda s: None)
+    with pytest.raises(andopen.OutcomeUnknownError) as unknown:
+        client.create_gift_request(choice_mode())
+    assert unknown.value.status is None
+    assert server.requests == 2  # one by the transport alone, one by the client: never sent again
+
+
+def test_a_chunked_body_cut_short_is_a_maybe_sent_failure(raw) -> None:  # type: ignore[no-untyped-def]
+    server = raw(lambda conn: conn.sendall(HEADERS + b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % len(GIFT_BODY) + GIFT_BODY[:12]))
+    with pytest.raises(andopen.TransportFailure) as raised:
+        andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 5)
+    assert raised.value.maybe_sent is True
+
+
+def test_a_connection_reset_after_sending_is_a_maybe_sent_failure(raw) -> None:  # type: ignore[no-untyped-def]
+    def reset(conn: socket.socket) -> None:
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with RST
+
+    server = raw(reset)
+    with pytest.raises(andopen.TransportFailure) as raised:
+        andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 5)
+    assert raised.value.maybe_sent is True
+    client = andopen.Client(KEY, base_url=server.url, sleep=lambda s: None)
+    with pytest.raises(andopen.OutcomeUnknownError):
+        client.create_gift_request(choice_mode())
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked", "close"])
+def test_a_body_over_the_limit_is_read_up_to_one_byte_more_and_handed_over(raw, framing: str) -> None:  # type: ignore[no-untyped-def]
+    size = LIMITS.max_response_bytes * 8  # 32 MiB offered
+
+    def huge(conn: socket.socket) -> None:
+        block = b" " * 65536
+        if framing == "length":
+            conn.sendall(HEADERS + f"Content-Length: {size}\r\n\r\n".encode())
+        elif framing == "chunked":
+            conn.sendall(HEADERS + b"Transfer-Encoding: chunked\r\n\r\n")
+            block = b"%x\r\n" % len(block) + block + b"\r\n"
+        else:
+            conn.sendall(HEADERS + b"Connection: close\r\n\r\n")
+        for _ in range(size // 65536):
+            conn.sendall(block)
+
+    server = raw(huge)
+    response = andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 10)
+    assert response.status == 201
+    assert len(response.body) == LIMITS.max_response_bytes + 1
+    client = andopen.Client(KEY, base_url=server.url, sleep=lambda s: None)
+    with pytest.raises(andopen.OutcomeUnknownError) as raised:
+        client.create_gift_request(choice_mode())
+    assert (raised.value.status, raised.value.request_id) == (201, "r-1")
+
+
+def test_a_body_ended_by_the_connection_is_whole_when_it_ends_in_time(raw) -> None:  # type: ignore[no-untyped-def]
+    server = raw(lambda conn: conn.sendall(HEADERS + b"Connection: close\r\n\r\n" + GIFT_BODY))
+    assert andopen.Client(KEY, base_url=server.url).create_gift_request(choice_mode()).id == GIFT_ID
+
+
+def test_a_status_line_outside_100_to_599_reaches_the_core_unwrapped(raw) -> None:  # type: ignore[no-untyped-def]
+    server = raw(lambda conn: conn.sendall(b"HTTP/1.1 700 Odd\r\nContent-Length: 2\r\nRequest-Id: r-1\r\n\r\n{}"))
+    assert andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 5).status == 700
+    with pytest.raises(andopen.OutcomeUnknownError):
+        andopen.Client(KEY, base_url=server.url, sleep=lambda s: None).create_gift_request(choice_mode())

@@ -13,8 +13,9 @@ CASES = load_cases()
 
 def test_every_file_is_replayed() -> None:
     files = {name.split(" / ")[0] for name, _ in CASES}
-    assert {"config.json", "validation.json", "requests.json", "responses.json", "retries.json", "pagination.json", "polling.json"} <= files
-    assert len(CASES) >= 297
+    assert {"config.json", "validation.json", "requests.json", "responses.json", "retries.json", "pagination.json", "polling.json",
+            "limits.json"} <= files
+    assert len(CASES) >= 315
 
 
 @pytest.mark.parametrize("case", [c for _, c in CASES], ids=[name for name, _ in CASES])

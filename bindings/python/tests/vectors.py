@@ -1,14 +1,18 @@
 """Replays one conformance case of ``tests/vectors/`` (the format is in its README) through the package.
 
 The same semantics as the core's replayer (``core/tests/vectors.rs``): the configuration goes through
-``andopen.Client``, calls are started on the client's core and driven step by step with the case's clock,
-results are compared in their wire shape, and errors through the fields of the package's exceptions.
+``andopen.Client``, a create's body through the package's own encoding (its size limit included), calls
+are started on the client's core and driven step by step with the case's clock, each response (or
+transport failure) handed over by a scripted transport through the client's own exchange (so that a
+status, headers and body cross as the package passes them), results are compared in their wire shape,
+and errors through the fields of the package's exceptions.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,7 @@ import andopen
 import andopen.client as andopen_client
 from andopen import _native, models
 from andopen.errors import AndOpenError, from_core_error, from_report
+from andopen.payloads import create_body
 
 VECTORS = Path(os.environ.get("ANDOPEN_VECTORS_DIR", Path(__file__).resolve().parents[3] / "tests" / "vectors"))
 DEFAULT_CONFIG = {"api_key": "ao-v1-production-k3y5ecr3t", "environment": "production"}
@@ -65,14 +70,33 @@ def subset(expected: Any, actual: Any, at: str = "value") -> None:
         raise Mismatch(f"{at}: got {actual!r}, expected {expected!r}")
 
 
-def make_client(case: dict[str, Any]) -> andopen.Client:
+class Scripted:
+    """The transport of a replay: answers with the exchange's response, or raises its failure."""
+
+    def __init__(self) -> None:
+        self.answer: andopen.Response | andopen.TransportFailure | None = None
+        self.now = 0.0
+
+    def send(self, request: andopen.Request, timeout: float) -> andopen.Response:
+        answer, self.answer = self.answer, None
+        if isinstance(answer, andopen.TransportFailure):
+            raise answer
+        if answer is None:
+            raise Mismatch(f"an unexpected request {request.method} {request.url}")
+        return answer
+
+    def clock(self) -> float:
+        return self.now
+
+
+def make_client(case: dict[str, Any], script: Scripted | None = None) -> andopen.Client:
     c = case.get("config", DEFAULT_CONFIG)
     if c.get("in_browser", False):
         # As if this Python ran inside a web page (Pyodide): the client asks the platform, so ask it this way.
         saved = andopen_client._running_in_browser
         andopen_client._running_in_browser = lambda: True
         try:
-            return make_client({**case, "config": {k: v for k, v in c.items() if k != "in_browser"}})
+            return make_client({**case, "config": {k: v for k, v in c.items() if k != "in_browser"}}, script)
         finally:
             andopen_client._running_in_browser = saved
     r = case.get("retry", {})
@@ -89,6 +113,9 @@ def make_client(case: dict[str, Any]) -> andopen.Client:
         retry_policy=policy,
         jitter_seed=r.get("seed", 1),
         allow_key_in_browser=c.get("allow_key_in_browser", False),
+        transport=script,
+        clock=script.clock if script is not None else time.time,
+        sleep=lambda seconds: None,
     )
 
 
@@ -97,7 +124,9 @@ def start(client: andopen.Client, call: dict[str, Any]) -> Any:
     core = client._native
     op = call["op"]
     if op == "create_gift_request":
-        body = text_of(call["raw_body"]).encode() if "raw_body" in call else json.dumps(call["params"]).encode()
+        # The package's own encoding, as Client.create_gift_request does it: a body over the limit is
+        # refused here, before it is written whole.
+        body = create_body(text_of(call["raw_body"]) if "raw_body" in call else call["params"])
         return core.create_gift_request_json(body)
     if op == "get_gift_request":
         return core.get_gift_request(call["id"])
@@ -198,15 +227,14 @@ def text_of(t: Any) -> str:
     return t.get("prefix", "") + "".join(copies) + t.get("suffix", "")
 
 
-def response_args(r: dict[str, Any]) -> tuple[int, list[_native.Header], bytes]:
-    headers = [_native.Header(name=k, value=v) for k, v in r.get("headers", {}).items()]
+def response_of(r: dict[str, Any]) -> andopen.Response:
     if "body" in r:
         body = json.dumps(r["body"]).encode()
     elif "body_text" in r:
         body = text_of(r["body_text"]).encode()
     else:
         body = b""
-    return r["status"], headers, body
+    return andopen.Response(r["status"], list(r.get("headers", {}).items()), body)
 
 
 def done_value(step: Any) -> Any:
@@ -221,8 +249,9 @@ def done_value(step: Any) -> Any:
 
 def run_case(case: dict[str, Any]) -> None:
     expect = case["expect"]
+    script = Scripted()
     try:
-        client = make_client(case)
+        client = make_client(case, script)
     except AndOpenError as e:
         if "error" not in expect:
             raise Mismatch(f"configuration refused: {e}") from None
@@ -235,9 +264,11 @@ def run_case(case: dict[str, Any]) -> None:
             raise Mismatch(f"base_url {client.base_url}, expected {expect['base_url']}")
         return
     try:
-        machine = start(client, case["call"])
-    except _native.CoreError as refused:
-        e = from_core_error(refused)
+        try:
+            machine = start(client, case["call"])
+        except _native.CoreError as refused:
+            raise from_core_error(refused) from None
+    except AndOpenError as e:
         if "errors" in expect and e.kind == "validation":
             check_errors(expect["errors"], error_items(e))
         elif "error" in expect:
@@ -249,14 +280,14 @@ def run_case(case: dict[str, Any]) -> None:
         raise Mismatch(f"call accepted, expected {expect}")
     check_request(expect["request"], machine.request())
     for i, x in enumerate(case.get("exchanges", [])):
-        now = unix_ms(x["now"])
+        script.now = unix_ms(x["now"]) / 1000
         if "response" in x:
-            step = machine.handle_response(*response_args(x["response"]), now)
+            script.answer = response_of(x["response"])
         elif "transport_failure" in x:
-            failure = _native.TransportFailure.NOT_SENT if x["transport_failure"] == "not_sent" else _native.TransportFailure.MAYBE_SENT
-            step = machine.handle_transport_failure(failure, now)
+            script.answer = andopen.TransportFailure("scripted", maybe_sent=x["transport_failure"] == "maybe_sent")
         else:
             raise Mismatch(f"exchange {i}: neither response nor transport_failure")
+        step = client._exchange(machine, machine.request())
         want = x["expect"]
         try:
             check_step(want, step)

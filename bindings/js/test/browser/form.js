@@ -1,6 +1,6 @@
 // The form validates itself as it changes, with the SDK's wasm module: every message is the server's own
 // wording, shown under the field its `param` names. Nothing here knows a rule of the contract.
-import { validateGiftRequest, buildRequest } from "../../dist/index.js";
+import { init, validateGiftRequest, buildRequest } from "../../dist/web.js";
 
 const form = document.getElementById("gift");
 
@@ -33,5 +33,8 @@ function render() {
   document.body.dataset.ready = "true";
 }
 
-form.addEventListener("input", render);
-render();
+// The module is fetched and compiled once (streaming), before the first check.
+init().then(() => {
+  form.addEventListener("input", render);
+  render();
+});

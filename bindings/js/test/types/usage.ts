@@ -5,6 +5,7 @@ import {
   OutcomeUnknownError,
   ValidationError,
   buildRequest,
+  unchecked,
   validateGiftRequest,
   type Campaign,
   type FieldError,
@@ -28,6 +29,27 @@ void missingLastName;
 // @ts-expect-error: quantity is a number
 const badQuantity: GiftRequestPayload = { ...payload, line_items: [{ sku: "X", quantity: "1" }] };
 void badQuantity;
+
+// Misspelt keys are errors at every level (issue 14: these four compiled before).
+// @ts-expect-error: `campaing_id` is no field of a gift request
+validateGiftRequest({ campaing_id: "x" });
+// @ts-expect-error: `emial` is no field of a recipient
+const misspeltEmail: GiftRequestPayload = { campaign_id: "x", recipient: { first_name: "A", last_name: "B", emial: "a@example.com" } };
+void misspeltEmail;
+// @ts-expect-error: `shiping_address` is no field of a gift request
+const misspeltAddress: GiftRequestPayload = { campaign_id: "x", recipient: { first_name: "A", last_name: "B" }, shiping_address: payload.shipping_address };
+void misspeltAddress;
+// @ts-expect-error: `skuu` is no field of a line item
+const misspeltSku: GiftRequestPayload = { ...payload, line_items: [{ skuu: "HOODIE-L-BLK", quantity: 1 }] };
+void misspeltSku;
+// A form's half-filled payload is fine for validation; data of unknown shape goes through `unchecked`.
+validateGiftRequest({ recipient: { first_name: "A" } });
+const body: unknown = JSON.parse("{}");
+validateGiftRequest(unchecked(body));
+// @ts-expect-error: data of unknown shape needs the explicit escape hatch
+validateGiftRequest(body);
+const withNote = buildRequest.createGiftRequest(unchecked({ ...payload, gift_note: "thanks" }));
+void withNote;
 
 const errors: FieldError[] = validateGiftRequest(payload);
 const params: (string | null)[] = errors.map((e) => e.param);

@@ -27,7 +27,7 @@ from ._native import BatchProgress, RowError, RowOutcome, RowResult
 from .client import Client
 from .errors import from_core_error
 from .payloads import encode
-from .transport import Request, Response, TransportFailure
+from .transport import Request, TransportFailure, response_parts
 from .webhooks import GiftHistory, look_back
 
 __all__ = ["BatchProgress", "BatchResult", "RowError", "RowOutcome", "RowResult", "send_batch", "send_batch_csv"]
@@ -151,10 +151,12 @@ def _send(client: Client, run: _native.BatchRun, request: _native.HttpRequest) -
         kind = _native.TransportFailure.MAYBE_SENT if failure.maybe_sent else _native.TransportFailure.NOT_SENT
         run.handle_transport_failure(kind, client._now_ms())
         return
-    if not isinstance(response, Response):
-        raise TypeError(f"a transport must return andopen.Response, not {type(response).__name__}")
-    headers = [_native.Header(name=n, value=v) for n, v in response.header_pairs()]
-    run.handle_response(response.status, headers, bytes(response.body), client._now_ms())
+    except OSError:
+        # A transport that let a socket error through: the request may have left.
+        run.handle_transport_failure(_native.TransportFailure.MAYBE_SENT, client._now_ms())
+        return
+    status, headers, body = response_parts(response)
+    run.handle_response(status, headers, body, client._now_ms())
 
 
 def _line_item(item: Mapping[str, Any], n: int) -> _native.NewLineItem:

@@ -11,12 +11,12 @@ import math
 import secrets
 import sys
 import time
-from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from . import _native, models
-from .errors import AndOpenError, ConfigError, from_core_error, from_report, unreadable_input
-from .payloads import Body, encode
-from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
+from .errors import ConfigError, from_core_error, from_report, unreadable_input
+from .payloads import _MAX_BODY_BYTES, Body, create_body, encode
+from .transport import Request, Transport, TransportFailure, UrllibTransport, response_parts
 
 __all__ = ["Client", "RetryPolicy", "default_retry_policy"]
 
@@ -36,14 +36,75 @@ _REGIONS = {"us": _native.Region.US, "eu": _native.Region.EU}
 T = TypeVar("T")
 
 
+def _refuse(param: str, must: str) -> ConfigError:
+    return ConfigError(f"configuration refused: {param} {must}", kind="config", code="invalid", param=param)
+
+
 def _choice(value: str | None, options: Mapping[str, T], param: str) -> T | None:
     if value is None:
         return None
-    try:
+    if isinstance(value, str) and value in options:
         return options[value]
-    except (KeyError, TypeError):
-        names = " or ".join(repr(k) for k in options)
-        raise ConfigError(f"configuration refused: {param} must be {names}", kind="config", param=param) from None
+    raise _refuse(param, "must be " + " or ".join(repr(k) for k in options))
+
+
+def _flag(value: object, param: str) -> bool:
+    if not isinstance(value, bool):
+        raise _refuse(param, f"must be True or False, not {type(value).__name__}")
+    return value
+
+
+def _integer(value: object, param: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _refuse(param, f"must be an int, not {type(value).__name__}")
+    if not low <= value <= high:
+        raise _refuse(param, f"must be between {low} and {high}")
+    return int(value)
+
+
+_I32 = (-(2**31), 2**31 - 1)
+_I64 = (-(2**63), 2**63 - 1)
+
+
+def _policy(policy: object) -> RetryPolicy | None:
+    """A copy of the retry policy, each figure a whole number from 0 to what the core takes."""
+    if policy is None:
+        return None
+    if not isinstance(policy, _native.RetryPolicy):
+        raise _refuse("retry_policy", f"must be an andopen.RetryPolicy (from default_retry_policy()), not {type(policy).__name__}")
+    return _native.RetryPolicy(
+        max_attempts=_integer(policy.max_attempts, "retry_policy.max_attempts", 0, _I32[1]),
+        base_delay_ms=_integer(policy.base_delay_ms, "retry_policy.base_delay_ms", 0, _I64[1]),
+        max_delay_ms=_integer(policy.max_delay_ms, "retry_policy.max_delay_ms", 0, _I64[1]),
+        max_retry_after_ms=_integer(policy.max_retry_after_ms, "retry_policy.max_retry_after_ms", 0, _I64[1]),
+    )
+
+
+def _seconds(value: object, param: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+        raise _refuse(param, "must be a finite number of seconds above 0")
+    return float(value)
+
+
+def _callable(value: object, param: str) -> Any:
+    if not callable(value):
+        raise _refuse(param, f"must be callable, not {type(value).__name__}")
+    return value
+
+
+class _Key:
+    """The API key on its way to the core: whatever prints it (a traceback's locals, a debugger) sees
+    ``<redacted>``."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str | None) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "<redacted>" if self.value is not None else "None"
+
+    __str__ = __repr__
 
 
 def _running_in_browser() -> bool:
@@ -79,29 +140,41 @@ class Client:
         jitter_seed: int | None = None,
         allow_key_in_browser: bool = False,
     ) -> None:
-        """``timeout`` is per request, in seconds. ``sleep`` takes seconds; ``clock`` returns Unix seconds.
-        ``jitter_seed`` fixes the retry jitter (tests); by default it is random. Inside a web page (Pyodide)
-        an API key is refused unless ``allow_key_in_browser`` is set: anyone who loads the page can read it."""
-        seed = secrets.randbits(63) if jitter_seed is None else jitter_seed
-        key = _config_text(api_key, "api_key")
+        """``timeout`` bounds each exchange with the server, in seconds: connecting, sending, and reading the
+        whole response (the default transport enforces it as one deadline). ``sleep`` takes seconds;
+        ``clock`` returns Unix seconds. ``jitter_seed`` fixes the retry jitter (tests); by default it is
+        random. Inside a web page (Pyodide) an API key is refused unless ``allow_key_in_browser`` is set:
+        anyone who loads the page can read it.
+
+        Every option is checked here: a value of the wrong type or out of range raises
+        :class:`ConfigError` naming it, before anything is sent."""
+        key = _Key(api_key)
+        del api_key  # from here on, only the redacted holder is in this frame (a traceback's locals)
+        _check_key(key)
+        seed = secrets.randbits(63) if jitter_seed is None else _integer(jitter_seed, "jitter_seed", *_I64)
         config = _native.ClientConfig(
             environment=_choice(environment, _ENVIRONMENTS, "environment"),
             region=_choice(region, _REGIONS, "region"),
             base_url=_config_text(base_url, "base_url"),
-            allow_custom_key=bool(allow_custom_key),
-            retry_policy=retry_policy,
+            allow_custom_key=_flag(allow_custom_key, "allow_custom_key"),
+            retry_policy=_policy(retry_policy),
             jitter_seed=seed,
             in_browser=_running_in_browser(),
-            allow_key_in_browser=bool(allow_key_in_browser),
+            allow_key_in_browser=_flag(allow_key_in_browser, "allow_key_in_browser"),
         )
+        if transport is not None and not callable(getattr(transport, "send", None)):
+            raise _refuse("transport", f"must have a send(request, timeout) method ({type(transport).__name__} has none)")
+        self._timeout = _seconds(timeout, "timeout")
+        self._sleep: Callable[[float], None] = _callable(sleep, "sleep")
+        self._clock: Callable[[], float] = _callable(clock, "clock")
+        refused = None
         try:
-            self._native = _native.Client(config, key)
+            self._native = _native.Client(config, key.value)  # type: ignore[arg-type]
         except _native.CoreError as e:
-            raise from_core_error(e) from None
+            refused = from_core_error(e)
+        if refused is not None:
+            raise refused  # outside the handler: the native exception (and its frames) are not its context
         self._transport: Transport = transport if transport is not None else UrllibTransport()
-        self._timeout = timeout
-        self._sleep = sleep
-        self._clock = clock
 
     @property
     def base_url(self) -> str:
@@ -109,8 +182,11 @@ class Client:
         return self._native.base_url()
 
     def __repr__(self) -> str:
-        key = "with a key" if self._native.has_api_key() else "without a key"
-        return f"Client({self.base_url!r}, {key})"
+        native = getattr(self, "_native", None)
+        if native is None:  # refused while being built (a traceback's locals show it so)
+            return "Client(<not configured>)"
+        key = "with a key" if native.has_api_key() else "without a key"
+        return f"Client({native.base_url()!r}, {key})"
 
     # --- the calls ---------------------------------------------------------------------------------------
 
@@ -122,9 +198,9 @@ class Client:
         sent again: it raises :class:`OutcomeUnknownError` with the request id, for you to reconcile.
         """
         if isinstance(params, _native.NewGiftRequest):
-            call = self._start(lambda: self._native.create_gift_request(params))
+            call = self._start(lambda: self._native.create_gift_request(params), "params")
         else:
-            body = encode(params)
+            body = create_body(params)
             call = self._start(lambda: self._native.create_gift_request_json(body))
         return models.gift_request(self._run(call).gift_request)
 
@@ -161,8 +237,10 @@ class Client:
         """Like :meth:`list_campaigns`, page by page."""
         params: dict[str, Any] = {"limit": limit, "after": after}
         if extra_query is not None:
-            params["extra_query"] = dict(extra_query) if isinstance(extra_query, Mapping) else [list(p) for p in extra_query]
-        body = encode(params, "params")
+            params["extra_query"] = _query_pairs(extra_query)
+        # The parameters cross to the core as JSON, no larger than a create body may be (the query built
+        # from them is at most a few times that).
+        body = encode(params, None, limit=_MAX_BODY_BYTES)
         pages = self._start(lambda: self._native.list_campaigns_json(body))
         return self._pages(pages)
 
@@ -186,14 +264,26 @@ class Client:
         return models.gift_request(self._run(poller).gift_request)
 
     @staticmethod
-    def _start(start: Callable[[], T]) -> T:
+    def _start(start: Callable[[], T], param: str | None = None) -> T:
+        """Starts a call on the core; its refusal becomes the package's exception. ``param`` names the
+        typed record a host value is lowered from, when lowering it can fail."""
+        refused: Exception | None = None
         try:
             return start()
         except _native.CoreError as e:
-            raise from_core_error(e) from None
+            refused = from_core_error(e)
+        except (TypeError, ValueError) as e:  # a typed record holding a value of the wrong type
+            if param is None:
+                raise
+            refused = unreadable_input(param, f"must hold values of the record's types ({e})")
+        raise refused  # outside the handler: the internal exception is not its context
 
     def _now_ms(self) -> int:
-        return int(self._clock() * 1000)
+        """The clock, in Unix milliseconds (refused, naming ``clock``, when it does not give a finite number)."""
+        now = self._clock()
+        if isinstance(now, bool) or not isinstance(now, (int, float)) or not -1e15 < now < 1e15:
+            raise _refuse("clock", f"must return Unix seconds as a finite number, not {now!r:.40}")
+        return round(now * 1000)
 
     def _exchange(self, machine: Any, request: _native.HttpRequest) -> Any:
         """Sends one request and hands the outcome to the core; returns the core's step."""
@@ -203,10 +293,11 @@ class Client:
         except TransportFailure as failure:
             kind = _native.TransportFailure.MAYBE_SENT if failure.maybe_sent else _native.TransportFailure.NOT_SENT
             return machine.handle_transport_failure(kind, self._now_ms())
-        if not isinstance(response, Response):
-            raise TypeError(f"a transport must return andopen.Response, not {type(response).__name__}")
-        headers = [_native.Header(name=n, value=v) for n, v in response.header_pairs()]
-        return machine.handle_response(response.status, headers, bytes(response.body), self._now_ms())
+        except OSError:
+            # A transport that let a socket error through: the request may have left.
+            return machine.handle_transport_failure(_native.TransportFailure.MAYBE_SENT, self._now_ms())
+        status, headers, body = response_parts(response)
+        return machine.handle_response(status, headers, body, self._now_ms())
 
     def _run(self, machine: Any) -> Any:
         """Drives a call (or a poll) to its end: returns the ``Done`` step, raises on ``Failed``."""
@@ -233,16 +324,63 @@ class Client:
 def _text(value: object, param: str) -> str:
     if not isinstance(value, str):
         raise unreadable_input(param, f"must be a string, not {type(value).__name__}")
-    return value
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError as e:
+            raise unreadable_input(param, f"must be Unicode text: it holds a lone surrogate at character {e.start}") from None
+    return str(value)
+
+
+def _check_key(key: _Key) -> None:
+    """Refuses a key that is not text, naming ``api_key``; no frame it raises from holds the key."""
+    if key.value is None:
+        return
+    if not isinstance(key.value, str):
+        raise _refuse("api_key", f"must be a string, not {type(key.value).__name__}")
+    if not key.value.isascii() and _holds_lone_surrogate(key):
+        raise _refuse("api_key", "must be Unicode text (it holds a lone surrogate)")
+    key.value = str(key.value)
+
+
+def _holds_lone_surrogate(key: _Key) -> bool:
+    try:
+        key.value.encode()  # type: ignore[union-attr]
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _config_text(value: object, param: str) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise ConfigError(f"configuration refused: {param} must be a string", kind="config", param=param)
-    return value
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _refuse(param, f"must be a string, not {type(value).__name__}")
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise _refuse(param, "must be Unicode text (it holds a lone surrogate)") from None
+    return str(value)
+
+
+def _query_pairs(extra_query: object) -> Any:
+    """``extra_query`` as the JSON encoder takes it (an object of texts, or a list of ``[name, value]``
+    pairs), copied only when it is an iterator: its size is checked before it is written."""
+    if isinstance(extra_query, (Mapping, list, tuple)):
+        return extra_query
+    if isinstance(extra_query, (str, bytes)) or not isinstance(extra_query, Iterable):
+        raise unreadable_input("extra_query", f"must be a dict or a list of (name, value) pairs, not {type(extra_query).__name__}")
+    try:
+        return list(extra_query)
+    except Exception as e:
+        raise unreadable_input("extra_query", f"could not be read ({type(e).__name__}: {str(e)[:200]})") from None
+
+
+_MAX_MS = 2**63 - 1
 
 
 def _millis(seconds: float, param: str) -> int:
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or (isinstance(seconds, float) and not math.isfinite(seconds)):
         raise unreadable_input(param, "must be a finite number of seconds")
-    return int(seconds * 1000)
+    return max(-_MAX_MS, min(_MAX_MS, int(seconds * 1000)))  # the core refuses negatives, naming them

@@ -168,8 +168,18 @@ class AndOpenError(Exception):
         for name in ("type", "code", "param", "status", "request_id"):
             value = getattr(self, name)
             if value is not None:
-                fields.append(f"{name}={value!r}")
+                fields.append(f"{name}={_quoted(value)!r}")
         return f"{type(self).__name__}({self.message!r}, {', '.join(fields)})"
+
+
+_MAX_QUOTED_CHARS: int = _native.limits().max_quoted_chars
+
+
+def _quoted(value: Any) -> Any:
+    """A text as a message quotes it: cut at ``MAX_QUOTED_CHARS`` with ``…`` (the field keeps it whole)."""
+    if isinstance(value, str) and len(value) > _MAX_QUOTED_CHARS:
+        return value[:_MAX_QUOTED_CHARS] + "…"
+    return value
 
 
 def field_errors(report: Mapping[str, Any]) -> list[FieldError]:
@@ -215,7 +225,9 @@ class TransportError(AndOpenError):
 
 
 class DecodeError(AndOpenError):
-    """A response could not be read as the contract says. For a creation, the gift request *was* created."""
+    """A response could not be read as the contract says. For a creation, only an answer that proves nothing
+    was created ends this way (an unreadable error response); an unreadable success is
+    :class:`OutcomeUnknownError`."""
 
 
 class WaitTimeoutError(AndOpenError):
@@ -305,11 +317,18 @@ def from_core_error(error: _native.CoreError) -> AndOpenError:
 
 def unreadable_input(param: str, message: str) -> ValidationError:
     """A validation error for input this package could not hand to the core at all (not JSON-serialisable)."""
+    return invalid_input(FieldError("validation_error", "invalid_format", message, param))
+
+
+def invalid_input(problem: FieldError) -> ValidationError:
+    """A validation error for one problem this package found before the core could read the input (a
+    value JSON cannot hold), worded as the core words its own."""
+    where = f"{problem.param}: " if problem.param else ""
     return ValidationError(
-        f"the request was not sent: {param}: {message} (invalid_format)",
+        f"the request was not sent: {where}{problem.message} ({problem.code})",
         kind="validation",
-        type="validation_error",
-        code="invalid_format",
-        param=param,
-        errors=[FieldError("validation_error", "invalid_format", message, param)],
+        type=problem.type,
+        code=problem.code,
+        param=problem.param,
+        errors=[problem],
     )

@@ -6,7 +6,13 @@ never retries, never follows redirects and never judges a response (the core doe
 nothing came back it raises :class:`TransportFailure`, saying whether the request may have reached the
 server: that one fact decides whether a gift creation may be sent again.
 
-To plug in another library, implement ``send``::
+The default transport bounds every exchange by one deadline (``timeout`` seconds over connecting, sending,
+the response's headers and its whole body: a server that trickles its answer a byte at a time cannot hold
+a call longer), and reads at most ``MAX_RESPONSE_BYTES + 1`` bytes of a body, the core's limit: a longer
+body is handed over cut, and the core judges it unreadable.
+
+To plug in another library, implement ``send``; bound the whole exchange by ``timeout`` if the library
+can, and read at most ``andopen.limits().max_response_bytes + 1`` bytes of the body::
 
     class HttpxTransport:
         def __init__(self, client: httpx.Client) -> None:
@@ -26,15 +32,34 @@ To plug in another library, implement ``send``::
 from __future__ import annotations
 
 import http.client
+import socket
 import ssl
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Protocol, Union, runtime_checkable
+from typing import Any, Iterable, Mapping, Protocol, Union, runtime_checkable
+
+from . import _native
 
 __all__ = ["Request", "Response", "Transport", "TransportFailure", "UrllibTransport"]
 
 HeaderPairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
+
+# The core's figure (never a copy): a transport reads one byte more than this, and hands it all over.
+_MAX_RESPONSE_BYTES: int = _native.limits().max_response_bytes
+_READ_SIZE = 64 * 1024
+_I64 = (-(2**63), 2**63 - 1)
+
+
+class _Secret(str):
+    """A header value that is a secret (the API key): a ``str`` for whatever sends it, ``<redacted>`` for
+    whatever prints it (``repr`` of the request, of its headers, of a traceback's locals)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<redacted>'"
 
 
 @dataclass(frozen=True)
@@ -46,9 +71,14 @@ class Request:
     url: str
     """The absolute URL, query included."""
     headers: list[tuple[str, str]]
-    """The headers, in order (the API key among them when the client has one)."""
+    """The headers, in order (the API key among them when the client has one: its value is a ``str``
+    that prints as ``<redacted>``)."""
     body: bytes | None
     """The body, for a POST."""
+
+    def __post_init__(self) -> None:
+        secret = [(n, _Secret(v) if n.lower() == "authorization" and type(v) is str else v) for n, v in self.headers]
+        object.__setattr__(self, "headers", secret)
 
     def header(self, name: str) -> str | None:
         """The value of a header, by name without regard to case."""
@@ -63,16 +93,56 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """What came back: the status, the headers as received, and the body bytes (possibly empty)."""
+    """What came back: the status, the headers as received, and the body bytes (possibly empty).
+
+    ``status`` is an ``int`` as received, never rounded or wrapped: one outside 100–599 is not an HTTP
+    answer, and the core takes it as a lost connection (outcome unknown for a creation). A body longer
+    than ``MAX_RESPONSE_BYTES`` is judged unreadable; only its first ``MAX_RESPONSE_BYTES + 1`` bytes
+    are looked at."""
 
     status: int
     headers: HeaderPairs = field(default_factory=list)
     body: bytes = b""
 
     def header_pairs(self) -> list[tuple[str, str]]:
-        """The headers as ``(name, value)`` pairs, in order."""
-        items = self.headers.items() if isinstance(self.headers, Mapping) else self.headers
-        return [(str(n), str(v)) for n, v in items]
+        """The headers as ``(name, value)`` pairs of text, in order (bytes read as Latin-1, as HTTP
+        headers are); raises ``TypeError`` naming ``headers`` when they are not pairs of text."""
+        try:
+            items = self.headers.items() if isinstance(self.headers, Mapping) else self.headers
+            return [(_header_text(n), _header_text(v)) for n, v in items]
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"Response.headers: must be a mapping or (name, value) pairs of str ({e})") from None
+
+
+def _header_text(value: object) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1")
+    if not isinstance(value, str):
+        raise TypeError(f"a header is {type(value).__name__}")
+    if value.isascii():
+        return str(value)
+    try:
+        value.encode()
+        return str(value)
+    except UnicodeEncodeError:  # a lone surrogate cannot cross to the core: it becomes "?"
+        return value.encode("utf-8", "replace").decode()
+
+
+def response_parts(response: object) -> tuple[int, list[_native.Header], bytes]:
+    """What the core reads of a transport's response: the status as it is (an ``int`` outside the 64 bits
+    the core takes becomes the nearest one, still no HTTP status), the headers, and at most
+    ``MAX_RESPONSE_BYTES + 1`` bytes of body. A value of the wrong type raises ``TypeError`` naming it."""
+    if not isinstance(response, Response):
+        raise TypeError(f"a transport must return andopen.Response, not {type(response).__name__}")
+    status = response.status
+    if isinstance(status, bool) or not isinstance(status, int):
+        raise TypeError(f"Response.status: must be an int, not {type(status).__name__}")
+    body = response.body
+    if not isinstance(body, (bytes, bytearray, memoryview)):
+        raise TypeError(f"Response.body: must be bytes, not {type(body).__name__}")
+    cut = body[: _MAX_RESPONSE_BYTES + 1]
+    headers = [_native.Header(name=n, value=v) for n, v in response.header_pairs()]
+    return max(_I64[0], min(_I64[1], int(status))), headers, cut if type(cut) is bytes else bytes(cut)
 
 
 class TransportFailure(Exception):
@@ -80,7 +150,8 @@ class TransportFailure(Exception):
 
     ``maybe_sent`` is ``False`` when the request certainly never left the machine (connection refused,
     name not resolved, TLS setup failed) and ``True`` when it may have reached the server (a timeout, the
-    connection lost after sending). When unsure, say ``True``: a gift creation is then never replayed.
+    connection lost after sending, a response cut short). When unsure, say ``True``: a gift creation is
+    then never replayed.
     """
 
     def __init__(self, message: str, *, maybe_sent: bool) -> None:
@@ -93,9 +164,106 @@ class Transport(Protocol):
     """Sends one request and returns the response, whatever its status."""
 
     def send(self, request: Request, timeout: float) -> Response:
-        """Send ``request``, waiting at most ``timeout`` seconds; raise :class:`TransportFailure` when no
-        response came back."""
+        """Send ``request``, spending at most ``timeout`` seconds on the whole exchange; raise
+        :class:`TransportFailure` when no complete response came back."""
         ...
+
+
+# --- the default transport ---------------------------------------------------------------------------
+
+
+class _Deadline:
+    """One exchange's deadline. A timer shuts the exchange's socket down when it passes, which ends
+    whatever the exchange was waiting for (a send, the headers, the next byte of the body) at once."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self.sent = False  # the whole request was written: the server may act on it
+        self._lock = threading.Lock()
+        self._socket: socket.socket | None = None
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> bool:
+        """Stops the timer; whether the deadline had passed."""
+        self._timer.cancel()
+        with self._lock:
+            self._socket = None
+            return self.expired
+
+    def watch(self, sock: socket.socket) -> None:
+        """The socket to shut down at the deadline (at once when it has passed)."""
+        with self._lock:
+            self._socket = sock
+            expired = self.expired
+        if expired:
+            _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sock = self._socket
+        if sock is not None:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        # The plain socket's shutdown, even under TLS: it leaves the TLS object to the thread using it.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _Watched:
+    """A connection that tells its deadline about its socket and about the request being written."""
+
+    deadline: _Deadline
+
+    def connect(self) -> None:
+        if self.deadline.expired:
+            raise TimeoutError("the deadline passed before the connection was made")
+        super().connect()  # type: ignore[misc]
+        self.deadline.watch(self.sock)  # type: ignore[attr-defined]
+
+    def getresponse(self) -> http.client.HTTPResponse:
+        self.deadline.sent = True
+        return super().getresponse()  # type: ignore[misc, no-any-return]
+
+
+class _WatchedHTTP(_Watched, http.client.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
+    pass
+
+
+class _DeadlineRequest(urllib.request.Request):
+    deadline: _Deadline
+
+
+def _watched(kind: type[_Watched], req: urllib.request.Request) -> Any:
+    def connection(host: str, **kwargs: Any) -> _Watched:
+        conn = kind(host, **kwargs)  # type: ignore[call-arg]
+        conn.deadline = req.deadline  # type: ignore[attr-defined]
+        return conn
+
+    return connection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def do_open(self, http_class: Any, req: urllib.request.Request, **kwargs: Any) -> http.client.HTTPResponse:
+        return super().do_open(_watched(_WatchedHTTP, req), req, **kwargs)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def do_open(self, http_class: Any, req: urllib.request.Request, **kwargs: Any) -> http.client.HTTPResponse:
+        return super().do_open(_watched(_WatchedHTTPS, req), req, **kwargs)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -105,38 +273,75 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 class UrllibTransport:
     """The default transport, on :mod:`urllib.request`: no dependency, proxies from the environment,
-    certificates from the system (or the ``ssl_context`` you pass)."""
+    certificates from the system (or the ``ssl_context`` you pass).
+
+    ``timeout`` is one deadline over the whole exchange: connecting, sending, the response's headers and
+    its whole body (a timer shuts the socket down when it passes). Resolving the host's name and the TLS
+    handshake are bounded by the socket's own timeout (the same figure) instead. A body is read up to
+    ``MAX_RESPONSE_BYTES + 1`` bytes and no further."""
 
     def __init__(self, *, ssl_context: ssl.SSLContext | None = None) -> None:
-        handlers: list[urllib.request.BaseHandler] = [_NoRedirects()]
-        if ssl_context is not None:
-            handlers.append(urllib.request.HTTPSHandler(context=ssl_context))
-        self._opener = urllib.request.build_opener(*handlers)
+        https = _HTTPSHandler() if ssl_context is None else _HTTPSHandler(context=ssl_context)
+        self._opener = urllib.request.build_opener(_NoRedirects(), _HTTPHandler(), https)
 
     def send(self, request: Request, timeout: float) -> Response:
-        req = urllib.request.Request(request.url, data=request.body, method=request.method)
+        deadline = _Deadline(timeout)
+        req = _DeadlineRequest(request.url, data=request.body, method=request.method)
+        req.deadline = deadline
         for name, value in request.headers:
             req.add_header(name, value)
+        deadline.start()
+        try:
+            return self._exchange(req, timeout, deadline)
+        finally:
+            deadline.stop()
+
+    def _exchange(self, req: _DeadlineRequest, timeout: float, deadline: _Deadline) -> Response:
+        error: urllib.error.HTTPError | None = None
         try:
             reply = self._opener.open(req, timeout=timeout)
         except urllib.error.HTTPError as e:
-            # A response with a non-2xx status: a response all the same.
-            with e:
-                return Response(e.code, list(e.headers.items()), _read(e, maybe_sent=True))
+            # A response with a non-2xx status: a response all the same. (The error closes the response
+            # when it is collected: it is kept until the body is read.)
+            error = e
+            reply = e.fp if isinstance(e.fp, http.client.HTTPResponse) else e
         except urllib.error.URLError as e:
             # Raised while connecting or writing the request: it was not (completely) sent.
-            raise TransportFailure(f"could not send the request: {e.reason}", maybe_sent=False) from e
+            reason = f"no connection within {timeout} s" if deadline.expired else f"could not send the request: {e.reason}"
+            raise TransportFailure(reason, maybe_sent=deadline.sent) from e
         except (OSError, http.client.HTTPException) as e:
-            # Raised while waiting for the answer (timeout, connection reset): it may have arrived.
-            raise TransportFailure(f"no response: {e}", maybe_sent=True) from e
+            # Raised while waiting for the answer (the deadline, a connection reset): it may have arrived.
+            reason = f"no response within {timeout} s" if deadline.expired else f"no response: {e}"
+            raise TransportFailure(reason, maybe_sent=True) from e
         with reply:
-            return Response(reply.status, list(reply.headers.items()), _read(reply, maybe_sent=True))
+            status, headers = reply.status, list(reply.headers.items())  # type: ignore[union-attr]
+            try:
+                body = _read(reply)
+            except (OSError, http.client.HTTPException) as e:
+                reason = f"the response was not complete within {timeout} s" if deadline.expired else f"the response was cut off: {e}"
+                raise TransportFailure(reason, maybe_sent=True) from e
+            if deadline.stop() and getattr(reply, "length", 0) is None and not getattr(reply, "chunked", False):
+                # A body that ends when the connection does, ended by the deadline: it may be cut.
+                raise TransportFailure(f"the response was not complete within {timeout} s", maybe_sent=True)
+        if error is not None:
+            error.close()
+        return Response(status, headers, body)
 
 
-def _read(stream: object, *, maybe_sent: bool) -> bytes:
-    try:
-        return stream.read()  # type: ignore[attr-defined, no-any-return]
-    except http.client.IncompleteRead as e:
-        return bytes(e.partial)  # cut short: the core reports it as unreadable, with the status
-    except (OSError, http.client.HTTPException) as e:
-        raise TransportFailure(f"the response was cut off: {e}", maybe_sent=maybe_sent) from e
+def _read(reply: Any) -> bytes:
+    """The body, up to ``MAX_RESPONSE_BYTES + 1`` bytes; raises ``IncompleteRead`` when the connection ends
+    before the body its headers announced."""
+    limit = _MAX_RESPONSE_BYTES + 1
+    parts: list[bytes] = []
+    got = 0
+    while got < limit:
+        chunk = reply.read(min(_READ_SIZE, limit - got))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    data = b"".join(parts)
+    left = getattr(reply, "length", None)
+    if got < limit and left:  # the connection ended first (http.client returns short reads quietly)
+        raise http.client.IncompleteRead(data, left)
+    return data
