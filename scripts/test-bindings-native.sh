@@ -47,6 +47,9 @@ command -v mvn >/dev/null || apt_install maven
 step "native library (release) and binding generator"
 LIB="$(bindings/build-native.sh lib)"
 echo "$LIB"
+# Kotlin compiles every source on each build, with the output folders on its class path: classes left there
+# by a source since moved or removed would clash with the new ones, so they go first.
+rm -rf bindings/kotlin/target/classes bindings/kotlin/target/test-classes
 
 step "Python wheel"
 if [ ! -x "$VENV/bin/python" ]; then
