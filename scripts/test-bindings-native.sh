@@ -48,8 +48,9 @@ step "native library (release) and binding generator"
 LIB="$(bindings/build-native.sh lib)"
 echo "$LIB"
 # Kotlin compiles every source on each build, with the output folders on its class path: classes left there
-# by a source since moved or removed would clash with the new ones, so they go first.
-rm -rf bindings/kotlin/target/classes bindings/kotlin/target/test-classes
+# by a source since moved or removed would clash with the new ones (and the reports of a removed test would
+# be counted), so they go first.
+rm -rf bindings/kotlin/target/classes bindings/kotlin/target/test-classes bindings/kotlin/target/surefire-reports
 
 step "Python wheel"
 if [ ! -x "$VENV/bin/python" ]; then
