@@ -109,10 +109,14 @@ impl<'a> GiftRequestDraft<'a> {
 
 /// Refuses a body of `len` bytes when it is over [`MAX_BODY_BYTES`].
 pub(crate) fn refuse_over_limit(len: usize) -> Result<(), ErrorItem> {
-    if len <= MAX_BODY_BYTES { Ok(()) } else { Err(too_large(&format!("{len} bytes"))) }
+    if len <= MAX_BODY_BYTES { Ok(()) } else { Err(body_too_large(len, false)) }
 }
 
-fn too_large(size: &str) -> ErrorItem {
+/// The problem of a body over [`MAX_BODY_BYTES`]: `api_error` / `body_too_large`, no param. `at_least`
+/// when `len` is only what is known of the size (a host that stopped measuring there). The one wording of
+/// this refusal, for the core and for the hosts that refuse a body before handing it over.
+pub fn body_too_large(len: usize, at_least: bool) -> ErrorItem {
+    let size = if at_least { format!("at least {len} bytes") } else { format!("{len} bytes") };
     ErrorItem {
         error_type: ErrorType::ApiError,
         code: ErrorCode::BodyTooLarge,
@@ -187,7 +191,7 @@ impl GiftRequestDraft<'_> {
             return Ok(());
         }
         if size.least > MAX_BODY_BYTES {
-            return Err(too_large(&format!("at least {} bytes", size.least)));
+            return Err(body_too_large(size.least, true));
         }
         let mut body = String::with_capacity(size.least);
         self.write(&mut body);

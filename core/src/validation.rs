@@ -246,8 +246,10 @@ fn check_line_item(f: &mut Findings, i: usize, slot: &Slot<LineItemDraft<'_>>) {
     }
 }
 
+pub use crate::draft::body_too_large;
+
 /// The entry that ends a list cut at [`MAX_PROBLEMS`]: how many more problems there were.
-pub(crate) fn too_many(omitted: usize) -> ErrorItem {
+pub fn too_many(omitted: usize) -> ErrorItem {
     ErrorItem {
         error_type: ErrorType::ValidationError,
         code: ErrorCode::TooManyProblems,

@@ -42,18 +42,12 @@ pub fn limits() -> Limits {
 
 /// The refusal of a create body a host stopped writing as soon as it was over `MAX_BODY_BYTES` (a Python
 /// `dict` of three million line items, say), so that it never builds the whole text: the same problem the
-/// core reports for a body over the limit (`api_error` / `body_too_large`, no param), saying how many bytes
-/// the host knows the body to hold at least.
+/// core reports for a body over the limit (`api_error` / `body_too_large`, no param), in the core's words:
+/// `size_bytes` is the body's size, or what the host knows it to hold at least when `at_least` is set.
 #[uniffi::export]
-pub fn body_too_large(at_least_bytes: u64) -> crate::errors::ErrorReport {
-    use andopen_core::api_error::{ErrorCode, ErrorItem, ErrorType};
-    use andopen_core::limits::MAX_BODY_BYTES;
-    let item = ErrorItem {
-        error_type: ErrorType::ApiError,
-        code: ErrorCode::BodyTooLarge,
-        message: format!("the body is {at_least_bytes} bytes or more, over the SDK's limit of {MAX_BODY_BYTES} (MAX_BODY_BYTES)").into(),
-        param: None,
-    };
+pub fn body_too_large(size_bytes: u64, at_least: bool) -> crate::errors::ErrorReport {
+    let size = usize::try_from(size_bytes).unwrap_or(usize::MAX);
+    let item = andopen_core::validation::body_too_large(size, at_least);
     crate::errors::ErrorReport::from(&andopen_core::Error::Validation(vec![item]))
 }
 
@@ -65,12 +59,12 @@ mod tests {
     fn a_body_too_large_is_the_cores_problem_for_one() {
         let over = vec![b' '; andopen_core::limits::MAX_BODY_BYTES + 1];
         let core = andopen_core::validate_gift_request_json(&over).unwrap_err();
-        let report = body_too_large(5_000_000);
+        let report = body_too_large(5_000_000, true);
         assert_eq!(report.kind, crate::errors::ErrorKind::Validation);
         assert_eq!(report.errors.len(), 1);
         let (ours, theirs) = (&report.errors[0], crate::errors::FieldError::from(&core[0]));
         assert_eq!((&ours.error_type, &ours.code, &ours.param), (&theirs.error_type, &theirs.code, &theirs.param));
-        assert!(ours.message.contains("5000000 bytes or more"), "{}", ours.message);
+        assert!(ours.message.contains("at least 5000000 bytes"), "{}", ours.message);
         assert_eq!(limits().max_body_bytes, 1 << 20);
     }
 }

@@ -352,11 +352,7 @@ pub fn create(store: &mut Store, body: CreateBody, now: i64) -> Answer {
         }
     }
     if omitted > 0 {
-        errors.push(ErrorItem::new(
-            "validation_error",
-            "too_many_problems",
-            format!("{omitted} more problems are not listed: the SDK reports the first {MAX_PROBLEMS} (MAX_PROBLEMS)"),
-        ));
+        errors.push(ErrorItem::from_core(&andopen_core::validation::too_many(omitted)));
     }
     if !errors.is_empty() {
         return Answer::json(422, error_body(&errors));

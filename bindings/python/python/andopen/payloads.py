@@ -327,7 +327,7 @@ class _Refused(Exception):
 
 
 def _too_large(at_least: int) -> _Refused:
-    return _Refused(report=_native.body_too_large(at_least))
+    return _Refused(report=_native.body_too_large(at_least, True))
 
 
 def _unencodable(value: Any, root: str | None, error: BaseException) -> _Refused:

@@ -1,9 +1,6 @@
 package co.andopen.sdk
 
-import co.andopen.sdk.ffi.Client
-import co.andopen.sdk.ffi.ClientConfig
-import co.andopen.sdk.ffi.CoreException
-import co.andopen.sdk.ffi.ErrorReport
+import co.andopen.sdk.ffi.bodyTooLarge as coreBodyTooLarge
 import java.nio.ByteBuffer
 import java.time.Duration
 
@@ -148,35 +145,11 @@ internal fun bodyBytes(json: String, field: String): ByteBuffer {
 }
 
 /**
- * The core's refusal of a body over MAX_BODY_BYTES, as the core words it, for a body of [size] bytes (at
- * least [size] when [atLeast]). The core is asked once, with a probe one byte over the limit that it refuses
- * unread; its figure is then replaced by the real one.
+ * The core's refusal of a body over MAX_BODY_BYTES, in the core's words, for a body of [size] bytes (at
+ * least [size] when [atLeast]).
  */
-internal fun bodyTooLarge(size: Long, atLeast: Boolean): ValidationException {
-    val probe = "${probeReport.first} bytes"
-    val real = if (atLeast) "at least $size bytes" else "$size bytes"
-    val report = probeReport.second
-    return ValidationException(
-        report.copy(
-            message = report.message.replace(probe, real),
-            errors = report.errors.map { it.copy(message = it.message.replace(probe, real)) },
-        ),
-    )
-}
-
-/** The size of the probe and the core's report for it. */
-private val probeReport: Pair<Long, ErrorReport> by lazy {
-    val size = maxBody + 1
-    val probe = ByteBuffer.allocateDirect(size.toInt())
-    Client(ClientConfig(), null).use { client ->
-        try {
-            client.createGiftRequestJson(probe).destroy()
-            error("the core accepted a body over MAX_BODY_BYTES")
-        } catch (e: CoreException.Refused) {
-            size to e.report
-        }
-    }
-}
+internal fun bodyTooLarge(size: Long, atLeast: Boolean): ValidationException =
+    ValidationException(coreBodyTooLarge(size.coerceAtLeast(0).toULong(), atLeast))
 
 /** [duration] in whole milliseconds, saturating at [Long.MAX_VALUE] (and at [Long.MIN_VALUE] below zero). */
 internal fun millis(duration: Duration): Long = try {
