@@ -31,6 +31,11 @@ pub const MAX_PROBLEMS: usize = 100;
 /// and hands what it read to the core, which judges the response unreadable.
 pub const MAX_RESPONSE_BYTES: usize = 4 << 20;
 
+/// The most bytes of one CSV record a streamed batch holds while it waits for the record's end (8 MiB): a
+/// quote left open stops the stream here, naming its line, instead of buffering the rest of the file. A
+/// record over [`MAX_BODY_BYTES`] but under this fails on its own row, as in a whole text.
+pub const MAX_CSV_RECORD_BYTES: usize = 8 << 20;
+
 /// The longest header value or server text quoted in an error message, in characters; longer ones are cut
 /// and end with `…`. The values themselves (a request id, say) are kept whole in their fields.
 pub const MAX_QUOTED_CHARS: usize = 200;

@@ -150,6 +150,7 @@ fn drive(
                 waits.push(delay);
                 *now = now.plus(delay);
             }
+            BatchAction::NeedRows => panic!("a run of a whole plan never asks for rows"),
             BatchAction::Done => return waits,
         }
     }

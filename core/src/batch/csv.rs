@@ -23,15 +23,19 @@ pub(crate) struct Record {
 /// Splits a CSV text into records, in one pass (linear in the text). Blank lines between records are
 /// skipped; a quote left open is an error.
 pub(crate) fn read(text: &str) -> Result<Vec<Record>, CsvError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    read_from(text.strip_prefix('\u{feff}').unwrap_or(text), 1)
+}
+
+/// Like [`read`], for a part of a text that starts at line `first_line` (no byte-order mark looked for).
+pub(crate) fn read_from(text: &str, first_line: usize) -> Result<Vec<Record>, CsvError> {
     let mut records = Vec::new();
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut chars = text.chars().peekable();
-    let mut line = 1;
-    let mut record_line = 1;
+    let mut line = first_line;
+    let mut record_line = first_line;
     let mut quoted = false;
-    let mut quote_line = 1;
+    let mut quote_line = first_line;
     // Whether the current record holds anything yet (to skip blank lines).
     let mut started = false;
     // Bytes of the current record so far.

@@ -8,6 +8,12 @@
 //!    send and waits to sleep (paced by `RateLimit-*` and `Retry-After`), and reports [`Progress`].
 //! 4. Read the results: [`RowResult`] records, or CSV with [`results_to_csv`].
 //!
+//! A batch of any size streams through the same steps: read it with a [`CsvRowReader`] a piece at a time,
+//! plan each row with a [`Planner`], push it into a [`BatchRun::streaming`] run when the run asks
+//! ([`BatchAction::NeedRows`]), and take the results as they settle ([`BatchRun::take_results`]). Memory is
+//! then bounded by the rows the host holds at a time, plus the planner's 16-byte digest and row key of
+//! each recipient gifted (to skip a repeat anywhere in the batch).
+//!
 //! No row is ever sent twice by the SDK: each row has a deterministic [`send_key`] (campaign, recipient,
 //! the caller's row key); each attempt of a creation is journaled right before it is sent, and its answer
 //! before the run waits or moves on; a row whose last attempt has no recorded answer (an interrupted run)
@@ -32,6 +38,6 @@ mod run;
 pub use csv::CsvError;
 pub use journal::{Journal, JournalEntry, JournalError, JournalEvent, JournalState};
 pub use outcome::{RowError, RowOutcome, RowResult, results_to_csv, results_to_json};
-pub use plan::{BatchSettings, Plan, PlannedAction, PlannedRow, plan, send_key};
-pub use rows::{BatchRow, CsvRows, rows_from_csv, rows_from_json};
+pub use plan::{BatchSettings, Plan, PlannedAction, PlannedRow, Planner, plan, send_key};
+pub use rows::{BatchRow, CsvRowReader, CsvRows, rows_from_csv, rows_from_json};
 pub use run::{BatchAction, BatchRun, Progress, RunOptions};

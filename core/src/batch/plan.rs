@@ -98,29 +98,74 @@ pub fn send_key(campaign_id: &str, recipient: &RecipientKey, row_key: &str) -> S
 /// 4. a recipient gifted within the look-back window is skipped, with the earlier gift and its date;
 /// 5. the rest are sent.
 ///
-/// Call it once per run with the history and journal as they are now; it sends nothing.
+/// Call it once per run with the history and journal as they are now; it sends nothing. It holds every
+/// row's plan at once: for a large batch, plan row by row with a [`Planner`] instead.
 pub fn plan(rows: &[BatchRow], settings: &BatchSettings, history: &GiftHistory, journal: &Journal, now: Timestamp) -> Plan {
-    let context = Context { settings, history, journal, now };
-    let mut first_row_of: HashMap<RecipientKey, usize> = HashMap::with_capacity(rows.len());
-    let planned = rows
-        .iter()
-        .enumerate()
-        .map(|(index, row)| {
-            let recipient = RecipientKey::new(&row.recipient.first_name, &row.recipient.last_name, row.recipient.email.as_deref());
-            let send_key = send_key(&settings.campaign_id, &recipient, &row.row_key);
-            let earlier = first_row_of.get(&recipient).copied();
-            let action = context.decide(row, &send_key, &recipient, earlier.and_then(|i| rows.get(i)));
-            let counts_as_gifting = match &action {
-                PlannedAction::Send { .. } => true,
-                PlannedAction::Known { outcome, .. } => matches!(outcome, RowOutcome::Sent { .. } | RowOutcome::OutcomeUnknown { .. }),
-            };
-            if counts_as_gifting && earlier.is_none() {
-                first_row_of.insert(recipient.clone(), index);
-            }
-            PlannedRow { index, row_key: row.row_key.clone(), send_key, recipient, action }
-        })
-        .collect();
-    Plan { rows: planned }
+    let mut planner = Planner::new(settings.clone());
+    Plan { rows: rows.iter().map(|row| planner.plan_row(row, history, journal, now)).collect() }
+}
+
+/// Plans a batch one row at a time, by the rules of [`plan`], for a batch streamed through a
+/// [`crate::batch::BatchRun::streaming`] run. Give it every row of the batch, in order: it remembers the
+/// recipients of the rows that send (or may have sent) a gift, so that a later row for the same person is
+/// skipped. That memory is the only one that grows with the batch: 16 bytes of digest and the row key of
+/// each such recipient.
+#[derive(Clone, Debug)]
+pub struct Planner {
+    settings: BatchSettings,
+    /// The row key of the first gifting row of each recipient, by the recipient's digest.
+    first_row_of: HashMap<[u8; 16], Box<str>>,
+    next_index: usize,
+}
+
+impl Planner {
+    /// A planner for a batch with these settings; the first row it plans is row 0.
+    pub fn new(settings: BatchSettings) -> Planner {
+        Planner { settings, first_row_of: HashMap::new(), next_index: 0 }
+    }
+
+    /// The send key `row` has in this batch: the key to look up in a journal store before planning it.
+    pub fn send_key_of(&self, row: &BatchRow) -> String {
+        send_key(&self.settings.campaign_id, &recipient_of(row), &row.row_key)
+    }
+
+    /// How many rows were planned.
+    pub fn planned(&self) -> usize {
+        self.next_index
+    }
+
+    /// Plans the next row against the history and the journal (a host-store may hand over a journal of
+    /// just this row's, or this window's, send keys).
+    pub fn plan_row(&mut self, row: &BatchRow, history: &GiftHistory, journal: &Journal, now: Timestamp) -> PlannedRow {
+        let index = self.next_index;
+        self.next_index += 1;
+        let recipient = recipient_of(row);
+        let send_key = send_key(&self.settings.campaign_id, &recipient, &row.row_key);
+        let digest = digest_of(&recipient);
+        let earlier = self.first_row_of.get(&digest).map(|key| &**key);
+        let context = Context { settings: &self.settings, history, journal, now };
+        let action = context.decide(row, &send_key, &recipient, earlier);
+        let counts_as_gifting = match &action {
+            PlannedAction::Send { .. } => true,
+            PlannedAction::Known { outcome, .. } => matches!(outcome, RowOutcome::Sent { .. } | RowOutcome::OutcomeUnknown { .. }),
+        };
+        if counts_as_gifting && earlier.is_none() {
+            self.first_row_of.insert(digest, row.row_key.clone().into_boxed_str());
+        }
+        PlannedRow { index, row_key: row.row_key.clone(), send_key, recipient, action }
+    }
+}
+
+fn recipient_of(row: &BatchRow) -> RecipientKey {
+    RecipientKey::new(&row.recipient.first_name, &row.recipient.last_name, row.recipient.email.as_deref())
+}
+
+/// 128 bits of SHA-256 of a recipient key: two people share one by chance with odds of about 2^-128 a pair.
+fn digest_of(recipient: &RecipientKey) -> [u8; 16] {
+    let hash = Sha256::digest(recipient.as_str().as_bytes());
+    let mut digest = [0; 16];
+    digest.copy_from_slice(hash.get(..16).unwrap_or(&[0; 16]));
+    digest
 }
 
 /// What every row's decision reads.
@@ -132,7 +177,7 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn decide(&self, row: &BatchRow, send_key: &str, recipient: &RecipientKey, earlier_row: Option<&BatchRow>) -> PlannedAction {
+    fn decide(&self, row: &BatchRow, send_key: &str, recipient: &RecipientKey, earlier_row: Option<&str>) -> PlannedAction {
         let Context { settings, history, journal, now } = *self;
         let known = |outcome| PlannedAction::Known { outcome, from_journal: false };
         match journal.state(send_key) {
@@ -167,10 +212,10 @@ impl Context<'_> {
         };
         if let Some(earlier) = earlier_row {
             return known(RowOutcome::Skipped {
-                reason: format!("the same recipient as row {}", earlier.row_key),
+                reason: format!("the same recipient as row {earlier}"),
                 previous_gift_request_id: None,
                 previous_sent_at: None,
-                same_as_row: Some(earlier.row_key.clone()),
+                same_as_row: Some(earlier.to_owned()),
             });
         }
         if let Some(window) = settings.look_back {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::batch::csv::{self, CsvError};
 use crate::json::JsonValue as Value;
-use crate::limits::{MAX_BODY_BYTES, MAX_QUOTED_CHARS, quoted};
+use crate::limits::{MAX_BODY_BYTES, MAX_CSV_RECORD_BYTES, MAX_QUOTED_CHARS, quoted};
 use crate::loose::{Scanner, Unreadable, read_whole};
 
 use crate::params::{ExtraFields, NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
@@ -83,10 +83,120 @@ pub fn rows_from_csv(text: &str) -> Result<CsvRows, CsvError> {
         return Err(CsvError { line: 1, message: "the CSV is empty: a header line is required".into() });
     };
     let columns = Columns::of(&header)?;
-    let known = |n: &str| RECIPIENT.contains(&n) || ADDRESS.contains(&n) || ITEM.contains(&n) || n == "row_key";
-    let ignored_columns = header.fields.iter().zip(&columns.names).filter(|(_, n)| !known(n)).map(|(raw, _)| raw.clone()).collect();
+    let ignored_columns = columns.ignored();
     let rows = records.map(|record| columns.row(&record)).collect();
     Ok(CsvRows { rows, ignored_columns })
+}
+
+/// Reads the rows of a CSV text handed over in pieces of any size (a file read a block at a time), by the
+/// rules of [`rows_from_csv`]: each [`CsvRowReader::push`] returns the rows whose records are complete, and
+/// [`CsvRowReader::finish`] the last one. It holds only the record not yet complete, up to
+/// [`MAX_CSV_RECORD_BYTES`]; a longer one (a quote left open) is an error naming the line it starts on.
+/// Linear in the text, whatever the size of the pieces.
+#[derive(Default)]
+pub struct CsvRowReader {
+    /// Text received and not yet read: the start of a record.
+    pending: String,
+    /// How far `pending` was scanned for the end of its record, and whether that point is inside quotes.
+    scanned: usize,
+    in_quotes: bool,
+    /// The line `pending` starts on.
+    line: usize,
+    columns: Option<Columns>,
+    /// Whether any text came (a byte-order mark is looked for only at the very start).
+    started: bool,
+    /// Whether [`CsvRowReader::finish`] was called.
+    finished: bool,
+}
+
+impl CsvRowReader {
+    /// A reader waiting for the first piece (the header comes first).
+    pub fn new() -> CsvRowReader {
+        CsvRowReader { line: 1, ..CsvRowReader::default() }
+    }
+
+    /// Header names the batch does not read, once the header line has been read.
+    pub fn ignored_columns(&self) -> Vec<String> {
+        self.columns.as_ref().map(Columns::ignored).unwrap_or_default()
+    }
+
+    /// Reads the next piece of the text; returns the rows it completes. A piece may end anywhere, even
+    /// inside a character's bytes of the file if the host decodes per piece (it must not: decode the
+    /// stream as a whole, as Python's text files do).
+    pub fn push(&mut self, piece: &str) -> Result<Vec<BatchRow>, CsvError> {
+        if self.finished {
+            return Ok(Vec::new());
+        }
+        let piece = if self.started { piece } else { piece.strip_prefix('\u{feff}').unwrap_or(piece) };
+        self.started |= !piece.is_empty();
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.push_str(piece);
+        let mut rows = Vec::new();
+        let mut consumed = 0;
+        let mut at = self.scanned;
+        while let Some(&byte) = pending.as_bytes().get(at) {
+            match byte {
+                b'"' => self.in_quotes = !self.in_quotes,
+                b'\n' if !self.in_quotes => {
+                    let record = pending.get(consumed..=at).unwrap_or_default();
+                    let read = csv::read_from(record, self.line)?;
+                    self.line += record.bytes().filter(|b| *b == b'\n').count();
+                    for record in read {
+                        if let Some(row) = self.take(&record)? {
+                            rows.push(row);
+                        }
+                    }
+                    consumed = at + 1;
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        pending.drain(..consumed);
+        self.scanned = pending.len();
+        self.pending = pending;
+        if self.pending.len() > MAX_CSV_RECORD_BYTES {
+            return Err(CsvError {
+                line: self.line,
+                message: format!(
+                    "the record starting here is still open after {} bytes, over the SDK's limit of {MAX_CSV_RECORD_BYTES} \
+                     (MAX_CSV_RECORD_BYTES): a quote left open?",
+                    self.pending.len()
+                ),
+            });
+        }
+        Ok(rows)
+    }
+
+    /// Reads what is left after the last piece; an error names a quote left open or a text without a header.
+    pub fn finish(&mut self) -> Result<Vec<BatchRow>, CsvError> {
+        if self.finished {
+            return Ok(Vec::new());
+        }
+        self.finished = true;
+        let rest = std::mem::take(&mut self.pending);
+        let mut rows = Vec::new();
+        for record in csv::read_from(&rest, self.line)? {
+            if let Some(row) = self.take(&record)? {
+                rows.push(row);
+            }
+        }
+        if self.columns.is_none() {
+            return Err(CsvError { line: 1, message: "the CSV is empty: a header line is required".into() });
+        }
+        Ok(rows)
+    }
+
+    /// The row of a record, or `None` for the header.
+    fn take(&mut self, record: &csv::Record) -> Result<Option<BatchRow>, CsvError> {
+        match &self.columns {
+            Some(columns) => Ok(Some(columns.row(record))),
+            None => {
+                self.columns = Some(Columns::of(record)?);
+                Ok(None)
+            }
+        }
+    }
 }
 
 fn normalise(name: &str) -> String {
@@ -102,6 +212,12 @@ struct Columns {
 }
 
 impl Columns {
+    /// Header names the batch does not read, as written.
+    fn ignored(&self) -> Vec<String> {
+        let known = |n: &str| RECIPIENT.contains(&n) || ADDRESS.contains(&n) || ITEM.contains(&n) || n == "row_key";
+        self.raw.iter().zip(&self.names).filter(|(_, n)| !known(n)).map(|(raw, _)| raw.clone()).collect()
+    }
+
     /// Reads the header; the error names a required column that is missing or a name given twice.
     fn of(header: &csv::Record) -> Result<Columns, CsvError> {
         let names: Vec<String> = header.fields.iter().map(|n| normalise(n)).collect();
@@ -385,6 +501,67 @@ impl Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rows of `text` read by a [`CsvRowReader`] fed pieces of `size` bytes (cut at character bounds).
+    fn streamed(text: &str, size: usize) -> Result<(Vec<BatchRow>, Vec<String>), CsvError> {
+        let mut reader = CsvRowReader::new();
+        let mut rows = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            let mut cut = size.min(rest.len());
+            while !rest.is_char_boundary(cut) {
+                cut += 1;
+            }
+            let (piece, tail) = rest.split_at(cut);
+            rows.extend(reader.push(piece)?);
+            rest = tail;
+        }
+        rows.extend(reader.finish()?);
+        Ok((rows, reader.ignored_columns()))
+    }
+
+    #[test]
+    fn a_text_read_in_pieces_gives_the_rows_of_the_whole_text() {
+        let text = "\u{feff}Row Key,First Name,Last Name,Email,Note\r\nk1,Ann,Smith,ann@example.com,\"two\r\nlines, \"\"quoted\"\"\"\r\n\n\
+                    ,Bob,Jones,,\nk3,Zoë,Ünal,z@example.com,x\nk4,Al,,,\"\"\"\"\nk5,Cy,Doe,,\"end\"";
+        let whole = rows_from_csv(text).unwrap();
+        assert_eq!(whole.rows.len(), 5);
+        for size in [1, 2, 3, 5, 7, 16, 64, text.len()] {
+            let (rows, ignored) = streamed(text, size).unwrap();
+            assert_eq!(rows, whole.rows, "pieces of {size} bytes");
+            assert_eq!(ignored, whole.ignored_columns, "pieces of {size} bytes");
+        }
+        assert_eq!(whole.rows[1].row_key, "line 5");
+    }
+
+    #[test]
+    fn a_streamed_text_names_the_line_of_its_errors() {
+        for text in ["first_name,last_name\nAnn,Smith\nBo\"b,Jones\n", "first_name,last_name\nAnn,Smith\n\"Bob,Jones\n"] {
+            let whole = rows_from_csv(text).unwrap_err();
+            for size in [1, 4, 100] {
+                assert_eq!(streamed(text, size).unwrap_err(), whole, "{text:?} in pieces of {size}");
+            }
+        }
+        assert!(streamed("", 10).unwrap_err().message.contains("header line is required"));
+        assert!(streamed("first_name\n", 10).unwrap_err().message.contains("`last_name`"));
+    }
+
+    #[test]
+    fn a_quote_left_open_stops_a_streamed_text_at_the_limit() {
+        let mut reader = CsvRowReader::new();
+        assert_eq!(reader.push("first_name,last_name\nAnn,Smith\n\"Bob").unwrap().len(), 1);
+        let block = "x".repeat(1 << 16);
+        let mut error = None;
+        for _ in 0..(MAX_CSV_RECORD_BYTES >> 16) + 2 {
+            if let Err(e) = reader.push(&block) {
+                error = Some(e);
+                break;
+            }
+        }
+        let error = error.expect("the reader refuses to hold more than the limit");
+        assert_eq!(error.line, 3);
+        assert!(error.message.contains("MAX_CSV_RECORD_BYTES"), "{error}");
+    }
 
     #[test]
     fn reads_a_clay_export() {

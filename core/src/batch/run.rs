@@ -1,6 +1,10 @@
 //! Running a planned batch: one creation at a time, paced by the rate-limit headers, every attempt
 //! journaled before it is sent and its answer journaled before the run waits or moves on (see
 //! [`crate::batch::Journal`] for the events).
+//!
+//! A run takes its rows whole ([`BatchRun::new`] with a [`Plan`]) or as a stream ([`BatchRun::streaming`]:
+//! rows pushed as the run asks for them, results taken as they settle), so that a batch of any size is sent
+//! in memory bounded by the rows the host pushes at a time.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -58,14 +62,18 @@ pub enum BatchAction<'a> {
     Send(&'a Request),
     /// Sleep this long, then ask again.
     Wait(Duration),
-    /// Every row has its outcome: read [`BatchRun::results`].
+    /// A streaming run has sent every row pushed so far: [`BatchRun::push`] the next rows (as many as the
+    /// host wants to hold at once), or [`BatchRun::close`] the run when there are no more, then ask again.
+    /// A run built from a whole [`Plan`] never asks.
+    NeedRows,
+    /// Every row has its outcome: read [`BatchRun::results`] (or [`BatchRun::take_results`]).
     Done,
 }
 
-/// Counts of rows by outcome so far.
+/// Counts of rows by outcome so far. Every count only grows.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct Progress {
-    /// Rows in the batch.
+    /// Rows in the batch (of a streaming run: the rows pushed so far).
     pub total: usize,
     /// Rows with an outcome.
     pub finished: usize,
@@ -82,19 +90,13 @@ pub struct Progress {
 #[derive(Debug)]
 enum Active {
     /// `journaled`: the `sending` entry of the attempt about to go out has been handed to the host.
-    Create {
-        index: usize,
-        call: Box<Call<CreateGiftRequest>>,
-        journaled: bool,
-    },
-    Poll {
-        index: usize,
-        poller: Box<Poller>,
-    },
+    Create { call: Box<Call<CreateGiftRequest>>, journaled: bool },
+    /// Waiting for the link of the gift the row created (its result is held until the wait ends).
+    Poll { poller: Box<Poller>, result: Box<RowResult> },
 }
 
 /// A planned batch being sent: a sans-IO state machine. Loop on [`BatchRun::next_action`] and do what it
-/// says: persist, send, wait; stop at [`BatchAction::Done`].
+/// says: persist, send, wait, push rows; stop at [`BatchAction::Done`].
 ///
 /// ```text
 /// loop {
@@ -105,8 +107,13 @@ enum Active {
 ///             Err(failure) => run.handle_transport_failure(failure, now()),
 ///         },
 ///         BatchAction::Wait(delay) => sleep(delay),
+///         BatchAction::NeedRows => match next_rows() {                 // streaming runs only
+///             Some(rows) => rows.into_iter().for_each(|row| run.push(planner.plan_row(&row, ...))),
+///             None => run.close(),
+///         },
 ///         BatchAction::Done => break,
 ///     }
+///     write_out(run.take_results());                                     // streaming: as rows settle
 /// }
 /// ```
 /// Each attempt of a gift creation is journaled as `sending` right before it is handed out (after any wait,
@@ -115,36 +122,74 @@ enum Active {
 /// will be repeated (429, 503, a connection that never sent), `finished` with the outcome otherwise. A run
 /// killed at any point and planned again from its journal sends no row twice, and reports as outcome
 /// unknown only a row whose last request may have reached the server.
+///
+/// Memory: the rows pushed and not yet started, the row being sent, and the results not yet taken.
 #[derive(Debug)]
 pub struct BatchRun {
     client: Client,
     options: RunOptions,
-    rows: Vec<PlannedRow>,
-    results: Vec<Option<RowResult>>,
-    progress: Progress,
-    next_row: usize,
+    /// Planned rows not started yet.
+    queue: VecDeque<PlannedRow>,
+    /// Whether no more rows will be pushed.
+    closed: bool,
+    /// The row being sent (with `active`).
+    current: Option<PlannedRow>,
     active: Option<Active>,
+    /// Results settled and not taken yet, in row order.
+    settled: VecDeque<RowResult>,
+    progress: Progress,
     to_persist: VecDeque<JournalEntry>,
     not_before: Option<Timestamp>,
     last_create_sent: Option<Timestamp>,
 }
 
 impl BatchRun {
-    /// A run of `plan` through `client`.
+    /// A run of a whole `plan` through `client`: every row is there from the start, and every result stays
+    /// until the run is dropped (or taken).
     pub fn new(client: Client, plan: Plan, options: RunOptions) -> BatchRun {
-        let total = plan.rows.len();
+        let mut run = BatchRun::streaming(client, options);
+        for row in plan.rows {
+            run.push(row);
+        }
+        run.close();
+        run
+    }
+
+    /// A run that takes its rows as they come: it asks for them with [`BatchAction::NeedRows`]; push them
+    /// in order (each planned by one [`crate::batch::Planner`]) and close the run after the last.
+    pub fn streaming(client: Client, options: RunOptions) -> BatchRun {
         BatchRun {
             client,
             options,
-            results: vec![None; total],
-            rows: plan.rows,
-            progress: Progress { total, ..Progress::default() },
-            next_row: 0,
+            queue: VecDeque::new(),
+            closed: false,
+            current: None,
             active: None,
+            settled: VecDeque::new(),
+            progress: Progress::default(),
             to_persist: VecDeque::new(),
             not_before: None,
             last_create_sent: None,
         }
+    }
+
+    /// Adds a planned row after those pushed before. A row pushed after [`BatchRun::close`] is ignored.
+    pub fn push(&mut self, row: PlannedRow) {
+        if self.closed {
+            return;
+        }
+        self.progress.total += 1;
+        self.queue.push_back(row);
+    }
+
+    /// Says that no more rows will be pushed: once those pushed are settled, the run is done.
+    pub fn close(&mut self) {
+        self.closed = true;
+    }
+
+    /// How many pushed rows have not started yet.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
     }
 
     /// What to do next: call it first, and again after carrying out each action. Rows whose outcome the
@@ -157,7 +202,7 @@ impl BatchRun {
             self.start_next_row();
         }
         if self.active.is_none() {
-            return BatchAction::Done;
+            return if self.closed { BatchAction::Done } else { BatchAction::NeedRows };
         }
         if let Some(at) = self.not_before.filter(|at| *at > now) {
             return BatchAction::Wait(at.since(now));
@@ -177,26 +222,25 @@ impl BatchRun {
 
     /// The `sending` entry of a creation attempt about to be handed out, once per attempt.
     fn journal_attempt(&mut self, now: Timestamp) -> Option<JournalEntry> {
-        let Some(Active::Create { index, journaled, .. }) = &mut self.active else { return None };
+        let Some(Active::Create { journaled, .. }) = &mut self.active else { return None };
         if *journaled {
             return None;
         }
         *journaled = true;
-        let index = *index;
-        Some(self.journal_entry(index, JournalEvent::Sending, now))
+        Some(self.journal_entry(JournalEvent::Sending, now))
     }
 
     /// Hands over the answer to the request of the last [`BatchAction::Send`].
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) {
         self.pace(&ResponseMeta::read(response, now), now);
         match self.active.take() {
-            Some(Active::Create { index, mut call, .. }) => {
+            Some(Active::Create { mut call, .. }) => {
                 let step = call.handle_response(response, now);
-                self.after_create(index, call, step, Some(response.status), now);
+                self.after_create(call, step, Some(response.status), now);
             }
-            Some(Active::Poll { index, mut poller }) => {
+            Some(Active::Poll { mut poller, result }) => {
                 let step = poller.handle_response(response, now);
-                self.after_poll(index, poller, step, now);
+                self.after_poll(poller, result, step, now);
             }
             None => {}
         }
@@ -205,69 +249,73 @@ impl BatchRun {
     /// Hands over a failure to get an answer to the last [`BatchAction::Send`].
     pub fn handle_transport_failure(&mut self, failure: TransportFailure, now: Timestamp) {
         match self.active.take() {
-            Some(Active::Create { index, mut call, .. }) => {
+            Some(Active::Create { mut call, .. }) => {
                 let step = call.handle_transport_failure(failure, now);
-                self.after_create(index, call, step, None, now);
+                self.after_create(call, step, None, now);
             }
-            Some(Active::Poll { index, mut poller }) => {
+            Some(Active::Poll { mut poller, result }) => {
                 let step = poller.handle_transport_failure(failure, now);
-                self.after_poll(index, poller, step, now);
+                self.after_poll(poller, result, step, now);
             }
             None => {}
         }
     }
 
-    /// Counts by outcome so far: for a progress bar.
+    /// Counts by outcome so far: for a progress bar. A row is counted once, when its outcome is first
+    /// known, so every count only grows.
     pub fn progress(&self) -> Progress {
         self.progress
     }
 
-    /// The outcome of every row settled so far, in row order.
+    /// The results settled and not taken yet, in row order (of a run that no one takes from: every row
+    /// settled so far).
     pub fn results(&self) -> Vec<RowResult> {
-        self.results.iter().flatten().cloned().collect()
+        self.settled.iter().cloned().collect()
+    }
+
+    /// Takes the results settled since the last take, in row order: a streaming host writes them out and
+    /// forgets them. A sent row waiting for its redemption link comes once the wait ends.
+    pub fn take_results(&mut self) -> Vec<RowResult> {
+        self.settled.drain(..).collect()
     }
 
     fn start_next_row(&mut self) {
-        while let Some(row) = self.rows.get(self.next_row) {
-            let index = self.next_row;
-            self.next_row += 1;
+        while let Some(row) = self.queue.pop_front() {
             match &row.action {
                 PlannedAction::Known { outcome, from_journal } => {
                     let (outcome, from_journal) = (outcome.clone(), *from_journal);
-                    self.settle(index, outcome, from_journal);
+                    let result = self.settle(&row, outcome, from_journal);
+                    self.settled.push_back(result);
                 }
                 PlannedAction::Send { body } => match self.client.create_gift_request_json(body) {
                     Ok(call) => {
-                        self.active = Some(Active::Create { index, call: Box::new(call), journaled: false });
+                        self.active = Some(Active::Create { call: Box::new(call), journaled: false });
+                        self.current = Some(row);
                         if let Some(previous) = self.last_create_sent {
                             self.not_before = self.not_before.max(Some(previous.plus(self.options.min_interval)));
                         }
                         return;
                     }
-                    Err(error) => self.settle(index, RowOutcome::Failed { error: RowError::from(&error) }, false),
+                    Err(error) => {
+                        let result = self.settle(&row, RowOutcome::Failed { error: RowError::from(&error) }, false);
+                        self.settled.push_back(result);
+                    }
                 },
             }
         }
     }
 
     /// Acts on the verdict on a creation attempt; `status` is its answer's, `None` when none came.
-    fn after_create(
-        &mut self,
-        index: usize,
-        call: Box<Call<CreateGiftRequest>>,
-        step: Step<Reply<GiftRequest>>,
-        status: Option<u16>,
-        now: Timestamp,
-    ) {
+    fn after_create(&mut self, call: Box<Call<CreateGiftRequest>>, step: Step<Reply<GiftRequest>>, status: Option<u16>, now: Timestamp) {
         match step {
             // A creation is only ever retried after an answer that proves nothing was created (see
             // `crate::retry`): journaled as such before the wait, so that a run killed while waiting
             // sends the row again.
             Step::Wait(delay) => {
-                let entry = self.journal_entry(index, JournalEvent::NotSent { status }, now);
+                let entry = self.journal_entry(JournalEvent::NotSent { status }, now);
                 self.to_persist.push_back(entry);
                 self.not_before = self.not_before.max(Some(now.plus(delay)));
-                self.active = Some(Active::Create { index, call, journaled: false });
+                self.active = Some(Active::Create { call, journaled: false });
             }
             Step::Done(reply) => {
                 let gift = reply.value;
@@ -276,7 +324,7 @@ impl BatchRun {
                     redemption_url: gift.redemption_url.clone(),
                     request_id: reply.meta.request_id,
                 };
-                self.finish(index, outcome, now);
+                let result = self.finish(outcome, now);
                 if self.options.wait_for_redemption_url && gift.redemption_url.is_none() {
                     let id = gift.id.to_string();
                     let wait = self.client.wait_for_gift_request(
@@ -287,9 +335,11 @@ impl BatchRun {
                     );
                     if let Ok(poller) = wait {
                         self.not_before = self.not_before.max(Some(now.plus(self.options.poll_interval)));
-                        self.active = Some(Active::Poll { index, poller: Box::new(poller) });
+                        self.active = Some(Active::Poll { poller: Box::new(poller), result: Box::new(result) });
+                        return;
                     }
                 }
+                self.release(result);
             }
             Step::Failed(error) => {
                 let outcome = match &error {
@@ -298,26 +348,32 @@ impl BatchRun {
                     }
                     _ => RowOutcome::Failed { error: RowError::from(&error) },
                 };
-                self.finish(index, outcome, now);
+                let result = self.finish(outcome, now);
+                self.release(result);
             }
         }
     }
 
-    fn after_poll(&mut self, index: usize, poller: Box<Poller>, step: Step<Reply<GiftRequest>>, now: Timestamp) {
+    fn after_poll(&mut self, poller: Box<Poller>, mut result: Box<RowResult>, step: Step<Reply<GiftRequest>>, now: Timestamp) {
         match step {
             Step::Wait(delay) => {
                 self.not_before = self.not_before.max(Some(now.plus(delay)));
-                self.active = Some(Active::Poll { index, poller });
+                self.active = Some(Active::Poll { poller, result });
             }
             Step::Done(reply) => {
-                let recorded = self.results.get(index).and_then(|r| r.as_ref()).map(|r| r.outcome.clone());
-                if let Some(RowOutcome::Sent { gift_request_id, request_id, .. }) = recorded {
-                    let outcome = RowOutcome::Sent { gift_request_id, redemption_url: reply.value.redemption_url, request_id };
-                    self.finish(index, outcome, now);
+                if let RowOutcome::Sent { gift_request_id, request_id, .. } = &result.outcome {
+                    let outcome = RowOutcome::Sent {
+                        gift_request_id: *gift_request_id,
+                        redemption_url: reply.value.redemption_url,
+                        request_id: request_id.clone(),
+                    };
+                    self.to_persist.push_back(self.journal_entry(JournalEvent::Finished { outcome: outcome.clone() }, now));
+                    result.outcome = outcome;
                 }
+                self.release(*result);
             }
             // The gift exists; only its link is missing (a timeout, a cancellation): the row stays sent.
-            Step::Failed(_) => {}
+            Step::Failed(_) => self.release(*result),
         }
     }
 
@@ -334,8 +390,9 @@ impl BatchRun {
         }
     }
 
-    fn journal_entry(&self, index: usize, event: JournalEvent, now: Timestamp) -> JournalEntry {
-        let row = self.rows.get(index);
+    /// An entry about the row being sent.
+    fn journal_entry(&self, event: JournalEvent, now: Timestamp) -> JournalEntry {
+        let row = self.current.as_ref();
         JournalEntry {
             send_key: row.map(|r| r.send_key.clone()).unwrap_or_default(),
             row_key: row.map(|r| r.row_key.clone()).unwrap_or_default(),
@@ -344,27 +401,36 @@ impl BatchRun {
         }
     }
 
-    /// Records a row's outcome from a send: journaled, then settled.
-    fn finish(&mut self, index: usize, outcome: RowOutcome, now: Timestamp) {
-        let entry = self.journal_entry(index, JournalEvent::Finished { outcome: outcome.clone() }, now);
+    /// Records the outcome of the row being sent: journaled and counted; its result is returned, to be
+    /// released once nothing more is awaited for it.
+    fn finish(&mut self, outcome: RowOutcome, now: Timestamp) -> RowResult {
+        let entry = self.journal_entry(JournalEvent::Finished { outcome: outcome.clone() }, now);
         self.to_persist.push_back(entry);
-        self.settle(index, outcome, false);
+        let Some(row) = self.current.take() else {
+            return RowResult { index: 0, row_key: String::new(), send_key: String::new(), outcome, from_journal: false };
+        };
+        let result = self.settle(&row, outcome, false);
+        self.current = Some(row);
+        result
     }
 
-    fn settle(&mut self, index: usize, outcome: RowOutcome, from_journal: bool) {
-        let Some(row) = self.rows.get(index) else { return };
-        let Some(slot) = self.results.get_mut(index) else { return };
-        if slot.is_none() {
-            let progress = &mut self.progress;
-            progress.finished += 1;
-            match outcome {
-                RowOutcome::Sent { .. } => progress.sent += 1,
-                RowOutcome::Skipped { .. } => progress.skipped += 1,
-                RowOutcome::Failed { .. } => progress.failed += 1,
-                RowOutcome::OutcomeUnknown { .. } => progress.unknown += 1,
-            }
+    /// Hands the result of the row being sent to the host, and lets the row go.
+    fn release(&mut self, result: RowResult) {
+        self.current = None;
+        self.settled.push_back(result);
+    }
+
+    /// Counts a row's outcome and makes its result.
+    fn settle(&mut self, row: &PlannedRow, outcome: RowOutcome, from_journal: bool) -> RowResult {
+        let progress = &mut self.progress;
+        progress.finished += 1;
+        match outcome {
+            RowOutcome::Sent { .. } => progress.sent += 1,
+            RowOutcome::Skipped { .. } => progress.skipped += 1,
+            RowOutcome::Failed { .. } => progress.failed += 1,
+            RowOutcome::OutcomeUnknown { .. } => progress.unknown += 1,
         }
-        *slot = Some(RowResult { index, row_key: row.row_key.clone(), send_key: row.send_key.clone(), outcome, from_journal });
+        RowResult { index: row.index, row_key: row.row_key.clone(), send_key: row.send_key.clone(), outcome, from_journal }
     }
 }
 
@@ -515,6 +581,7 @@ mod tests {
                         self.now = self.now.plus(delay);
                         self.steps.push((Step::Waited, None));
                     }
+                    BatchAction::NeedRows => panic!("a run of a whole plan never asks for rows"),
                     BatchAction::Done => return false,
                 }
             }
@@ -666,6 +733,65 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_streamed_run_asks_for_rows_holds_a_window_and_gives_the_results_of_a_whole_run() {
+        use crate::batch::Planner;
+        let rows = rows(10);
+        let script = [CREATED, Answer::Refused(429), CREATED, Answer::Refused(422), Answer::ErrorAfterCreate];
+        let mut whole = BatchRun::new(client(), planned(&rows, &Journal::new()), options());
+        let mut whole_world = World::new(&script);
+        whole_world.drive(&mut whole, None);
+
+        let mut world = World::new(&script);
+        let mut planner = Planner::new(BatchSettings { campaign_id: CAMPAIGN.into(), ..BatchSettings::default() });
+        let mut run = BatchRun::streaming(client(), options());
+        let (mut next, mut asked, mut taken, mut last) = (0, 0, Vec::new(), Progress::default());
+        loop {
+            let progress = run.progress();
+            assert!(progress.finished >= last.finished && progress.total >= last.total, "{last:?} then {progress:?}");
+            last = progress;
+            assert!(run.queued() <= 3, "the run holds at most the window pushed");
+            let pending = match run.next_action(world.now) {
+                BatchAction::NeedRows => {
+                    asked += 1;
+                    for row in rows.iter().skip(next).take(3) {
+                        run.push(planner.plan_row(row, &GiftHistory::new(), &Journal::new(), START));
+                    }
+                    next += 3;
+                    if next >= rows.len() {
+                        run.close();
+                    }
+                    None
+                }
+                BatchAction::Persist(entry) => {
+                    world.journal.push(entry.to_json_line());
+                    None
+                }
+                BatchAction::Send(request) => {
+                    let row = World::row_of(request);
+                    Some(world.arrive(row))
+                }
+                BatchAction::Wait(delay) => {
+                    world.now = world.now.plus(delay);
+                    None
+                }
+                BatchAction::Done => break,
+            };
+            match pending {
+                Some(Ok(response)) => run.handle_response(&response, world.now),
+                Some(Err(failure)) => run.handle_transport_failure(failure, world.now),
+                None => {}
+            }
+            taken.extend(run.take_results());
+        }
+        assert_eq!(asked, 4, "10 rows pushed 3 at a time");
+        assert!(run.results().is_empty(), "every result was taken");
+        assert_eq!(taken, whole.results());
+        assert_eq!(run.progress(), whole.progress());
+        assert_eq!(events(&world.journal), events(&whole_world.journal));
+        assert_eq!(world.created, whole_world.created);
     }
 
     #[test]
