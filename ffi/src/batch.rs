@@ -287,7 +287,7 @@ fn row_to_ffi(row: &core::BatchRow) -> BatchRow {
 
 /// A row as the core's, with any problem reading it (an extra field that is not JSON) kept on the row, to
 /// be reported with its validation errors.
-fn row_to_core(row: BatchRow) -> core::BatchRow {
+pub(crate) fn row_to_core(row: BatchRow) -> core::BatchRow {
     let params = NewGiftRequest {
         campaign_id: String::new(),
         recipient: row.recipient,
@@ -328,6 +328,40 @@ fn without_extra_fields(mut params: NewGiftRequest) -> NewGiftRequest {
     params
 }
 
+/// The journal text read back by the core's rules; a line that cannot be read is kind `validation`.
+pub(crate) fn read_journal(text: &str) -> Result<core::Journal, CoreError> {
+    core::Journal::from_json_lines(text).map_err(|e| CoreError::invalid_text("journal", e.to_string()))
+}
+
+/// The batch's settings as the core's, the default items checked by the core's rules.
+pub(crate) fn core_settings(settings: BatchSettings) -> Result<core::BatchSettings, CoreError> {
+    let defaults = NewGiftRequest {
+        campaign_id: String::new(),
+        recipient: NewRecipient { first_name: String::new(), last_name: String::new(), email: None, extra: vec![] },
+        shipping_address: None,
+        line_items: Some(settings.default_line_items),
+        extra: vec![],
+    };
+    Ok(core::BatchSettings {
+        campaign_id: settings.campaign_id,
+        look_back: settings.look_back.map(Into::into),
+        default_line_items: defaults.to_core()?.line_items.unwrap_or_default(),
+    })
+}
+
+impl From<core::Progress> for BatchProgress {
+    fn from(p: core::Progress) -> BatchProgress {
+        BatchProgress {
+            total: p.total as u64,
+            finished: p.finished as u64,
+            sent: p.sent as u64,
+            skipped: p.skipped as u64,
+            failed: p.failed as u64,
+            unknown: p.unknown as u64,
+        }
+    }
+}
+
 /// A batch being sent. Build it (it plans at once), then loop on [`BatchRun::next_action`].
 #[derive(uniffi::Object)]
 pub struct BatchRun {
@@ -347,19 +381,8 @@ impl BatchRun {
         now_unix_ms: i64,
         options: BatchOptions,
     ) -> Result<Arc<BatchRun>, CoreError> {
-        let journal = core::Journal::from_json_lines(journal).map_err(|e| CoreError::invalid_text("journal", e.to_string()))?;
-        let defaults = NewGiftRequest {
-            campaign_id: String::new(),
-            recipient: NewRecipient { first_name: String::new(), last_name: String::new(), email: None, extra: vec![] },
-            shipping_address: None,
-            line_items: Some(settings.default_line_items),
-            extra: vec![],
-        };
-        let settings = core::BatchSettings {
-            campaign_id: settings.campaign_id,
-            look_back: settings.look_back.map(Into::into),
-            default_line_items: defaults.to_core()?.line_items.unwrap_or_default(),
-        };
+        let journal = read_journal(journal)?;
+        let settings = core_settings(settings)?;
         let now = now(now_unix_ms);
         let plan = match history {
             Some(history) => history.with(|h| core::plan(&rows, &settings, h, &journal, now)),
@@ -441,7 +464,8 @@ impl BatchRun {
             core::BatchAction::Persist(entry) => BatchAction::Persist { line: entry.to_json_line() },
             core::BatchAction::Send(request) => BatchAction::Send { request: request.into() },
             core::BatchAction::Wait(delay) => BatchAction::Wait { delay_ms: millis(delay) },
-            core::BatchAction::Done => BatchAction::Done,
+            // A run of a whole plan never asks for rows.
+            core::BatchAction::NeedRows | core::BatchAction::Done => BatchAction::Done,
         }
     }
 
@@ -475,15 +499,7 @@ impl BatchRun {
 
     /// Counts by outcome so far.
     pub fn progress(&self) -> BatchProgress {
-        let p = lock(&self.run).progress();
-        BatchProgress {
-            total: p.total as u64,
-            finished: p.finished as u64,
-            sent: p.sent as u64,
-            skipped: p.skipped as u64,
-            failed: p.failed as u64,
-            unknown: p.unknown as u64,
-        }
+        lock(&self.run).progress().into()
     }
 
     /// Every settled row's result, in row order.

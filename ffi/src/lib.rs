@@ -32,6 +32,7 @@
 //! | the SDK's limits, for the hosts' transports and writers | [`mod@limits`] |
 //! | errors as plain data | [`errors`] |
 //! | batch send: rows, plan, journal, pacing, results | [`batch`] |
+//! | batch send of any size, streamed | [`batch_stream`] |
 //! | receiving webhooks: verify, de-duplicate | [`webhooks`] |
 //! | the gift history, look-back eligibility, CRM fields | [`history`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
@@ -39,6 +40,7 @@
 uniffi::setup_scaffolding!();
 
 pub mod batch;
+pub mod batch_stream;
 pub mod calls;
 pub mod client;
 pub mod errors;
@@ -57,6 +59,7 @@ pub use batch::{
     BatchAction, BatchOptions, BatchProgress, BatchRow, BatchRun, BatchSettings, CsvRows, RowError, RowOutcome, RowResult,
     batch_rows_from_csv, default_batch_options,
 };
+pub use batch_stream::{BatchStream, StreamAction};
 pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
 pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};
 pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};
