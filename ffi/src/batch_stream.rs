@@ -207,21 +207,43 @@ impl BatchStream {
         lock(&self.inner).run.take_results().iter().map(RowResult::from).collect()
     }
 
+    /// Takes the results settled since the last take, both as records and as CSV lines (see
+    /// [`BatchStream::take_results_csv`]), for a host that keeps both.
+    pub fn take_results_with_csv(&self, header: bool) -> TakenResults {
+        let taken = lock(&self.inner).run.take_results();
+        let csv = results_csv(&taken, header);
+        TakenResults { results: taken.iter().map(RowResult::from).collect(), csv }
+    }
+
     /// Takes the results settled since the last take as CSV lines (the columns of `BatchRun.results_csv`),
     /// with the header line when `header` is set (the first take) and an empty text when none settled.
     pub fn take_results_csv(&self, header: bool) -> String {
-        let taken = lock(&self.inner).run.take_results();
-        if taken.is_empty() && !header {
-            return String::new();
-        }
-        let csv = core::results_to_csv(&taken);
-        if header {
-            return csv;
-        }
-        match csv.split_once("\r\n") {
-            Some((_, rows)) => rows.to_owned(),
-            None => String::new(),
-        }
+        results_csv(&lock(&self.inner).run.take_results(), header)
+    }
+}
+
+/// Results taken from a [`BatchStream`], as records and as CSV lines.
+#[derive(Clone, PartialEq, Eq, Debug, uniffi::Record)]
+pub struct TakenResults {
+    /// The results, in row order.
+    pub results: Vec<RowResult>,
+    /// The same as CSV lines (with the header line when asked for).
+    pub csv: String,
+}
+
+/// `taken` as results CSV, with or without the header line; empty when nothing was taken and no header is
+/// asked for.
+fn results_csv(taken: &[core::RowResult], header: bool) -> String {
+    if taken.is_empty() && !header {
+        return String::new();
+    }
+    let csv = core::results_to_csv(taken);
+    if header {
+        return csv;
+    }
+    match csv.split_once("\r\n") {
+        Some((_, rows)) => rows.to_owned(),
+        None => String::new(),
     }
 }
 

@@ -59,7 +59,7 @@ pub use batch::{
     BatchAction, BatchOptions, BatchProgress, BatchRow, BatchRun, BatchSettings, CsvRows, RowError, RowOutcome, RowResult,
     batch_rows_from_csv, default_batch_options,
 };
-pub use batch_stream::{BatchStream, StreamAction};
+pub use batch_stream::{BatchStream, StreamAction, TakenResults};
 pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
 pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};
 pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
 from fakes import CAMPAIGN_ID, KEY, FakeClock, FakeTransport, gift, reply
@@ -32,19 +33,26 @@ def test_one_result_per_row_and_a_journal(tmp_path: Path) -> None:
     clock = FakeClock()
     transport = FakeTransport(created("1", "Ann", "Smith"), created("2", "Dan", "Brown"))
     progress: list[int] = []
+    totals: list[andopen.BatchProgress] = []
     journal = tmp_path / "gifts.journal"
     result = andopen.send_batch(
         client(transport, clock), ROWS, campaign_id=CAMPAIGN_ID, journal=journal, wait_for_redemption_url=False,
-        on_progress=lambda p: progress.append(p.finished),
+        on_progress=lambda p: (progress.append(p.finished), totals.append(p)),
     )
     outcomes = [r.outcome for r in result.rows]
-    kinds = ["sent" if o.is_sent() else "skipped" if o.is_skipped() else "failed" if o.is_failed() else "unknown" for o in outcomes]
-    assert kinds == ["sent", "skipped", "failed", "failed", "sent"]
-    assert outcomes[1].same_as_row == "r1"
-    assert outcomes[2].error.param == "recipient.last_name" and outcomes[2].error.code == "required"
-    assert outcomes[3].error.param == "recipient.last_name" and outcomes[3].error.code == "invalid_format"
+    assert [o.kind for o in outcomes] == [andopen.OutcomeKind.SENT, andopen.OutcomeKind.SKIPPED, andopen.OutcomeKind.FAILED,
+                                          andopen.OutcomeKind.FAILED, andopen.OutcomeKind.SENT]
+    skipped, required, wrong_type = outcomes[1], outcomes[2], outcomes[3]
+    assert isinstance(skipped, andopen.Skipped) and skipped.same_as_row == "r1"
+    assert isinstance(required, andopen.Failed)
+    assert required.error.param == "recipient.last_name" and required.error.code == "required"
+    assert required.error.errors[0].param == "recipient.last_name"
+    assert isinstance(wrong_type, andopen.Failed)
+    assert wrong_type.error.param == "recipient.last_name" and wrong_type.error.code == "invalid_format"
     assert (result.progress.sent, result.progress.skipped, result.progress.failed) == (2, 1, 2)
-    assert progress and progress[-1] == 5
+    # Each report has more rows finished than the one before, out of the whole batch, up to every row.
+    assert progress == sorted(set(progress)) and progress[-1] == 5
+    assert [p.total for p in totals] == [5] * len(totals)
     assert json.loads(transport.requests[0].body)["campaign_id"] == CAMPAIGN_ID
     lines = journal.read_text().splitlines()
     assert [json.loads(line)["event"] for line in lines] == ["sending", "finished", "sending", "finished"]
@@ -63,7 +71,7 @@ def test_a_500_on_create_is_outcome_unknown_and_never_resent(tmp_path: Path) -> 
         client(transport, clock), [ROWS[0], ROWS[4]], campaign_id=CAMPAIGN_ID, journal=tmp_path / "j", wait_for_redemption_url=False
     )
     first = result.rows[0].outcome
-    assert first.is_outcome_unknown() and first.request_id
+    assert isinstance(first, andopen.OutcomeUnknown) and first.request_id
     assert len(transport.requests) == 2
 
 
@@ -81,10 +89,81 @@ def test_csv_rows_with_the_look_back(tmp_path: Path) -> None:
         wait_for_redemption_url=False,
     )
     skipped = result.rows[0].outcome
-    assert skipped.is_skipped() and skipped.previous_gift_request_id == gift()["id"]
+    assert isinstance(skipped, andopen.Skipped) and skipped.previous_gift_request_id == gift()["id"]
     assert "30 days" in skipped.reason
-    assert result.rows[1].outcome.is_sent()
+    assert skipped.previous_sent_at is not None and skipped.previous_sent_at.isoformat().startswith("2026-05-01T12:00:00")
+    assert isinstance(result.rows[1].outcome, andopen.Sent)
     assert len(transport.requests) == 1
+
+
+def test_a_csv_batch_lists_the_columns_it_did_not_read(tmp_path: Path) -> None:
+    csv = "First Name,Last Name,Company,Score\nAnn,Smith,Acme,7\n"
+    result = andopen.send_batch_csv(client(FakeTransport(created("1", "Ann", "Smith")), FakeClock()), csv, campaign_id=CAMPAIGN_ID,
+                                    journal=tmp_path / "j", wait_for_redemption_url=False)
+    assert result.ignored_columns == ["Company", "Score"]
+    assert isinstance(result.rows[0].outcome, andopen.Sent)
+
+
+def test_a_file_is_streamed_and_its_results_written_as_they_settle(tmp_path: Path) -> None:
+    n = 2500  # more than one piece (64 KiB) of the file
+    lines = ["row_key,first_name,last_name,note"] + [f"k{i},First{i},Last{i % 1000},\"a, b\"" for i in range(n)]
+    source = tmp_path / "rows.csv"
+    source.write_text("\r\n".join(lines) + "\r\n")
+    # Last names repeat every 1,000 rows, first names never: every row is a recipient of its own.
+    transport = FakeTransport(*(created(str(i), "Any", "One") for i in range(n)))
+    reports: list[andopen.BatchProgress] = []
+    read: list[int] = []
+    summary = andopen.send_batch_file(
+        client(transport, FakeClock()), source, results=tmp_path / "results.csv", campaign_id=CAMPAIGN_ID,
+        journal=tmp_path / "j", wait_for_redemption_url=False, on_progress=reports.append, on_read=read.append,
+    )
+    assert summary.ignored_columns == ["note"]
+    assert (summary.progress.total, summary.progress.sent) == (n, n)
+    assert len(transport.requests) == n
+    written = (tmp_path / "results.csv").read_text().splitlines()
+    assert written[0].startswith("row_key,outcome,") and len(written) == n + 1
+    assert [line.split(",")[0] for line in written[1:]] == [f"k{i}" for i in range(n)]
+    finished = [p.finished for p in reports]
+    assert finished == sorted(set(finished)) and finished[-1] == n
+    assert read[-1] == source.stat().st_size and len(read) > 1
+
+    # Run again: every row comes from the journal; the same rows, the same results, nothing sent.
+    again = andopen.send_batch_file(client(FakeTransport(), FakeClock()), source, results=tmp_path / "again.csv",
+                                    campaign_id=CAMPAIGN_ID, journal=tmp_path / "j")
+    assert again.progress.sent == n
+    assert (tmp_path / "again.csv").read_text() == (tmp_path / "results.csv").read_text()
+
+
+def test_a_generator_of_rows_is_read_as_the_run_gets_to_them(tmp_path: Path) -> None:
+    pulled: list[int] = []
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for i in range(700):
+            pulled.append(i)
+            yield {"row_key": f"g{i}", "recipient": {"first_name": "G", "last_name": f"N{i}"}}
+
+    sent_when_pulled: list[int] = []
+    transport = FakeTransport(*(created(str(i), "Any", "One") for i in range(700)))
+    original = transport.send
+
+    def send(request: andopen.Request, timeout: float) -> andopen.Response:
+        sent_when_pulled.append(len(pulled))
+        return original(request, timeout)
+
+    transport.send = send  # type: ignore[method-assign]
+    result = andopen.send_batch(client(transport, FakeClock()), rows(), campaign_id=CAMPAIGN_ID, journal=tmp_path / "j",
+                                wait_for_redemption_url=False)
+    assert len(result.rows) == 700
+    # The first 500 rows were pulled before the first send; the rest only once those were sent.
+    assert sent_when_pulled[0] == 500 and sent_when_pulled[499] == 500 and sent_when_pulled[500] == 700
+
+
+def test_a_value_json_cannot_hold_is_named_by_its_place_in_the_batch(tmp_path: Path) -> None:
+    rows = [dict(ROWS[0], row_key=f"r{i}") for i in range(600)]
+    rows[550] = {"row_key": "bad", "recipient": {"first_name": "A", "last_name": "B", "x": object()}}
+    with pytest.raises(andopen.ValidationError, match=r"rows\[550\]"):
+        andopen.send_batch(client(FakeTransport(*(created(str(i), "A", "B") for i in range(600))), FakeClock()), rows,
+                           campaign_id=CAMPAIGN_ID, journal=tmp_path / "j", wait_for_redemption_url=False)
 
 
 @pytest.mark.parametrize("days", [30.5, True, -1, "30"])
@@ -127,7 +206,7 @@ def test_killed_while_sleeping_on_a_429_the_row_is_sent_again_not_unknown(tmp_pa
     transport = FakeTransport(created("1", "Ann", "Smith"))
     resumed = andopen.send_batch(client(transport, FakeClock()), [ROWS[0]], campaign_id=CAMPAIGN_ID, journal=journal,
                                  wait_for_redemption_url=False)
-    assert resumed.rows[0].outcome.is_sent() and not resumed.rows[0].from_journal
+    assert isinstance(resumed.rows[0].outcome, andopen.Sent) and not resumed.rows[0].from_journal
     assert len(transport.requests) == 1
     assert events(journal)[-2:] == [("r1", "sending", None), ("r1", "finished", None)]
 
@@ -144,7 +223,7 @@ def test_killed_while_pacing_the_next_row_was_never_claimed(tmp_path: Path) -> N
     resumed = andopen.send_batch(client(transport, FakeClock()), [ROWS[0], ROWS[4]], campaign_id=CAMPAIGN_ID, journal=journal,
                                  wait_for_redemption_url=False)
     assert [r.from_journal for r in resumed.rows] == [True, False]
-    assert [r.outcome.is_sent() for r in resumed.rows] == [True, True]
+    assert [type(r.outcome) for r in resumed.rows] == [andopen.Sent, andopen.Sent]
 
 
 def test_a_connection_that_never_opened_is_journaled_as_not_sent(tmp_path: Path) -> None:
@@ -152,7 +231,7 @@ def test_a_connection_that_never_opened_is_journaled_as_not_sent(tmp_path: Path)
     transport = FakeTransport(andopen.TransportFailure("connection refused", maybe_sent=False), created("1", "Ann", "Smith"))
     result = andopen.send_batch(client(transport, FakeClock()), [ROWS[0]], campaign_id=CAMPAIGN_ID, journal=journal,
                                 wait_for_redemption_url=False)
-    assert result.rows[0].outcome.is_sent()
+    assert isinstance(result.rows[0].outcome, andopen.Sent)
     assert events(journal) == [("r1", "sending", None), ("r1", "not_sent", None), ("r1", "sending", None), ("r1", "finished", None)]
 
 
@@ -181,8 +260,8 @@ def test_the_hostile_journal_suite(tmp_path: Path, case: dict) -> None:
     for row, expected in zip(result.rows, JOURNALS["rows"]):
         assert row.send_key == expected["send_key"], row.row_key
         outcome = row.outcome
-        got[row.row_key] = ("send" if not row.from_journal and outcome.is_sent() else
-                            "sent" if row.from_journal and outcome.is_sent() else
-                            "outcome_unknown" if row.from_journal and outcome.is_outcome_unknown() else "something else")
+        got[row.row_key] = ("send" if not row.from_journal and isinstance(outcome, andopen.Sent) else
+                            "sent" if row.from_journal and isinstance(outcome, andopen.Sent) else
+                            "outcome_unknown" if row.from_journal and isinstance(outcome, andopen.OutcomeUnknown) else "something else")
     assert got == case["expect"]
     assert len(transport.requests) == sends

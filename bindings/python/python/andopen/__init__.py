@@ -78,7 +78,22 @@ from .webhooks import (
     look_back,
     webhook_signature,
 )
-from .batch import BatchProgress, BatchResult, RowError, RowOutcome, RowResult, send_batch, send_batch_csv
+from .batch import (
+    BatchProgress,
+    BatchResult,
+    BatchSummary,
+    Failed,
+    OutcomeKind,
+    OutcomeUnknown,
+    RowError,
+    RowOutcome,
+    RowResult,
+    Sent,
+    Skipped,
+    send_batch,
+    send_batch_csv,
+    send_batch_file,
+)
 from .relay import Relay, RelayOutcome
 
 API_VERSION: str = _api_version()
@@ -94,6 +109,7 @@ __all__ = [
     "AuthorizationError",
     "BatchProgress",
     "BatchResult",
+    "BatchSummary",
     "CallFinishedError",
     "Campaign",
     "CampaignPage",
@@ -102,6 +118,7 @@ __all__ = [
     "DecodeError",
     "Eligibility",
     "EventStore",
+    "Failed",
     "FieldError",
     "GiftHistory",
     "GiftRequest",
@@ -115,6 +132,8 @@ __all__ = [
     "NewRecipientParams",
     "NewShippingAddressParams",
     "NotFoundError",
+    "OutcomeKind",
+    "OutcomeUnknown",
     "OutcomeUnknownError",
     "Product",
     "RateLimit",
@@ -131,7 +150,9 @@ __all__ = [
     "RowError",
     "RowOutcome",
     "RowResult",
+    "Sent",
     "ShippingAddress",
+    "Skipped",
     "StockLevel",
     "Transport",
     "TransportError",
@@ -152,6 +173,7 @@ __all__ = [
     "look_back",
     "send_batch",
     "send_batch_csv",
+    "send_batch_file",
     "validate_gift_request",
     "validate_gift_requests",
     "webhook_signature",
