@@ -58,6 +58,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "psycopg[binary]==3.3.9"  # the PostgreSQL journal tests (scripts/ensure-postgres.sh starts the server)
 rm -rf "$WHEELS"
 (cd bindings/python && "$VENV/bin/maturin" build --quiet --release --out "$WHEELS")
 WHEEL="$(ls "$WHEELS"/andopen-*.whl)"

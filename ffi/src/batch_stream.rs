@@ -86,6 +86,13 @@ pub struct BatchStream {
     stopped: AtomicBool,
 }
 
+impl BatchStream {
+    /// Queues one planned row.
+    pub(crate) fn push_planned(&self, row: core::PlannedRow) {
+        lock(&self.inner).run.push(row);
+    }
+}
+
 #[uniffi::export]
 impl BatchStream {
     /// A stream for `client`, with the rules of `BatchRun`: rows validated, repeats anywhere in the batch
@@ -220,6 +227,13 @@ impl BatchStream {
     pub fn take_results_csv(&self, header: bool) -> String {
         results_csv(&lock(&self.inner).run.take_results(), header)
     }
+}
+
+/// The header line of the results CSV, line break included: for a host that writes results taken a part
+/// at a time.
+#[uniffi::export]
+pub fn batch_results_header() -> String {
+    core::results_to_csv(&[])
 }
 
 /// Results taken from a [`BatchStream`], as records and as CSV lines.

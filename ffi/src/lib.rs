@@ -33,6 +33,7 @@
 //! | errors as plain data | [`errors`] |
 //! | batch send: rows, plan, journal, pacing, results | [`batch`] |
 //! | batch send of any size, streamed | [`batch_stream`] |
+//! | a batch shared by several workers through a database | [`batch_shared`] |
 //! | receiving webhooks: verify, de-duplicate | [`webhooks`] |
 //! | the gift history, look-back eligibility, CRM fields | [`history`] |
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
@@ -40,6 +41,7 @@
 uniffi::setup_scaffolding!();
 
 pub mod batch;
+pub mod batch_shared;
 pub mod batch_stream;
 pub mod calls;
 pub mod client;
@@ -59,7 +61,8 @@ pub use batch::{
     BatchAction, BatchOptions, BatchProgress, BatchRow, BatchRun, BatchSettings, CsvRows, RowError, RowOutcome, RowResult,
     batch_rows_from_csv, default_batch_options,
 };
-pub use batch_stream::{BatchStream, StreamAction, TakenResults};
+pub use batch_shared::{BatchPlanner, StoredRow};
+pub use batch_stream::{BatchStream, StreamAction, TakenResults, batch_results_header};
 pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
 pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};
 pub use errors::{CoreError, ErrorKind, ErrorReport, FieldError};

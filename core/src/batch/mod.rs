@@ -34,6 +34,7 @@ mod outcome;
 mod plan;
 mod rows;
 mod run;
+mod shared;
 
 pub use csv::CsvError;
 pub use journal::{Journal, JournalEntry, JournalError, JournalEvent, JournalState};
@@ -41,3 +42,4 @@ pub use outcome::{RowError, RowOutcome, RowResult, results_to_csv, results_to_js
 pub use plan::{BatchSettings, Plan, PlannedAction, PlannedRow, Planner, plan, send_key};
 pub use rows::{BatchRow, CsvRowReader, CsvRows, rows_from_csv, rows_from_json};
 pub use run::{BatchAction, BatchRun, Progress, RunOptions};
+pub use shared::{StoredRow, claimed_row};

@@ -180,13 +180,8 @@ impl Context<'_> {
     fn decide(&self, row: &BatchRow, send_key: &str, recipient: &RecipientKey, earlier_row: Option<&str>) -> PlannedAction {
         let Context { settings, history, journal, now } = *self;
         let known = |outcome| PlannedAction::Known { outcome, from_journal: false };
-        match journal.state(send_key) {
-            // Nothing recorded, or a record proving that nothing was created: planned afresh.
-            None => {}
-            Some(state) if state.proves_nothing_created() => {}
-            Some(JournalState::Finished(outcome)) => return PlannedAction::Known { outcome: outcome.clone(), from_journal: true },
-            Some(JournalState::Sending(at)) => return PlannedAction::Known { outcome: unanswered(*at), from_journal: true },
-            Some(JournalState::NotSent { .. }) => {}
+        if let Some(recorded) = decide_from_journal(journal.state(send_key)) {
+            return recorded;
         }
         if row.problems.iter().any(|p| p.code == ErrorCode::BodyTooLarge) {
             // Too large to be read: its other fields were not looked at.
@@ -229,6 +224,19 @@ impl Context<'_> {
             }
         }
         PlannedAction::Send { body }
+    }
+}
+
+/// What a row's journal record decides on its own: the recorded outcome when a gift exists or may exist
+/// (`sent`, `outcome_unknown`, or an unanswered `sending`, which becomes outcome unknown); `None` when
+/// nothing is recorded or the record proves that nothing was created, so that the row is planned afresh.
+pub(crate) fn decide_from_journal(state: Option<&JournalState>) -> Option<PlannedAction> {
+    match state {
+        None => None,
+        Some(state) if state.proves_nothing_created() => None,
+        Some(JournalState::Finished(outcome)) => Some(PlannedAction::Known { outcome: outcome.clone(), from_journal: true }),
+        Some(JournalState::Sending(at)) => Some(PlannedAction::Known { outcome: unanswered(*at), from_journal: true }),
+        Some(JournalState::NotSent { .. }) => None,
     }
 }
 

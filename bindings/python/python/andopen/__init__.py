@@ -95,6 +95,7 @@ from .batch import (
     send_batch_file,
 )
 from .relay import Relay, RelayOutcome
+from .stores import SharedBatch, Store, batch_counts, load_batch, open_store, work_batch, write_results
 
 API_VERSION: str = _api_version()
 """The API version every request carries (``AndOpen-API-Version``)."""
@@ -151,9 +152,11 @@ __all__ = [
     "RowOutcome",
     "RowResult",
     "Sent",
+    "SharedBatch",
     "ShippingAddress",
     "Skipped",
     "StockLevel",
+    "Store",
     "Transport",
     "TransportError",
     "TransportFailure",
@@ -167,14 +170,19 @@ __all__ = [
     "WebhookReceiver",
     "WebhookRefused",
     "WebhookStoreFailed",
+    "batch_counts",
     "default_retry_policy",
     "gift_request_bodies",
     "gift_request_body",
+    "load_batch",
     "look_back",
+    "open_store",
     "send_batch",
     "send_batch_csv",
     "send_batch_file",
     "validate_gift_request",
     "validate_gift_requests",
     "webhook_signature",
+    "work_batch",
+    "write_results",
 ]

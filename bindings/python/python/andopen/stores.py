@@ -1,0 +1,336 @@
+"""A batch journal on a database, shared by workers: SQLite (the standard library's ``sqlite3``) for one
+worker on one machine, PostgreSQL (psycopg 3, the ``postgres`` extra) for several workers on several
+machines. The SQL is here; every rule (what a claimed row may do, given its journal) is the core's.
+
+    store = andopen.open_store("postgresql://gifts@db/gifts")       # or "sqlite:///var/lib/gifts.db"
+    batch = andopen.load_batch(store, "rows.csv", campaign_id=CAMPAIGN)   # once; loading again adds nothing
+    andopen.work_batch(client, store, batch)                         # in as many processes as you like
+    andopen.write_results(store, batch, "results.csv")
+
+Two tables, created when missing: ``andopen_batch_rows`` (each planned row, ``done`` once it has its
+result) and ``andopen_batch_journal`` (the journal lines, appended and committed before the worker goes
+on). A worker claims a row that is not done with ``SELECT … FOR UPDATE SKIP LOCKED`` in a transaction it
+keeps open while it works on the row: the database's own lock, gone with the worker's connection if the
+worker dies, so that the next worker finds the row and its journal as the dead one left them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from contextlib import contextmanager
+from typing import IO, Any, Callable, ContextManager, Iterator, Protocol, Sequence
+
+from . import _native
+from .batch import _line_item, _native_call, _open, _send
+from .client import Client
+from .outcomes import BatchProgress, progress_from_native
+from .webhooks import GiftHistory, look_back
+
+__all__ = ["SharedBatch", "Store", "load_batch", "open_store", "work_batch", "write_results", "batch_counts"]
+
+_PIECE_CHARS = 64 * 1024
+
+
+@dataclass(frozen=True)
+class SharedBatch:
+    """A batch loaded into a store: its id (the campaign and a digest of the rows' text) and its size."""
+
+    batch_id: str
+    campaign_id: str
+    rows: int
+    ignored_columns: list[str]
+
+
+@dataclass(frozen=True)
+class ClaimedRow:
+    index: int
+    row_key: str
+    send_key: str
+    body: bytes | None
+    known: str | None
+
+
+class Store(Protocol):
+    """What a batch needs of a database."""
+
+    def insert_rows(self, batch_id: str, rows: Sequence[_native.StoredRow]) -> None: ...
+
+    def claim(self, batch_id: str) -> ContextManager[ClaimedRow | None]: ...
+
+    def journal_lines(self, batch_id: str, send_key: str) -> list[str]: ...
+
+    def append(self, batch_id: str, send_key: str, line: str) -> None: ...
+
+    def settle(self, batch_id: str, index: int, outcome: str, result_csv: str) -> None: ...
+
+    def results(self, batch_id: str) -> Iterator[str]: ...
+
+    def counts(self, batch_id: str) -> dict[str, int]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(url: str) -> Store:
+    """``postgresql://…`` (or ``postgres://…``): PostgreSQL, for any number of workers; ``sqlite:///path``
+    or a plain path: SQLite, for one worker at a time."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(url)
+    path = url.removeprefix("sqlite://") if url.startswith("sqlite://") else url
+    return SqliteStore(path)
+
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS andopen_batch_rows (
+    batch_id TEXT NOT NULL, idx BIGINT NOT NULL, row_key TEXT NOT NULL, send_key TEXT NOT NULL,
+    body {blob}, known TEXT, done BOOLEAN NOT NULL DEFAULT FALSE, outcome TEXT, result_csv TEXT,
+    PRIMARY KEY (batch_id, idx));
+CREATE TABLE IF NOT EXISTS andopen_batch_journal (
+    id {serial}, batch_id TEXT NOT NULL, send_key TEXT NOT NULL, line TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS andopen_batch_journal_key ON andopen_batch_journal (batch_id, send_key, id);
+CREATE INDEX IF NOT EXISTS andopen_batch_rows_open ON andopen_batch_rows (batch_id, done, idx);
+"""
+
+
+class SqliteStore:
+    """A batch journal in an SQLite file: one worker at a time (SQLite has no row locks to skip)."""
+
+    def __init__(self, path: str) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_TABLES.format(blob="BLOB", serial="INTEGER PRIMARY KEY AUTOINCREMENT"))
+
+    def insert_rows(self, batch_id: str, rows: Sequence[_native.StoredRow]) -> None:
+        self._db.execute("BEGIN")
+        self._db.executemany(
+            "INSERT OR IGNORE INTO andopen_batch_rows (batch_id, idx, row_key, send_key, body, known) VALUES (?, ?, ?, ?, ?, ?)",
+            [(batch_id, r.index, r.row_key, r.send_key, r.body, r.known) for r in rows],
+        )
+        self._db.execute("COMMIT")
+
+    @contextmanager
+    def claim(self, batch_id: str) -> Iterator[ClaimedRow | None]:
+        row = self._db.execute(
+            "SELECT idx, row_key, send_key, body, known FROM andopen_batch_rows WHERE batch_id = ? AND NOT done ORDER BY idx LIMIT 1",
+            (batch_id,),
+        ).fetchone()
+        yield None if row is None else ClaimedRow(row[0], row[1], row[2], row[3], row[4])
+
+    def journal_lines(self, batch_id: str, send_key: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT line FROM andopen_batch_journal WHERE batch_id = ? AND send_key = ? ORDER BY id", (batch_id, send_key)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def append(self, batch_id: str, send_key: str, line: str) -> None:
+        self._db.execute("INSERT INTO andopen_batch_journal (batch_id, send_key, line) VALUES (?, ?, ?)", (batch_id, send_key, line))
+
+    def settle(self, batch_id: str, index: int, outcome: str, result_csv: str) -> None:
+        self._db.execute(
+            "UPDATE andopen_batch_rows SET done = TRUE, outcome = ?, result_csv = ? WHERE batch_id = ? AND idx = ?",
+            (outcome, result_csv, batch_id, index),
+        )
+
+    def results(self, batch_id: str) -> Iterator[str]:
+        for (line,) in self._db.execute(
+            "SELECT result_csv FROM andopen_batch_rows WHERE batch_id = ? AND done ORDER BY idx", (batch_id,)
+        ):
+            yield line
+
+    def counts(self, batch_id: str) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT COALESCE(outcome, 'pending'), COUNT(*) FROM andopen_batch_rows WHERE batch_id = ? GROUP BY 1", (batch_id,)
+        )
+        return {k: n for k, n in rows}
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class PostgresStore:
+    """A batch journal in PostgreSQL, shared by any number of workers: two connections per worker, one
+    holding the claimed row's lock in a transaction, one committing each journal line as it comes."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            raise ImportError("a postgresql:// journal needs psycopg 3: pip install 'andopen[postgres]'") from None
+        self._psycopg = psycopg
+        self._claims = psycopg.connect(url)
+        self._log = psycopg.connect(url, autocommit=True)
+        with self._log.transaction():
+            # Two workers creating the tables at once: the advisory lock is PostgreSQL's, held for this DDL only.
+            self._log.execute("SELECT pg_advisory_xact_lock(727272)")
+            for statement in _TABLES.format(blob="BYTEA", serial="BIGSERIAL PRIMARY KEY").split(";"):
+                if statement.strip():
+                    self._log.execute(statement)
+
+    def insert_rows(self, batch_id: str, rows: Sequence[_native.StoredRow]) -> None:
+        with self._log.transaction(), self._log.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO andopen_batch_rows (batch_id, idx, row_key, send_key, body, known) VALUES (%s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                [(batch_id, r.index, r.row_key, r.send_key, r.body, r.known) for r in rows],
+            )
+
+    @contextmanager
+    def claim(self, batch_id: str) -> Iterator[ClaimedRow | None]:
+        with self._claims.transaction():
+            row = self._claims.execute(
+                "SELECT idx, row_key, send_key, body, known FROM andopen_batch_rows WHERE batch_id = %s AND NOT done "
+                "ORDER BY idx LIMIT 1 FOR UPDATE SKIP LOCKED",
+                (batch_id,),
+            ).fetchone()
+            yield None if row is None else ClaimedRow(row[0], row[1], row[2], None if row[3] is None else bytes(row[3]), row[4])
+
+    def journal_lines(self, batch_id: str, send_key: str) -> list[str]:
+        rows = self._claims.execute(
+            "SELECT line FROM andopen_batch_journal WHERE batch_id = %s AND send_key = %s ORDER BY id", (batch_id, send_key)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def append(self, batch_id: str, send_key: str, line: str) -> None:
+        self._log.execute("INSERT INTO andopen_batch_journal (batch_id, send_key, line) VALUES (%s, %s, %s)", (batch_id, send_key, line))
+
+    def settle(self, batch_id: str, index: int, outcome: str, result_csv: str) -> None:
+        # In the claiming transaction: committed with it, as the lock is released.
+        self._claims.execute(
+            "UPDATE andopen_batch_rows SET done = TRUE, outcome = %s, result_csv = %s WHERE batch_id = %s AND idx = %s",
+            (outcome, result_csv, batch_id, index),
+        )
+
+    def results(self, batch_id: str) -> Iterator[str]:
+        with self._log.cursor() as cur:
+            cur.execute("SELECT result_csv FROM andopen_batch_rows WHERE batch_id = %s AND done ORDER BY idx", (batch_id,))
+            for (line,) in cur:
+                yield line
+
+    def counts(self, batch_id: str) -> dict[str, int]:
+        rows = self._log.execute(
+            "SELECT COALESCE(outcome, 'pending'), COUNT(*) FROM andopen_batch_rows WHERE batch_id = %s GROUP BY 1", (batch_id,)
+        ).fetchall()
+        return {k: n for k, n in rows}
+
+    def close(self) -> None:
+        self._claims.close()
+        self._log.close()
+
+
+def load_batch(
+    store: Store,
+    rows: str | os.PathLike[str],
+    *,
+    campaign_id: str,
+    history: GiftHistory | None = None,
+    look_back_days: int | None | bool = False,
+    default_line_items: list[Any] | None = None,
+    now_ms: int | None = None,
+) -> SharedBatch:
+    """Plans the rows of a CSV file (read 64 KiB at a time) and stores them. The batch's id is the campaign
+    and a digest of the file, so that loading the same file again (another worker, a restart) adds nothing;
+    the rows are planned as :func:`andopen.send_batch_file` plans them (repeats anywhere in the batch and,
+    with ``history`` and ``look_back_days``, recent recipients skipped)."""
+    now = int(time.time() * 1000) if now_ms is None else now_ms
+    window = None if look_back_days is False else look_back(look_back_days)
+    items = [_line_item(i, n) for n, i in enumerate(default_line_items or [])]
+    settings = _native.BatchSettings(campaign_id=campaign_id, look_back=window, default_line_items=items)
+    planner = _native_call(_native.BatchPlanner, settings, None if history is None else history._native)
+    path = os.fspath(rows)
+    digest = hashlib.sha256(campaign_id.encode() + b"\0")
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    batch_id = f"{campaign_id}:{digest.hexdigest()[:32]}"
+    count = 0
+    with open(path, encoding="utf-8", newline="") as source:
+        while True:
+            piece = source.read(_PIECE_CHARS)
+            planned = _native_call(planner.plan_csv, piece, now) if piece else _native_call(planner.finish_csv, now)
+            store.insert_rows(batch_id, planned)
+            count += len(planned)
+            if not piece:
+                break
+    return SharedBatch(batch_id, campaign_id, count, planner.ignored_columns())
+
+
+def work_batch(
+    client: Client,
+    store: Store,
+    batch: SharedBatch,
+    *,
+    min_interval: float = 0.0,
+    wait_for_redemption_url: bool = False,
+    on_row: Callable[[BatchProgress], None] | None = None,
+) -> BatchProgress:
+    """Claims the batch's rows one at a time until none is left that another worker does not hold, and
+    settles each: sent (or sent again, when its journal proves that nothing was created), or answered from
+    its journal (a gift that exists or may exist is never sent again). Returns the counts of the rows this
+    worker settled; ``on_row`` is told them after each row."""
+    options = _native.default_batch_options()
+    options.min_interval_ms = int(min_interval * 1000)
+    options.wait_for_redemption_url = bool(wait_for_redemption_url)
+    settings = _native.BatchSettings(campaign_id=batch.campaign_id, look_back=None, default_line_items=[])
+    stream = _native_call(_native.BatchStream, client._native, settings, None, "", options)
+    while True:
+        with store.claim(batch.batch_id) as row:
+            if row is None:
+                break
+            lines = store.journal_lines(batch.batch_id, row.send_key)
+            claimed = _native.StoredRow(index=row.index, row_key=row.row_key, send_key=row.send_key, body=row.body, known=row.known)
+            _native_call(stream.push_claimed, claimed, "\n".join(lines))
+            _settle_claimed(client, store, batch.batch_id, row.send_key, stream)
+            taken = stream.take_results_with_csv(False)
+            for result in taken.results:
+                store.settle(batch.batch_id, result.index, _label(result.outcome), taken.csv)
+        if on_row is not None:
+            on_row(progress_from_native(stream.progress()))
+    return progress_from_native(stream.progress())
+
+
+def _settle_claimed(client: Client, store: Store, batch_id: str, send_key: str, stream: _native.BatchStream) -> None:
+    """Carries out the stream's actions for the one row pushed, until the stream wants the next row."""
+    while True:
+        action = stream.next_action(client._now_ms())
+        if action.is_persist():
+            store.append(batch_id, send_key, action.line)
+        elif action.is_send():
+            _send(client, stream, action.request)
+        elif action.is_wait():
+            client._sleep(action.delay_ms / 1000)
+        else:
+            return
+
+
+def _label(outcome: _native.RowOutcome) -> str:
+    if outcome.is_sent():
+        return "sent"
+    if outcome.is_skipped():
+        return "skipped"
+    if outcome.is_failed():
+        return "failed"
+    return "outcome_unknown"
+
+
+def write_results(store: Store, batch: SharedBatch, results: str | os.PathLike[str] | IO[str]) -> int:
+    """Writes the results of the rows done so far, in row order, as the results CSV; returns how many."""
+    sink, close = _open(results, "w")
+    try:
+        sink.write(_native.batch_results_header())
+        n = 0
+        for line in store.results(batch.batch_id):
+            sink.write(line)
+            n += 1
+        return n
+    finally:
+        if close:
+            sink.close()
+
+
+def batch_counts(store: Store, batch: SharedBatch) -> dict[str, int]:
+    """Rows by outcome (``sent``, ``skipped``, ``failed``, ``outcome_unknown``) and ``pending``."""
+    return store.counts(batch.batch_id)

@@ -1,0 +1,241 @@
+"""A batch journal on a database: SQLite for one worker, PostgreSQL shared by several.
+
+The PostgreSQL test: 4 worker processes send one 10,000-row batch through one PostgreSQL journal against
+the simulator injecting faults into 30 % of requests (429, 503, 500 before and after creating, dropped
+connections, delays); two workers are killed with SIGKILL mid-run and started again. Then the simulator is
+asked for every gift it holds: no recipient may have two, and every row must have a result. As a script it
+prints the figures::
+
+    python bindings/python/tests/test_shared_batch.py --rows 10000 --workers 4 --fault-rate 0.3
+
+(PostgreSQL from scripts/ensure-postgres.sh, started and stopped here; the simulator from
+``ANDOPEN_MOCK_BIN``, else ``target/release/andopen-mock``). The workers' clients sleep on a virtual clock,
+so that a ``Retry-After`` of a second costs nothing: what is measured is the journal, not the waits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import andopen  # noqa: E402
+from fakes import CAMPAIGN_ID, KEY, FakeClock, FakeTransport, gift, reply  # noqa: E402
+from simulator import Simulator  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SIM_KEY = "ao-v1-staging-shared-batch"
+CAMPAIGN = "Welcome box (choice)"
+
+
+def created(n: int) -> andopen.Response:
+    return reply(201, gift(id=f"11111111-1111-4111-8111-{n:012}"))
+
+
+def write_rows(path: Path, n: int) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("row_key,first_name,last_name,email\n")
+        for i in range(n):
+            f.write(f"row-{i},Shared,Row{i},row{i}@example.com\n")
+
+
+# --- SQLite: one worker, the rules of a claimed row ----------------------------------------------------------
+
+
+def test_sqlite_a_loaded_batch_is_worked_once_and_loading_again_adds_nothing(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("row_key,first_name,last_name,company\nr1,Ann,Smith,Acme\nr2,Ann,Smith,Acme\nr3,Bob,,Acme\nr4,Cy,Doe,Acme\n")
+    store = andopen.open_store(f"sqlite://{tmp_path / 'journal.db'}")
+    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
+    assert (batch.rows, batch.ignored_columns) == (4, ["company"])
+    assert andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID) == batch
+    assert andopen.batch_counts(store, batch) == {"pending": 4}
+
+    transport = FakeTransport(created(1), created(4))
+    client = andopen.Client(KEY, transport=transport, sleep=FakeClock().sleep, clock=FakeClock().time)
+    progress = andopen.work_batch(client, store, batch)
+    assert (progress.sent, progress.skipped, progress.failed) == (2, 1, 1)
+    assert andopen.batch_counts(store, batch) == {"sent": 2, "skipped": 1, "failed": 1}
+    out = tmp_path / "results.csv"
+    assert andopen.write_results(store, batch, out) == 4
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("row_key,outcome,") and [line.split(",")[:2] for line in lines[1:]] == [
+        ["r1", "sent"], ["r2", "skipped"], ["r3", "failed"], ["r4", "sent"]]
+    # Worked again: nothing is left to claim, nothing is sent.
+    andopen.work_batch(andopen.Client(KEY, transport=FakeTransport()), store, batch)
+    store.close()
+
+
+def test_sqlite_a_row_a_dead_worker_left_at_sending_is_outcome_unknown_never_resent(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("row_key,first_name,last_name\nr1,Ann,Smith\nr2,Bob,Jones\n")
+    store = andopen.open_store(str(tmp_path / "journal.db"))
+    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
+    # The first worker died between announcing r1's send and recording the answer.
+    with store.claim(batch.batch_id) as row:
+        assert row is not None and row.row_key == "r1"
+        line = f'{{"send_key":"{row.send_key}","row_key":"r1","at":"2026-05-01T12:00:00.000Z","event":"sending"}}'
+        store.append(batch.batch_id, row.send_key, line)
+    transport = FakeTransport(created(2))
+    andopen.work_batch(andopen.Client(KEY, transport=transport), store, batch)
+    assert len(transport.requests) == 1, "only r2 is sent"
+    assert andopen.batch_counts(store, batch) == {"outcome_unknown": 1, "sent": 1}
+    store.close()
+
+
+# --- PostgreSQL: several workers, killed and restarted -------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    rows: int
+    workers: int
+    fault_rate: float
+    kills: int = 0
+    elapsed: float = 0.0
+    counts: dict[str, int] | None = None
+    created: int = 0
+    duplicates: int = 0
+    pending: int = 0
+    swept: int = 0
+    unknown_resolved: int = 0
+
+    def report(self) -> str:
+        return "\n".join([
+            f"{self.rows} rows, {self.workers} workers on one PostgreSQL journal, {self.fault_rate:.0%} of requests faulted, "
+            f"{self.kills} workers killed (SIGKILL) and restarted: {self.elapsed:.1f} s",
+            f"results: {dict(sorted((self.counts or {}).items()))}",
+            f"gifts the simulator holds: {self.created}; recipients with two or more: {self.duplicates}",
+            f"rows without a result: {self.pending} (after the workers; a last sweep settled {self.swept})",
+        ])
+
+
+class VirtualClock:
+    """Sleeps by moving the clock forward: a worker honours every wait without spending it."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def time(self) -> float:
+        return time.time() + self.offset
+
+    def sleep(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def worker(url: str, sim_url: str, batch_id: str, campaign_id: str, rows: int) -> None:
+    clock = VirtualClock()
+    client = andopen.Client(SIM_KEY, base_url=sim_url, sleep=clock.sleep, clock=clock.time)
+    store = andopen.open_store(url)
+    andopen.work_batch(client, store, andopen.SharedBatch(batch_id, campaign_id, rows, []))
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="andopen-pg-") as data:
+        yield from _postgres(data)
+
+
+def _postgres(data: str) -> Iterator[str]:
+    script = REPO_ROOT / "scripts" / "ensure-postgres.sh"
+    url = subprocess.run([str(script), "start", data], check=True, capture_output=True, text=True).stdout.strip()
+    try:
+        yield url
+    finally:
+        subprocess.run([str(script), "stop", data], check=True)
+
+
+def run_shared(url: str, n: int, workers: int, fault_rate: float, kills: int, seed: int = 7) -> Figures:
+    figures = Figures(n, workers, fault_rate)
+    with Simulator("--fault-rate", str(fault_rate), "--seed", str(seed)) as sim, tempfile.TemporaryDirectory() as tmp:
+        # The campaign is read before any fault can hit it: faults apply to every API request.
+        lookup = andopen.Client(SIM_KEY, base_url=sim.url, retry_policy=andopen.RetryPolicy(max_attempts=20, base_delay_ms=1, max_delay_ms=10, max_retry_after_ms=2000))
+        campaign = next(c for c in lookup.list_campaigns() if c.name == CAMPAIGN)
+        rows = Path(tmp) / "rows.csv"
+        write_rows(rows, n)
+        store = andopen.open_store(url)
+        started = time.monotonic()
+        batch = andopen.load_batch(store, rows, campaign_id=campaign.id)
+
+        def start(i: int) -> subprocess.Popen[bytes]:
+            argv = [sys.executable, __file__, "--worker", url, sim.url, batch.batch_id, campaign.id, str(n)]
+            return subprocess.Popen(argv, stderr=open(Path(tmp) / f"worker-{i}.log", "ab"))  # noqa: SIM115
+
+        procs = [start(i) for i in range(workers)]
+        # Kill workers one after another once a part of the batch is done, and start each again.
+        for k in range(kills):
+            target = n * (k + 1) // (kills + 2)
+            while sum(v for o, v in andopen.batch_counts(store, batch).items() if o != "pending") < target:
+                if all(p.poll() is not None for p in procs):
+                    break
+                time.sleep(0.05)
+            victim = procs[k % workers]
+            if victim.poll() is None:
+                os.kill(victim.pid, signal.SIGKILL)
+                victim.wait()
+                figures.kills += 1
+            procs[k % workers] = start(k % workers)
+        for p in procs:
+            p.wait()
+        bad = [i for i, p in enumerate(procs) if p.returncode != 0]
+        assert not bad, "workers failed: " + "; ".join((Path(tmp) / f"worker-{i}.log").read_text()[-2000:] for i in bad)
+        # Rows a killed worker held when no live worker was left to claim them: one last pass.
+        before = andopen.batch_counts(store, batch).get("pending", 0)
+        if before:
+            worker(url, sim.url, batch.batch_id, campaign.id, n)
+        figures.swept = before
+        figures.elapsed = time.monotonic() - started
+        figures.counts = andopen.batch_counts(store, batch)
+        figures.pending = figures.counts.get("pending", 0)
+        gifts = [g for g in sim.gifts() if g["recipient"]["last_name"].startswith("Row")]
+        per_recipient = collections.Counter(g["recipient"]["last_name"] for g in gifts)
+        figures.created = len(gifts)
+        figures.duplicates = sum(1 for c in per_recipient.values() if c > 1)
+        store.close()
+    return figures
+
+
+def test_four_workers_two_killed_send_10000_rows_once_each(postgres: str) -> None:
+    figures = run_shared(postgres, 10_000, 4, 0.3, kills=2)
+    print(figures.report())
+    assert figures.kills == 2
+    assert figures.duplicates == 0, figures.report()
+    assert figures.pending == 0, figures.report()
+    counts = figures.counts or {}
+    assert sum(counts.values()) == 10_000
+    # Every gift the simulator holds is a row's: sent, or outcome unknown (created, its answer lost).
+    assert counts.get("sent", 0) <= figures.created <= counts.get("sent", 0) + counts.get("outcome_unknown", 0)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--worker"]:
+        url, sim_url, batch_id, campaign_id, rows = sys.argv[2:7]
+        worker(url, sim_url, batch_id, campaign_id, int(rows))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--fault-rate", type=float, default=0.3)
+    parser.add_argument("--kills", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="andopen-pg-") as data:
+        for url in _postgres(data):
+            print(run_shared(url, args.rows, args.workers, args.fault_rate, args.kills, args.seed).report())
+
+
+if __name__ == "__main__":
+    main()

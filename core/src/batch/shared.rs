@@ -1,0 +1,145 @@
+//! A batch shared by several workers through a database the host keeps (SQLite for one machine,
+//! PostgreSQL for several): the rules of loading, claiming and settling its rows. The host runs the SQL;
+//! every decision is made here.
+//!
+//! The host keeps two tables:
+//! - the batch's rows, loaded once from the plan ([`StoredRow`], inserted so that loading twice adds
+//!   nothing), each with a `done` mark and, once done, its result;
+//! - the journal, one line per entry ([`crate::batch::JournalEntry::to_json_line`]), appended (never
+//!   updated) and committed before the worker goes on, as a journal file is.
+//!
+//! A worker claims one row that is not done with the database's own row locking (PostgreSQL:
+//! `SELECT … FOR UPDATE SKIP LOCKED` in a transaction it keeps open while it works on the row: another
+//! worker skips a locked row, and the lock goes with the worker's connection when it dies). It then reads
+//! the row's journal lines and asks [`claimed_row`] what to do:
+//! - the journal shows that the gift exists or may exist (a `finished` `sent` or `outcome_unknown`, or a
+//!   `sending` with no answer: a worker died between announcing the send and recording the answer): the
+//!   row is settled from it, never sent again;
+//! - the journal proves that nothing was created (no line, `not_sent`, a `failed` answer): the row is sent.
+//!
+//! The worker pushes the claimed row into a [`crate::batch::BatchRun::streaming`] run, appends (and commits)
+//! each journal entry the run hands over, and when the row's result comes, writes it and marks the row
+//! done in the claiming transaction, then commits it. A worker killed at any point leaves the row not done,
+//! its lock released and its journal saying how far it got: the next claimer settles or sends it by the
+//! rules above, so no row is sent twice and every row gets a result.
+
+use crate::batch::journal::{Journal, JournalError};
+use crate::batch::outcome::RowOutcome;
+use crate::batch::plan::{PlannedAction, PlannedRow, decide_from_journal};
+use crate::history::RecipientKey;
+use crate::json::JsonValue;
+
+/// A planned row as a database keeps it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StoredRow {
+    /// The row's position in the batch (0-based).
+    pub index: usize,
+    /// The caller's key for the row.
+    pub row_key: String,
+    /// The row's send key.
+    pub send_key: String,
+    /// The create body of a row to send; `None` for a row whose outcome the plan already knew.
+    pub body: Option<Vec<u8>>,
+    /// The outcome the plan knew (skipped, failed validation), as JSON; `None` for a row to send.
+    pub known: Option<String>,
+}
+
+impl StoredRow {
+    /// The row as loaded from the plan.
+    pub fn of(row: &PlannedRow) -> StoredRow {
+        let (body, known) = match &row.action {
+            PlannedAction::Send { body } => (Some(body.clone()), None),
+            PlannedAction::Known { outcome, .. } => {
+                let mut json = String::new();
+                outcome.write_json(&mut json);
+                (None, Some(json))
+            }
+        };
+        StoredRow { index: row.index, row_key: row.row_key.clone(), send_key: row.send_key.clone(), body, known }
+    }
+}
+
+/// What a worker does with a row it claimed, given the row and its journal lines (in the order they were
+/// appended): the planned row to push into its run. An error names the journal line that cannot be read,
+/// or a stored row with neither a body nor an outcome that can be read.
+pub fn claimed_row(row: &StoredRow, journal_lines: &str) -> Result<PlannedRow, JournalError> {
+    let journal = Journal::from_json_lines(journal_lines)?;
+    let stored_error = |message: String| JournalError { line: 0, message: format!("stored row {}: {message}", row.index) };
+    let action = match (&row.body, &row.known) {
+        (_, Some(known)) => {
+            let value = JsonValue::parse(known.as_bytes()).map_err(stored_error)?;
+            let outcome = RowOutcome::from_json_value(&value).map_err(stored_error)?;
+            PlannedAction::Known { outcome, from_journal: false }
+        }
+        (Some(body), None) => {
+            decide_from_journal(journal.state(&row.send_key)).unwrap_or_else(|| PlannedAction::Send { body: body.clone() })
+        }
+        (None, None) => return Err(stored_error("neither a body nor an outcome".to_owned())),
+    };
+    Ok(PlannedRow {
+        index: row.index,
+        row_key: row.row_key.clone(),
+        send_key: row.send_key.clone(),
+        // Only the planner reads the recipient (to skip repeats), and the rows were planned when loaded.
+        recipient: RecipientKey::new("", "", None),
+        action,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{BatchRow, BatchSettings, JournalEntry, JournalEvent, Planner};
+    use crate::history::GiftHistory;
+    use crate::params::NewRecipient;
+    use crate::timestamp::Timestamp;
+
+    fn stored(rows: &[(&str, &str)]) -> Vec<StoredRow> {
+        let mut planner = Planner::new(BatchSettings { campaign_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890".into(), ..Default::default() });
+        rows.iter()
+            .map(|(key, last)| {
+                let row = BatchRow::new(*key, NewRecipient::new("Ann", *last));
+                StoredRow::of(&planner.plan_row(&row, &GiftHistory::new(), &Journal::new(), Timestamp::from_unix_seconds(0)))
+            })
+            .collect()
+    }
+
+    fn line(row: &StoredRow, event: JournalEvent) -> String {
+        JournalEntry { send_key: row.send_key.clone(), row_key: row.row_key.clone(), at: Timestamp::from_unix_seconds(0), event }
+            .to_json_line()
+    }
+
+    #[test]
+    fn a_claimed_row_is_sent_only_when_its_journal_proves_nothing_was_created() {
+        let rows = stored(&[("r1", "Smith"), ("r2", "Smith"), ("r3", "")]);
+        assert!(rows[0].body.is_some() && rows[0].known.is_none());
+        // r2 repeats r1 and r3 has no last name: known when loaded, settled as planned.
+        for row in &rows[1..] {
+            let claimed = claimed_row(row, "").unwrap();
+            assert!(matches!(claimed.action, PlannedAction::Known { from_journal: false, .. }), "{claimed:?}");
+        }
+        let r1 = &rows[0];
+        let send = |lines: &[JournalEvent]| {
+            let text: Vec<String> = lines.iter().map(|e| line(r1, e.clone())).collect();
+            matches!(claimed_row(r1, &text.join("\n")).unwrap().action, PlannedAction::Send { .. })
+        };
+        assert!(send(&[]));
+        assert!(send(&[JournalEvent::Sending, JournalEvent::NotSent { status: Some(429) }]));
+        // A worker died after announcing the send: the gift may exist.
+        assert!(!send(&[JournalEvent::Sending]));
+        let unknown = claimed_row(r1, &line(r1, JournalEvent::Sending)).unwrap();
+        assert!(matches!(unknown.action, PlannedAction::Known { outcome: RowOutcome::OutcomeUnknown { .. }, from_journal: true }));
+        let sent = RowOutcome::Sent { gift_request_id: crate::uuid::Uuid::from_bytes([1; 16]), redemption_url: None, request_id: None };
+        assert!(!send(&[JournalEvent::Sending, JournalEvent::Finished { outcome: sent }]));
+    }
+
+    #[test]
+    fn a_journal_or_a_stored_row_that_cannot_be_read_is_named() {
+        let rows = stored(&[("r1", "Smith")]);
+        assert_eq!(claimed_row(&rows[0], "{\"send_key\":1}\n").unwrap_err().line, 1);
+        let broken = StoredRow { body: None, known: Some("{".into()), ..rows[0].clone() };
+        assert!(claimed_row(&broken, "").unwrap_err().message.contains("stored row 0"));
+        let empty = StoredRow { body: None, known: None, ..rows[0].clone() };
+        assert!(claimed_row(&empty, "").unwrap_err().message.contains("neither a body nor an outcome"));
+    }
+}

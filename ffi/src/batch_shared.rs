@@ -1,0 +1,118 @@
+//! A batch shared by several workers through a database the host keeps: rows planned once and stored
+//! ([`BatchPlanner`]), then claimed one at a time by the workers, each pushing its claimed row with its
+//! journal lines into a [`crate::batch_stream::BatchStream`] ([`BatchStream::push_claimed`]). The rules
+//! are the core's ([`andopen_core::batch::claimed_row`]: what a claimed row's journal allows); the SQL is
+//! the host's.
+
+use std::sync::{Arc, Mutex};
+
+use andopen_core::batch as core;
+
+use crate::batch::{BatchSettings, core_settings};
+use crate::batch_stream::BatchStream;
+use crate::calls::lock;
+use crate::errors::CoreError;
+use crate::history::GiftHistory;
+use crate::http::now;
+
+/// A planned row as the database keeps it.
+#[derive(Clone, PartialEq, Eq, Debug, uniffi::Record)]
+pub struct StoredRow {
+    /// The row's position in the batch (0-based).
+    pub index: u64,
+    /// The caller's key for the row.
+    pub row_key: String,
+    /// The row's send key.
+    pub send_key: String,
+    /// The create body of a row to send; absent for a row whose outcome the plan knew.
+    pub body: Option<Vec<u8>>,
+    /// The outcome the plan knew, as JSON; absent for a row to send.
+    pub known: Option<String>,
+}
+
+impl From<core::StoredRow> for StoredRow {
+    fn from(row: core::StoredRow) -> StoredRow {
+        StoredRow { index: row.index as u64, row_key: row.row_key, send_key: row.send_key, body: row.body, known: row.known }
+    }
+}
+
+impl From<StoredRow> for core::StoredRow {
+    fn from(row: StoredRow) -> core::StoredRow {
+        let index = usize::try_from(row.index).unwrap_or(usize::MAX);
+        core::StoredRow { index, row_key: row.row_key, send_key: row.send_key, body: row.body, known: row.known }
+    }
+}
+
+struct Planning {
+    planner: core::Planner,
+    reader: core::CsvRowReader,
+    history: Option<Arc<GiftHistory>>,
+}
+
+impl Planning {
+    fn plan(&mut self, rows: &[core::BatchRow], now_unix_ms: i64) -> Vec<StoredRow> {
+        let now = now(now_unix_ms);
+        let Planning { planner, history, .. } = self;
+        // The rows are planned with an empty journal: the database's journal is read row by row when a
+        // worker claims one.
+        let journal = core::Journal::new();
+        let mut plan = |history: &andopen_core::history::GiftHistory| {
+            rows.iter().map(|row| core::StoredRow::of(&planner.plan_row(row, history, &journal, now)).into()).collect()
+        };
+        match history {
+            Some(history) => history.with(plan),
+            None => plan(&andopen_core::history::GiftHistory::new()),
+        }
+    }
+}
+
+/// Plans the rows of a shared batch, a piece of CSV at a time, for the host to store (load them once; a
+/// second load of the same rows must add nothing, e.g. `INSERT … ON CONFLICT DO NOTHING` on the index).
+#[derive(uniffi::Object)]
+pub struct BatchPlanner {
+    inner: Mutex<Planning>,
+}
+
+#[uniffi::export]
+impl BatchPlanner {
+    /// A planner with the batch's settings, skipping recipients gifted within the look-back window of
+    /// `history` (when given) and repeats anywhere in the batch.
+    #[uniffi::constructor]
+    pub fn new(settings: BatchSettings, history: Option<Arc<GiftHistory>>) -> Result<Arc<BatchPlanner>, CoreError> {
+        let settings = core_settings(settings)?;
+        let inner = Planning { planner: core::Planner::new(settings), reader: core::CsvRowReader::new(), history };
+        Ok(Arc::new(BatchPlanner { inner: Mutex::new(inner) }))
+    }
+
+    /// Reads the next piece of the CSV text and returns the rows it completes, planned.
+    pub fn plan_csv(&self, piece: String, now_unix_ms: i64) -> Result<Vec<StoredRow>, CoreError> {
+        let mut inner = lock(&self.inner);
+        let rows = inner.reader.push(&piece).map_err(|e| CoreError::invalid_text("csv", e.to_string()))?;
+        Ok(inner.plan(&rows, now_unix_ms))
+    }
+
+    /// Reads the end of the CSV text and returns its last rows, planned.
+    pub fn finish_csv(&self, now_unix_ms: i64) -> Result<Vec<StoredRow>, CoreError> {
+        let mut inner = lock(&self.inner);
+        let rows = inner.reader.finish().map_err(|e| CoreError::invalid_text("csv", e.to_string()))?;
+        Ok(inner.plan(&rows, now_unix_ms))
+    }
+
+    /// The CSV header names the batch does not read, once the header has been read.
+    pub fn ignored_columns(&self) -> Vec<String> {
+        lock(&self.inner).reader.ignored_columns()
+    }
+}
+
+#[uniffi::export]
+impl BatchStream {
+    /// Pushes a row this worker claimed from the shared batch, with the row's journal lines (in the order
+    /// they were appended): settled from them when they show that the gift exists or may exist, sent when
+    /// they prove that nothing was created. Throws kind `validation` naming a journal line that cannot be
+    /// read.
+    pub fn push_claimed(&self, row: StoredRow, journal_lines: String) -> Result<(), CoreError> {
+        let planned = core::claimed_row(&row.into(), &journal_lines).map_err(|e| CoreError::invalid_text("journal", e.to_string()))?;
+        self.push_planned(planned);
+        Ok(())
+    }
+}
