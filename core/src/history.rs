@@ -55,6 +55,11 @@ impl RecipientKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A key read back from a host's store: the text [`RecipientKey::as_str`] gave.
+    pub fn from_stored(text: &str) -> RecipientKey {
+        RecipientKey(text.to_owned())
+    }
 }
 
 /// One gift's life: when it was sent, redeemed, dispatched, delivered or cancelled, as far as known.

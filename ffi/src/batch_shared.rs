@@ -4,7 +4,9 @@
 //! are the core's ([`andopen_core::batch::claimed_row`]: what a claimed row's journal allows); the SQL is
 //! the host's.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use andopen_core::batch as core;
 
@@ -28,18 +30,27 @@ pub struct StoredRow {
     pub body: Option<Vec<u8>>,
     /// The outcome the plan knew, as JSON; absent for a row to send.
     pub known: Option<String>,
+    /// The row's recipient key (`email:…` or `name:…`), to match a webhook's gift to the row.
+    pub recipient: String,
 }
 
 impl From<core::StoredRow> for StoredRow {
     fn from(row: core::StoredRow) -> StoredRow {
-        StoredRow { index: row.index as u64, row_key: row.row_key, send_key: row.send_key, body: row.body, known: row.known }
+        StoredRow {
+            index: row.index as u64,
+            row_key: row.row_key,
+            send_key: row.send_key,
+            body: row.body,
+            known: row.known,
+            recipient: row.recipient,
+        }
     }
 }
 
 impl From<StoredRow> for core::StoredRow {
     fn from(row: StoredRow) -> core::StoredRow {
         let index = usize::try_from(row.index).unwrap_or(usize::MAX);
-        core::StoredRow { index, row_key: row.row_key, send_key: row.send_key, body: row.body, known: row.known }
+        core::StoredRow { index, row_key: row.row_key, send_key: row.send_key, body: row.body, known: row.known, recipient: row.recipient }
     }
 }
 
@@ -114,5 +125,76 @@ impl BatchStream {
         let planned = core::claimed_row(&row.into(), &journal_lines).map_err(|e| CoreError::invalid_text("journal", e.to_string()))?;
         self.push_planned(planned);
         Ok(())
+    }
+}
+
+/// A row settled as sent by a webhook's gift: the journal line to append and the row's result.
+#[derive(Clone, PartialEq, Eq, Debug, uniffi::Record)]
+pub struct Resolution {
+    /// The `finished` `sent` journal line.
+    pub line: String,
+    /// The gift request's id.
+    pub gift_request_id: String,
+    /// The row's result as one results CSV line (no header).
+    pub result_csv: String,
+}
+
+/// Settles the outcome-unknown rows of one batch from the gifts webhooks report, by the core's matching
+/// rule ([`andopen_core::batch::resolve_unknown`]: the same campaign and recipient, created within the
+/// window of the row's last attempt, not already another row's gift).
+#[derive(uniffi::Object)]
+pub struct UnknownResolver {
+    campaign_id: String,
+    window: Duration,
+    /// The gift ids already the gift of a row.
+    recorded: Mutex<HashSet<String>>,
+}
+
+#[uniffi::export]
+impl UnknownResolver {
+    /// A resolver for the batch of `campaign_id`; `recorded_gift_ids` are the gifts its rows already have
+    /// (none of them resolves another row); `window_ms` of 0 takes the core's default (15 minutes).
+    #[uniffi::constructor]
+    pub fn new(campaign_id: String, window_ms: u64, recorded_gift_ids: Vec<String>) -> Arc<UnknownResolver> {
+        let window = if window_ms == 0 { core::DEFAULT_RESOLVE_WINDOW } else { Duration::from_millis(window_ms) };
+        let recorded = recorded_gift_ids.into_iter().map(|id| id.to_ascii_lowercase()).collect();
+        Arc::new(UnknownResolver { campaign_id, window, recorded: Mutex::new(recorded) })
+    }
+
+    /// The recipient key of a gift (its JSON, a webhook's body): the rows of that key are the only ones it
+    /// may resolve.
+    pub fn recipient_of(&self, gift_json: &[u8]) -> Result<String, CoreError> {
+        let gift = andopen_core::GiftRequest::from_json(gift_json).map_err(|e| CoreError::invalid_text("gift", e.to_string()))?;
+        Ok(andopen_core::history::RecipientKey::of_gift(&gift).as_str().to_owned())
+    }
+
+    /// Whether the gift (its JSON, a webhook's body) resolves the row (its index, recipient key and
+    /// journal lines); when it does, the gift counts as recorded from then on. Throws kind `validation`
+    /// for a gift or a journal line that cannot be read.
+    pub fn resolve(
+        &self,
+        index: u64,
+        recipient: String,
+        journal_lines: String,
+        gift_json: &[u8],
+        now_unix_ms: i64,
+    ) -> Result<Option<Resolution>, CoreError> {
+        let gift = andopen_core::GiftRequest::from_json(gift_json).map_err(|e| CoreError::invalid_text("gift", e.to_string()))?;
+        let row = core::UnknownRow {
+            index: usize::try_from(index).unwrap_or(usize::MAX),
+            campaign_id: &self.campaign_id,
+            recipient: &recipient,
+            journal_lines: &journal_lines,
+        };
+        let mut recorded = lock(&self.recorded);
+        let found = core::resolve_unknown(&row, &gift, self.window, |id| recorded.contains(&id.to_ascii_lowercase()), now(now_unix_ms))
+            .map_err(|e| CoreError::invalid_text("journal", e.to_string()))?;
+        Ok(found.map(|(entry, result)| {
+            let id = gift.id.to_string();
+            recorded.insert(id.to_ascii_lowercase());
+            let csv = core::results_to_csv(std::slice::from_ref(&result));
+            let result_csv = csv.split_once("\r\n").map(|(_, row)| row.to_owned()).unwrap_or_default();
+            Resolution { line: entry.to_json_line(), gift_request_id: id, result_csv }
+        }))
     }
 }

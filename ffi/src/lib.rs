@@ -61,7 +61,7 @@ pub use batch::{
     BatchAction, BatchOptions, BatchProgress, BatchRow, BatchRun, BatchSettings, CsvRows, RowError, RowOutcome, RowResult,
     batch_rows_from_csv, default_batch_options,
 };
-pub use batch_shared::{BatchPlanner, StoredRow};
+pub use batch_shared::{BatchPlanner, Resolution, StoredRow, UnknownResolver};
 pub use batch_stream::{BatchStream, StreamAction, TakenResults, batch_results_header};
 pub use calls::{CampaignCall, CampaignPageStep, CampaignStep, GiftRequestCall, GiftRequestStep};
 pub use client::{Client, ClientConfig, Environment, Region, RetryPolicy, default_retry_policy, never_retry_policy};

@@ -42,6 +42,9 @@ pub struct StoredRow {
     pub body: Option<Vec<u8>>,
     /// The outcome the plan knew (skipped, failed validation), as JSON; `None` for a row to send.
     pub known: Option<String>,
+    /// The row's recipient key ([`RecipientKey::as_str`]): to match a webhook's gift to the row when its
+    /// outcome is unknown (see [`crate::batch::resolve_unknown`]).
+    pub recipient: String,
 }
 
 impl StoredRow {
@@ -55,7 +58,14 @@ impl StoredRow {
                 (None, Some(json))
             }
         };
-        StoredRow { index: row.index, row_key: row.row_key.clone(), send_key: row.send_key.clone(), body, known }
+        StoredRow {
+            index: row.index,
+            row_key: row.row_key.clone(),
+            send_key: row.send_key.clone(),
+            body,
+            known,
+            recipient: row.recipient.as_str().to_owned(),
+        }
     }
 }
 
@@ -80,8 +90,7 @@ pub fn claimed_row(row: &StoredRow, journal_lines: &str) -> Result<PlannedRow, J
         index: row.index,
         row_key: row.row_key.clone(),
         send_key: row.send_key.clone(),
-        // Only the planner reads the recipient (to skip repeats), and the rows were planned when loaded.
-        recipient: RecipientKey::new("", "", None),
+        recipient: RecipientKey::from_stored(&row.recipient),
         action,
     })
 }

@@ -95,7 +95,7 @@ from .batch import (
     send_batch_file,
 )
 from .relay import Relay, RelayOutcome
-from .stores import SharedBatch, Store, batch_counts, load_batch, open_store, work_batch, write_results
+from .stores import SharedBatch, Store, batch_counts, load_batch, open_store, resolve_unknown, work_batch, write_results
 
 API_VERSION: str = _api_version()
 """The API version every request carries (``AndOpen-API-Version``)."""
@@ -177,6 +177,7 @@ __all__ = [
     "load_batch",
     "look_back",
     "open_store",
+    "resolve_unknown",
     "send_batch",
     "send_batch_csv",
     "send_batch_file",

@@ -22,7 +22,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from contextlib import contextmanager
-from typing import IO, Any, Callable, ContextManager, Iterator, Protocol, Sequence
+from typing import IO, Any, Callable, ContextManager, Iterable, Iterator, Protocol, Sequence
 
 from . import _native
 from .batch import _line_item, _native_call, _open, _send
@@ -30,7 +30,7 @@ from .client import Client
 from .outcomes import BatchProgress, progress_from_native
 from .webhooks import GiftHistory, look_back
 
-__all__ = ["SharedBatch", "Store", "load_batch", "open_store", "work_batch", "write_results", "batch_counts"]
+__all__ = ["SharedBatch", "Store", "batch_counts", "load_batch", "open_store", "resolve_unknown", "work_batch", "write_results"]
 
 _PIECE_CHARS = 64 * 1024
 
@@ -52,6 +52,7 @@ class ClaimedRow:
     send_key: str
     body: bytes | None
     known: str | None
+    recipient: str
 
 
 class Store(Protocol):
@@ -65,7 +66,13 @@ class Store(Protocol):
 
     def append(self, batch_id: str, send_key: str, line: str) -> None: ...
 
-    def settle(self, batch_id: str, index: int, outcome: str, result_csv: str) -> None: ...
+    def settle(self, batch_id: str, index: int, outcome: str, gift_request_id: str | None, result_csv: str) -> None: ...
+
+    def resolved(self, batch_id: str, index: int, gift_request_id: str, result_csv: str) -> None: ...
+
+    def unknown_rows(self, batch_id: str) -> dict[str, tuple[int, str]]: ...
+
+    def gift_ids(self, batch_id: str) -> list[str]: ...
 
     def results(self, batch_id: str) -> Iterator[str]: ...
 
@@ -86,7 +93,8 @@ def open_store(url: str) -> Store:
 _TABLES = """
 CREATE TABLE IF NOT EXISTS andopen_batch_rows (
     batch_id TEXT NOT NULL, idx BIGINT NOT NULL, row_key TEXT NOT NULL, send_key TEXT NOT NULL,
-    body {blob}, known TEXT, done BOOLEAN NOT NULL DEFAULT FALSE, outcome TEXT, result_csv TEXT,
+    recipient TEXT NOT NULL, body {blob}, known TEXT,
+    done BOOLEAN NOT NULL DEFAULT FALSE, outcome TEXT, gift_request_id TEXT, result_csv TEXT,
     PRIMARY KEY (batch_id, idx));
 CREATE TABLE IF NOT EXISTS andopen_batch_journal (
     id {serial}, batch_id TEXT NOT NULL, send_key TEXT NOT NULL, line TEXT NOT NULL);
@@ -107,18 +115,20 @@ class SqliteStore:
     def insert_rows(self, batch_id: str, rows: Sequence[_native.StoredRow]) -> None:
         self._db.execute("BEGIN")
         self._db.executemany(
-            "INSERT OR IGNORE INTO andopen_batch_rows (batch_id, idx, row_key, send_key, body, known) VALUES (?, ?, ?, ?, ?, ?)",
-            [(batch_id, r.index, r.row_key, r.send_key, r.body, r.known) for r in rows],
+            "INSERT OR IGNORE INTO andopen_batch_rows (batch_id, idx, row_key, send_key, recipient, body, known) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(batch_id, r.index, r.row_key, r.send_key, r.recipient, r.body, r.known) for r in rows],
         )
         self._db.execute("COMMIT")
 
     @contextmanager
     def claim(self, batch_id: str) -> Iterator[ClaimedRow | None]:
         row = self._db.execute(
-            "SELECT idx, row_key, send_key, body, known FROM andopen_batch_rows WHERE batch_id = ? AND NOT done ORDER BY idx LIMIT 1",
+            "SELECT idx, row_key, send_key, body, known, recipient FROM andopen_batch_rows WHERE batch_id = ? AND NOT done "
+            "ORDER BY idx LIMIT 1",
             (batch_id,),
         ).fetchone()
-        yield None if row is None else ClaimedRow(row[0], row[1], row[2], row[3], row[4])
+        yield None if row is None else ClaimedRow(row[0], row[1], row[2], row[3], row[4], row[5])
 
     def journal_lines(self, batch_id: str, send_key: str) -> list[str]:
         rows = self._db.execute(
@@ -129,11 +139,30 @@ class SqliteStore:
     def append(self, batch_id: str, send_key: str, line: str) -> None:
         self._db.execute("INSERT INTO andopen_batch_journal (batch_id, send_key, line) VALUES (?, ?, ?)", (batch_id, send_key, line))
 
-    def settle(self, batch_id: str, index: int, outcome: str, result_csv: str) -> None:
+    def settle(self, batch_id: str, index: int, outcome: str, gift_request_id: str | None, result_csv: str) -> None:
         self._db.execute(
-            "UPDATE andopen_batch_rows SET done = TRUE, outcome = ?, result_csv = ? WHERE batch_id = ? AND idx = ?",
-            (outcome, result_csv, batch_id, index),
+            "UPDATE andopen_batch_rows SET done = TRUE, outcome = ?, gift_request_id = ?, result_csv = ? WHERE batch_id = ? AND idx = ?",
+            (outcome, gift_request_id, result_csv, batch_id, index),
         )
+
+    def resolved(self, batch_id: str, index: int, gift_request_id: str, result_csv: str) -> None:
+        self._db.execute(
+            "UPDATE andopen_batch_rows SET outcome = 'sent', gift_request_id = ?, result_csv = ? "
+            "WHERE batch_id = ? AND idx = ? AND outcome = 'outcome_unknown'",
+            (gift_request_id, result_csv, batch_id, index),
+        )
+
+    def unknown_rows(self, batch_id: str) -> dict[str, tuple[int, str]]:
+        rows = self._db.execute(
+            "SELECT recipient, idx, send_key FROM andopen_batch_rows WHERE batch_id = ? AND outcome = 'outcome_unknown'", (batch_id,)
+        )
+        return {r: (i, k) for r, i, k in rows}
+
+    def gift_ids(self, batch_id: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT gift_request_id FROM andopen_batch_rows WHERE batch_id = ? AND gift_request_id IS NOT NULL", (batch_id,)
+        )
+        return [r[0] for r in rows]
 
     def results(self, batch_id: str) -> Iterator[str]:
         for (line,) in self._db.execute(
@@ -173,23 +202,25 @@ class PostgresStore:
     def insert_rows(self, batch_id: str, rows: Sequence[_native.StoredRow]) -> None:
         with self._log.transaction(), self._log.cursor() as cur:
             cur.executemany(
-                "INSERT INTO andopen_batch_rows (batch_id, idx, row_key, send_key, body, known) VALUES (%s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT DO NOTHING",
-                [(batch_id, r.index, r.row_key, r.send_key, r.body, r.known) for r in rows],
+                "INSERT INTO andopen_batch_rows (batch_id, idx, row_key, send_key, recipient, body, known) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                [(batch_id, r.index, r.row_key, r.send_key, r.recipient, r.body, r.known) for r in rows],
             )
 
     @contextmanager
     def claim(self, batch_id: str) -> Iterator[ClaimedRow | None]:
         with self._claims.transaction():
             row = self._claims.execute(
-                "SELECT idx, row_key, send_key, body, known FROM andopen_batch_rows WHERE batch_id = %s AND NOT done "
+                "SELECT idx, row_key, send_key, body, known, recipient FROM andopen_batch_rows WHERE batch_id = %s AND NOT done "
                 "ORDER BY idx LIMIT 1 FOR UPDATE SKIP LOCKED",
                 (batch_id,),
             ).fetchone()
-            yield None if row is None else ClaimedRow(row[0], row[1], row[2], None if row[3] is None else bytes(row[3]), row[4])
+            body = None if row is None or row[3] is None else bytes(row[3])
+            yield None if row is None else ClaimedRow(row[0], row[1], row[2], body, row[4], row[5])
 
     def journal_lines(self, batch_id: str, send_key: str) -> list[str]:
-        rows = self._claims.execute(
+        # Through the journal's own connection: every line it holds is committed.
+        rows = self._log.execute(
             "SELECT line FROM andopen_batch_journal WHERE batch_id = %s AND send_key = %s ORDER BY id", (batch_id, send_key)
         ).fetchall()
         return [r[0] for r in rows]
@@ -197,12 +228,31 @@ class PostgresStore:
     def append(self, batch_id: str, send_key: str, line: str) -> None:
         self._log.execute("INSERT INTO andopen_batch_journal (batch_id, send_key, line) VALUES (%s, %s, %s)", (batch_id, send_key, line))
 
-    def settle(self, batch_id: str, index: int, outcome: str, result_csv: str) -> None:
+    def settle(self, batch_id: str, index: int, outcome: str, gift_request_id: str | None, result_csv: str) -> None:
         # In the claiming transaction: committed with it, as the lock is released.
         self._claims.execute(
-            "UPDATE andopen_batch_rows SET done = TRUE, outcome = %s, result_csv = %s WHERE batch_id = %s AND idx = %s",
-            (outcome, result_csv, batch_id, index),
+            "UPDATE andopen_batch_rows SET done = TRUE, outcome = %s, gift_request_id = %s, result_csv = %s WHERE batch_id = %s AND idx = %s",
+            (outcome, gift_request_id, result_csv, batch_id, index),
         )
+
+    def resolved(self, batch_id: str, index: int, gift_request_id: str, result_csv: str) -> None:
+        self._log.execute(
+            "UPDATE andopen_batch_rows SET outcome = 'sent', gift_request_id = %s, result_csv = %s "
+            "WHERE batch_id = %s AND idx = %s AND outcome = 'outcome_unknown'",
+            (gift_request_id, result_csv, batch_id, index),
+        )
+
+    def unknown_rows(self, batch_id: str) -> dict[str, tuple[int, str]]:
+        rows = self._log.execute(
+            "SELECT recipient, idx, send_key FROM andopen_batch_rows WHERE batch_id = %s AND outcome = 'outcome_unknown'", (batch_id,)
+        ).fetchall()
+        return {r: (i, k) for r, i, k in rows}
+
+    def gift_ids(self, batch_id: str) -> list[str]:
+        rows = self._log.execute(
+            "SELECT gift_request_id FROM andopen_batch_rows WHERE batch_id = %s AND gift_request_id IS NOT NULL", (batch_id,)
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def results(self, batch_id: str) -> Iterator[str]:
         with self._log.cursor() as cur:
@@ -281,12 +331,14 @@ def work_batch(
             if row is None:
                 break
             lines = store.journal_lines(batch.batch_id, row.send_key)
-            claimed = _native.StoredRow(index=row.index, row_key=row.row_key, send_key=row.send_key, body=row.body, known=row.known)
+            claimed = _native.StoredRow(index=row.index, row_key=row.row_key, send_key=row.send_key, body=row.body, known=row.known,
+                                        recipient=row.recipient)
             _native_call(stream.push_claimed, claimed, "\n".join(lines))
             _settle_claimed(client, store, batch.batch_id, row.send_key, stream)
             taken = stream.take_results_with_csv(False)
             for result in taken.results:
-                store.settle(batch.batch_id, result.index, _label(result.outcome), taken.csv)
+                gift_id = result.outcome.gift_request_id if result.outcome.is_sent() else None
+                store.settle(batch.batch_id, result.index, _label(result.outcome), gift_id, taken.csv)
         if on_row is not None:
             on_row(progress_from_native(stream.progress()))
     return progress_from_native(stream.progress())
@@ -334,3 +386,37 @@ def write_results(store: Store, batch: SharedBatch, results: str | os.PathLike[s
 def batch_counts(store: Store, batch: SharedBatch) -> dict[str, int]:
     """Rows by outcome (``sent``, ``skipped``, ``failed``, ``outcome_unknown``) and ``pending``."""
     return store.counts(batch.batch_id)
+
+
+def resolve_unknown(
+    store: Store,
+    batch: SharedBatch,
+    gifts: Iterable[bytes | str],
+    *,
+    window_seconds: float = 900,
+    now_ms: int | None = None,
+) -> int:
+    """Settles as sent the batch's outcome-unknown rows that a gift heard of by webhook resolves (``gifts``:
+    the gift request bodies of verified deliveries, ``gift_request_created`` or later), by the core's rule:
+    the same campaign and recipient, created within ``window_seconds`` of the row's last attempt, not
+    already another row's gift. Each is journaled ``finished`` ``sent`` (so a later run never sends it
+    again) and its result rewritten. Returns how many rows were resolved."""
+    now = int(time.time() * 1000) if now_ms is None else now_ms
+    resolver = _native.UnknownResolver(batch.campaign_id, int(window_seconds * 1000), store.gift_ids(batch.batch_id))
+    unknown = store.unknown_rows(batch.batch_id)
+    resolved = 0
+    for gift in gifts:
+        body = gift.encode() if isinstance(gift, str) else gift
+        recipient = _native_call(resolver.recipient_of, body)
+        if recipient not in unknown:
+            continue
+        index, send_key = unknown[recipient]
+        lines = store.journal_lines(batch.batch_id, send_key)
+        found = _native_call(resolver.resolve, index, recipient, "\n".join(lines), body, now)
+        if found is None:
+            continue
+        store.append(batch.batch_id, send_key, found.line)
+        store.resolved(batch.batch_id, index, found.gift_request_id, found.result_csv)
+        del unknown[recipient]
+        resolved += 1
+    return resolved
