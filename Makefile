@@ -51,9 +51,12 @@ toolchain:
 bench: toolchain
 	$(CARGO) bench --locked -p andopen-core --bench core
 
-# Planning 100,000 batch rows: time and peak memory.
+# Large batches: planning 100,000 rows against two histories; 100,000 and 1,000,000 rows from CSV, whole
+# and streamed, against an in-memory server; then streamed and sent to the simulator over HTTP. Time and
+# peak memory of each.
 bench-batch: toolchain
 	$(CARGO) bench --locked -p andopen-core --bench batch
+	$(CARGO) bench --locked -p andopen-mock --bench batch_send
 
 # Objects of 10,000 to 1,000,000 unknown keys, as JSON, tokens and typed parameters: time and growth.
 bench-readers: toolchain

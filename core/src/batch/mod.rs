@@ -14,6 +14,10 @@
 //! then bounded by the rows the host holds at a time, plus the planner's 16-byte digest and row key of
 //! each recipient gifted (to skip a repeat anywhere in the batch).
 //!
+//! Several workers share one batch through a database the host keeps ([`StoredRow`], [`claimed_row`]: the
+//! rules of claiming), and a row whose outcome is unknown is settled by the gift a webhook reports
+//! ([`resolve_unknown`], with the matching rule written down as a DECISION).
+//!
 //! No row is ever sent twice by the SDK: each row has a deterministic [`send_key`] (campaign, recipient,
 //! the caller's row key); each attempt of a creation is journaled right before it is sent, and its answer
 //! before the run waits or moves on; a row whose last attempt has no recorded answer (an interrupted run)

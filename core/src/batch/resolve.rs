@@ -65,11 +65,10 @@ pub fn resolve_unknown(
     }
     let Some(attempt) = last else { return Ok(None) };
     let journal = Journal::from_json_lines(row.journal_lines)?;
-    let unknown = match journal.state(&attempt.send_key) {
-        Some(JournalState::Sending(_)) => true,
-        Some(JournalState::Finished(RowOutcome::OutcomeUnknown { .. })) => true,
-        _ => false,
-    };
+    let unknown = matches!(
+        journal.state(&attempt.send_key),
+        Some(JournalState::Sending(_) | JournalState::Finished(RowOutcome::OutcomeUnknown { .. }))
+    );
     let same_campaign = gift.campaign_id.is_some_and(|id| id.to_string().eq_ignore_ascii_case(row.campaign_id));
     let same_recipient = RecipientKey::of_gift(gift).as_str() == row.recipient;
     let distance = if gift.created_at >= attempt.at { gift.created_at.since(attempt.at) } else { attempt.at.since(gift.created_at) };
