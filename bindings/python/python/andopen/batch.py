@@ -310,7 +310,7 @@ def _drive(
         if os.path.getsize(path) > 0 and not _ends_with_newline(path):
             log.write("\n")  # a line cut short by an interruption stays alone on its line
         while True:
-            action = stream.next_action(client._now_ms())
+            action: Any = stream.next_action(client._now_ms())
             if action.is_persist():
                 log.write(action.line + "\n")
                 log.flush()

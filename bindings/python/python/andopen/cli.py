@@ -303,6 +303,7 @@ def _relay(args: argparse.Namespace) -> int:
     relay = Relay(secret=secret, forward_to=args.forward)
     server = relay.serve(host=args.host, port=args.port)
     host, port = server.server_address[:2]
+    host = host if isinstance(host, str) else host.decode()
     print(f"andopen: relaying webhooks from http://{host}:{port}/ to {args.forward}", file=sys.stderr, flush=True)
     _wait_for_signal()
     server.shutdown()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import ClassVar, Union
+from typing import Any, ClassVar, Union
 
 from . import _native
 from .errors import FieldError
@@ -141,15 +141,18 @@ class BatchProgress:
     unknown: int
 
 
+# The native records and enums are read through `Any`: their variants' fields are generated at run time.
+
+
 def progress_from_native(p: _native.BatchProgress) -> BatchProgress:
     return BatchProgress(p.total, p.finished, p.sent, p.skipped, p.failed, p.unknown)
 
 
-def result_from_native(r: _native.RowResult) -> RowResult:
+def result_from_native(r: Any) -> RowResult:
     return RowResult(r.index, r.row_key, r.send_key, _outcome(r.outcome), r.from_journal)
 
 
-def _outcome(o: _native.RowOutcome) -> RowOutcome:
+def _outcome(o: Any) -> RowOutcome:
     if o.is_sent():
         return Sent(o.gift_request_id, o.redemption_url, o.request_id)
     if o.is_skipped():

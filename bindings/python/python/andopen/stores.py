@@ -347,7 +347,7 @@ def work_batch(
 def _settle_claimed(client: Client, store: Store, batch_id: str, send_key: str, stream: _native.BatchStream) -> None:
     """Carries out the stream's actions for the one row pushed, until the stream wants the next row."""
     while True:
-        action = stream.next_action(client._now_ms())
+        action: Any = stream.next_action(client._now_ms())
         if action.is_persist():
             store.append(batch_id, send_key, action.line)
         elif action.is_send():
