@@ -11,6 +11,7 @@
 //!     Send(request)  -> send; stream.handle_response(...) or stream.handle_transport_failure(...)
 //!     Wait(delay_ms) -> sleep
 //!     NeedRows       -> stream.push_csv(next 64 KiB of the file), or stream.finish_csv() at its end
+//!                       (records: stream.push_rows(next rows), or stream.end_rows())
 //!     Done           -> stop
 //!     write out stream.take_results_csv(false)
 //! ```
@@ -149,8 +150,9 @@ impl BatchStream {
         Ok(lock(&self.inner).push(&rows, now_unix_ms))
     }
 
-    /// Says that no more rows come (after the last `push_rows`; `finish_csv` closes by itself).
-    pub fn close(&self) {
+    /// Says that no more rows come (after the last `push_rows`; `finish_csv` ends them by itself). Named
+    /// so as not to stand for the `close` of the objects the bindings free.
+    pub fn end_rows(&self) {
         lock(&self.inner).run.close();
     }
 

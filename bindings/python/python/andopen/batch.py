@@ -124,7 +124,7 @@ def send_batch(
         nonlocal offset
         window = list(islice(pending, _WINDOW_ROWS))
         if not window:
-            stream.close()
+            stream.end_rows()
             return
         # Each row encoded alone, so that a value JSON cannot hold is named by its place in the whole batch.
         body = b"[" + b",".join(encode(row, f"rows[{offset + n}]") for n, row in enumerate(window)) + b"]"
@@ -158,7 +158,7 @@ def send_batch_csv(
 
     def feed(stream: _native.BatchStream, now_ms: int) -> None:
         if state["done"]:
-            stream.close()
+            stream.end_rows()
             return
         state["done"] = True
         _native_call(stream.push_csv, csv, now_ms)
