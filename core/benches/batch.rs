@@ -21,7 +21,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use andopen_core::batch::{
-    BatchAction, BatchRow, BatchRun, BatchSettings, CsvRowReader, Journal, Planner, RunOptions, plan, results_to_csv, rows_from_csv,
+    BatchAction, BatchRow, BatchRun, BatchSettings, CsvRowReader, Journal, Planner, RunOptions, StreamStep, plan, results_to_csv,
+    rows_from_csv,
 };
 use andopen_core::eligibility::LookBack;
 use andopen_core::history::GiftHistory;
@@ -155,15 +156,15 @@ fn drive(run: &mut BatchRun, server: &mut Server, mut feed: impl FnMut(&mut Batc
     let now = Timestamp::from_unix_seconds(NOW);
     let mut journal_bytes = 0;
     loop {
-        match run.next_action(now) {
-            BatchAction::Persist(entry) => journal_bytes += entry.to_json_line().len() + 1,
-            BatchAction::Send(_) => {
+        match run.next_step(now) {
+            StreamStep::Act(BatchAction::Persist(entry)) => journal_bytes += entry.to_json_line().len() + 1,
+            StreamStep::Act(BatchAction::Send(_)) => {
                 let response = server.create();
                 run.handle_response(&response, now);
             }
-            BatchAction::Wait(delay) => panic!("nothing paces this run: {delay:?}"),
-            BatchAction::NeedRows => feed(run),
-            BatchAction::Done => return journal_bytes,
+            StreamStep::Act(BatchAction::Wait(delay)) => panic!("nothing paces this run: {delay:?}"),
+            StreamStep::NeedRows => feed(run),
+            StreamStep::Act(BatchAction::Done) => return journal_bytes,
         }
         out(run);
     }

@@ -150,7 +150,6 @@ fn drive(
                 waits.push(delay);
                 *now = now.plus(delay);
             }
-            BatchAction::NeedRows => panic!("a run of a whole plan never asks for rows"),
             BatchAction::Done => return waits,
         }
     }

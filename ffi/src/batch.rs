@@ -464,8 +464,7 @@ impl BatchRun {
             core::BatchAction::Persist(entry) => BatchAction::Persist { line: entry.to_json_line() },
             core::BatchAction::Send(request) => BatchAction::Send { request: request.into() },
             core::BatchAction::Wait(delay) => BatchAction::Wait { delay_ms: millis(delay) },
-            // A run of a whole plan never asks for rows.
-            core::BatchAction::NeedRows | core::BatchAction::Done => BatchAction::Done,
+            core::BatchAction::Done => BatchAction::Done,
         }
     }
 

@@ -171,12 +171,12 @@ impl BatchStream {
         if self.stopped.load(Ordering::SeqCst) {
             return StreamAction::Done;
         }
-        match lock(&self.inner).run.next_action(now(now_unix_ms)) {
-            core::BatchAction::Persist(entry) => StreamAction::Persist { line: entry.to_json_line() },
-            core::BatchAction::Send(request) => StreamAction::Send { request: request.into() },
-            core::BatchAction::Wait(delay) => StreamAction::Wait { delay_ms: millis(delay) },
-            core::BatchAction::NeedRows => StreamAction::NeedRows,
-            core::BatchAction::Done => StreamAction::Done,
+        match lock(&self.inner).run.next_step(now(now_unix_ms)) {
+            core::StreamStep::Act(core::BatchAction::Persist(entry)) => StreamAction::Persist { line: entry.to_json_line() },
+            core::StreamStep::Act(core::BatchAction::Send(request)) => StreamAction::Send { request: request.into() },
+            core::StreamStep::Act(core::BatchAction::Wait(delay)) => StreamAction::Wait { delay_ms: millis(delay) },
+            core::StreamStep::NeedRows => StreamAction::NeedRows,
+            core::StreamStep::Act(core::BatchAction::Done) => StreamAction::Done,
         }
     }
 

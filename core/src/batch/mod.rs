@@ -10,7 +10,7 @@
 //!
 //! A batch of any size streams through the same steps: read it with a [`CsvRowReader`] a piece at a time,
 //! plan each row with a [`Planner`], push it into a [`BatchRun::streaming`] run when the run asks
-//! ([`BatchAction::NeedRows`]), and take the results as they settle ([`BatchRun::take_results`]). Memory is
+//! ([`StreamStep::NeedRows`]), and take the results as they settle ([`BatchRun::take_results`]). Memory is
 //! then bounded by the rows the host holds at a time, plus the planner's 16-byte digest and row key of
 //! each recipient gifted (to skip a repeat anywhere in the batch).
 //!
@@ -47,5 +47,5 @@ pub use outcome::{RowError, RowOutcome, RowResult, results_to_csv, results_to_js
 pub use plan::{BatchSettings, Plan, PlannedAction, PlannedRow, Planner, plan, send_key};
 pub use resolve::{DEFAULT_RESOLVE_WINDOW, UnknownRow, resolve_unknown};
 pub use rows::{BatchRow, CsvRowReader, CsvRows, rows_from_csv, rows_from_json};
-pub use run::{BatchAction, BatchRun, Progress, RunOptions};
+pub use run::{BatchAction, BatchRun, Progress, RunOptions, StreamStep};
 pub use shared::{StoredRow, claimed_row};

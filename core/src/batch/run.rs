@@ -62,12 +62,18 @@ pub enum BatchAction<'a> {
     Send(&'a Request),
     /// Sleep this long, then ask again.
     Wait(Duration),
-    /// A streaming run has sent every row pushed so far: [`BatchRun::push`] the next rows (as many as the
-    /// host wants to hold at once), or [`BatchRun::close`] the run when there are no more, then ask again.
-    /// A run built from a whole [`Plan`] never asks.
-    NeedRows,
     /// Every row has its outcome: read [`BatchRun::results`] (or [`BatchRun::take_results`]).
     Done,
+}
+
+/// What the host of a streaming run does next ([`BatchRun::next_step`]).
+#[derive(Debug)]
+pub enum StreamStep<'a> {
+    /// Carry out this action, as from [`BatchRun::next_action`].
+    Act(BatchAction<'a>),
+    /// The run has sent every row pushed so far: [`BatchRun::push`] the next rows (as many as the host
+    /// wants to hold at once), or [`BatchRun::close`] the run when there are no more, then ask again.
+    NeedRows,
 }
 
 /// Counts of rows by outcome so far. Every count only grows.
@@ -95,25 +101,26 @@ enum Active {
     Poll { poller: Box<Poller>, result: Box<RowResult> },
 }
 
-/// A planned batch being sent: a sans-IO state machine. Loop on [`BatchRun::next_action`] and do what it
-/// says: persist, send, wait, push rows; stop at [`BatchAction::Done`].
+/// A planned batch being sent: a sans-IO state machine. Loop on [`BatchRun::next_action`] (a streaming
+/// run: [`BatchRun::next_step`]) and do what it says: persist, send, wait, push rows; stop at
+/// [`BatchAction::Done`].
 ///
 /// ```text
 /// loop {
-///     match run.next_action(now()) {
-///         BatchAction::Persist(entry) => journal.append_line(entry.to_json_line()),   // durably
-///         BatchAction::Send(request) => match transport.send(request) {
+///     match run.next_step(now()) {                                        // whole plan: next_action
+///         StreamStep::Act(BatchAction::Persist(entry)) => journal.append_line(entry.to_json_line()), // durably
+///         StreamStep::Act(BatchAction::Send(request)) => match transport.send(request) {
 ///             Ok(response) => run.handle_response(&response, now()),
 ///             Err(failure) => run.handle_transport_failure(failure, now()),
 ///         },
-///         BatchAction::Wait(delay) => sleep(delay),
-///         BatchAction::NeedRows => match next_rows() {                 // streaming runs only
+///         StreamStep::Act(BatchAction::Wait(delay)) => sleep(delay),
+///         StreamStep::NeedRows => match next_rows() {
 ///             Some(rows) => rows.into_iter().for_each(|row| run.push(planner.plan_row(&row, ...))),
 ///             None => run.close(),
 ///         },
-///         BatchAction::Done => break,
+///         StreamStep::Act(BatchAction::Done) => break,
 ///     }
-///     write_out(run.take_results());                                     // streaming: as rows settle
+///     write_out(run.take_results());                                      // as rows settle
 /// }
 /// ```
 /// Each attempt of a gift creation is journaled as `sending` right before it is handed out (after any wait,
@@ -155,7 +162,7 @@ impl BatchRun {
         run
     }
 
-    /// A run that takes its rows as they come: it asks for them with [`BatchAction::NeedRows`]; push them
+    /// A run that takes its rows as they come: it asks for them with [`StreamStep::NeedRows`] from [`BatchRun::next_step`]; push them
     /// in order (each planned by one [`crate::batch::Planner`]) and close the run after the last.
     pub fn streaming(client: Client, options: RunOptions) -> BatchRun {
         BatchRun {
@@ -192,8 +199,10 @@ impl BatchRun {
         self.queue.len()
     }
 
-    /// What to do next: call it first, and again after carrying out each action. Rows whose outcome the
-    /// plan already knows are settled here without any I/O.
+    /// What to do next, for a run of a whole plan: call it first, and again after carrying out each action.
+    /// Rows whose outcome the plan already knows are settled here without any I/O. (A streaming run's host
+    /// calls [`BatchRun::next_step`], which also asks for rows; here a streaming run with no row left to
+    /// start answers `Done` until it gets more.)
     pub fn next_action(&mut self, now: Timestamp) -> BatchAction<'_> {
         if let Some(entry) = self.to_persist.pop_front() {
             return BatchAction::Persist(Box::new(entry));
@@ -202,7 +211,7 @@ impl BatchRun {
             self.start_next_row();
         }
         if self.active.is_none() {
-            return if self.closed { BatchAction::Done } else { BatchAction::NeedRows };
+            return BatchAction::Done;
         }
         if let Some(at) = self.not_before.filter(|at| *at > now) {
             return BatchAction::Wait(at.since(now));
@@ -218,6 +227,18 @@ impl BatchRun {
             Some(Active::Poll { poller, .. }) => BatchAction::Send(poller.request()),
             None => BatchAction::Done,
         }
+    }
+
+    /// What to do next, for a streaming run: an action, or [`StreamStep::NeedRows`] when every row pushed so
+    /// far is sent and the run is not closed.
+    pub fn next_step(&mut self, now: Timestamp) -> StreamStep<'_> {
+        if self.to_persist.is_empty() && self.active.is_none() {
+            self.start_next_row();
+            if self.to_persist.is_empty() && self.active.is_none() && !self.closed {
+                return StreamStep::NeedRows;
+            }
+        }
+        StreamStep::Act(self.next_action(now))
     }
 
     /// The `sending` entry of a creation attempt about to be handed out, once per attempt.
@@ -581,7 +602,6 @@ mod tests {
                         self.now = self.now.plus(delay);
                         self.steps.push((Step::Waited, None));
                     }
-                    BatchAction::NeedRows => panic!("a run of a whole plan never asks for rows"),
                     BatchAction::Done => return false,
                 }
             }
@@ -753,8 +773,8 @@ mod tests {
             assert!(progress.finished >= last.finished && progress.total >= last.total, "{last:?} then {progress:?}");
             last = progress;
             assert!(run.queued() <= 3, "the run holds at most the window pushed");
-            let pending = match run.next_action(world.now) {
-                BatchAction::NeedRows => {
+            let pending = match run.next_step(world.now) {
+                StreamStep::NeedRows => {
                     asked += 1;
                     for row in rows.iter().skip(next).take(3) {
                         run.push(planner.plan_row(row, &GiftHistory::new(), &Journal::new(), START));
@@ -765,19 +785,19 @@ mod tests {
                     }
                     None
                 }
-                BatchAction::Persist(entry) => {
+                StreamStep::Act(BatchAction::Persist(entry)) => {
                     world.journal.push(entry.to_json_line());
                     None
                 }
-                BatchAction::Send(request) => {
+                StreamStep::Act(BatchAction::Send(request)) => {
                     let row = World::row_of(request);
                     Some(world.arrive(row))
                 }
-                BatchAction::Wait(delay) => {
+                StreamStep::Act(BatchAction::Wait(delay)) => {
                     world.now = world.now.plus(delay);
                     None
                 }
-                BatchAction::Done => break,
+                StreamStep::Act(BatchAction::Done) => break,
             };
             match pending {
                 Some(Ok(response)) => run.handle_response(&response, world.now),

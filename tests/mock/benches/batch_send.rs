@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use andopen_core::batch::{BatchAction, BatchRun, BatchSettings, CsvRowReader, Journal, Planner, RunOptions, results_to_csv};
+use andopen_core::batch::{BatchAction, BatchRun, BatchSettings, CsvRowReader, Journal, Planner, RunOptions, StreamStep, results_to_csv};
 use andopen_core::history::GiftHistory;
 use andopen_core::{Client, Config, ListCampaigns, Timestamp};
 use andopen_mock::transport::HttpClient;
@@ -73,16 +73,16 @@ fn child(rows: usize) {
     let mut bytes = vec![0u8; PIECE];
     let mut carry = Vec::new();
     loop {
-        let request = match run.next_action(now()) {
-            BatchAction::Persist(entry) => {
+        let request = match run.next_step(now()) {
+            StreamStep::Act(BatchAction::Persist(entry)) => {
                 writeln!(journal_out, "{}", entry.to_json_line()).unwrap();
                 continue;
             }
-            BatchAction::Wait(delay) => {
+            StreamStep::Act(BatchAction::Wait(delay)) => {
                 std::thread::sleep(delay);
                 continue;
             }
-            BatchAction::NeedRows => {
+            StreamStep::NeedRows => {
                 let n = file.read(&mut bytes).unwrap();
                 let read = if n == 0 {
                     reader.finish().unwrap()
@@ -101,8 +101,8 @@ fn child(rows: usize) {
                 }
                 continue;
             }
-            BatchAction::Done => break,
-            BatchAction::Send(request) => request.clone(),
+            StreamStep::Act(BatchAction::Done) => break,
+            StreamStep::Act(BatchAction::Send(request)) => request.clone(),
         };
         match http.send(&request) {
             Ok(response) => run.handle_response(&response, now()),

@@ -256,11 +256,6 @@ impl HttpClient {
                     std::thread::sleep(delay);
                     continue;
                 }
-                // A run of a whole plan never asks for rows; a streaming one handed here has none left.
-                BatchAction::NeedRows => {
-                    run.close();
-                    continue;
-                }
                 BatchAction::Done => return BatchEnd::Done,
                 BatchAction::Send(request) => request.clone(),
             };
