@@ -48,9 +48,13 @@ EXPECTED = {
     "windows-x86_64": Expected("andopen_ffi.dll", "PE", "x86-64"),
     "macos-x86_64": Expected("libandopen_ffi.dylib", "Mach-O", "x86-64"),
     "macos-arm64": Expected("libandopen_ffi.dylib", "Mach-O", "aarch64"),
+    # Built by bindings/kotlin/scripts/aar.sh with the Android NDK.
+    "android-arm64-v8a": Expected("libandopen_ffi.so", "ELF", "aarch64"),
+    "android-armeabi-v7a": Expected("libandopen_ffi.so", "ELF", "arm"),
+    "android-x86_64": Expected("libandopen_ffi.so", "ELF", "x86-64"),
 }
 
-ELF_MACHINES = {62: "x86-64", 183: "aarch64"}
+ELF_MACHINES = {40: "arm", 62: "x86-64", 183: "aarch64"}
 PE_MACHINES = {0x8664: "x86-64", 0xAA64: "aarch64"}
 MACHO_MACHINES = {0x01000007: "x86-64", 0x0100000C: "aarch64"}
 
@@ -68,14 +72,18 @@ class Flaw(Exception):
 
 
 def header(data: bytes) -> tuple[str, str]:
-    """The format and CPU a library's header declares; a Flaw when it is not a 64-bit shared library."""
+    """The format and CPU a library's header declares; a Flaw when it is not a little-endian shared library
+    (64-bit, or 32-bit for Android's armeabi-v7a)."""
     if data[:4] == b"\x7fELF":
-        if data[4] != 2 or data[5] != 1:
-            raise Flaw("ELF: not 64-bit little-endian")
+        if data[4] not in (1, 2) or data[5] != 1:
+            raise Flaw("ELF: not a little-endian 32- or 64-bit object")
         e_type, e_machine = struct.unpack_from("<HH", data, 16)
         if e_type != 3:
             raise Flaw(f"ELF: type {e_type}, not a shared object (3)")
-        return "ELF", ELF_MACHINES.get(e_machine, f"machine {e_machine}")
+        machine = ELF_MACHINES.get(e_machine, f"machine {e_machine}")
+        if (data[4] == 1) != (machine == "arm"):
+            raise Flaw(f"ELF: {32 if data[4] == 1 else 64}-bit {machine}")
+        return "ELF", machine
     if data[:2] == b"MZ":
         (pe_offset,) = struct.unpack_from("<I", data, 0x3C)
         if data[pe_offset : pe_offset + 4] != b"PE\0\0":
