@@ -112,6 +112,8 @@ CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
 REMAP="--remap-path-prefix=$ROOT=andopen --remap-path-prefix=$CARGO_HOME_DIR=cargo"
 
 mkdir -p "$OUT"
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
 for platform in "${wanted[@]}"; do
   target="$(zig_target "$platform")"
   triple="${target%.2.17}"
@@ -131,10 +133,18 @@ for platform in "${wanted[@]}"; do
     *) unset MACOSX_DEPLOYMENT_TARGET ;;
   esac
   if [ "$platform" = windows-x86_64 ]; then
-    RUSTFLAGS="$flags" cargo build --quiet --locked --release -p andopen-ffi --lib --target "$target"
+    build=(cargo build)
   else
-    RUSTFLAGS="$flags" "$ZIGBUILD" zigbuild --quiet --locked --release -p andopen-ffi --lib --target "$target"
+    build=("$ZIGBUILD" zigbuild)
   fi
+  # rustc warns on every macOS link that it cannot ask Xcode's xcrun for the SDK: zig brings its own
+  # stubs of the system libraries, so that warning (and only it) is left out; a failed build shows all.
+  if ! RUSTFLAGS="$flags" "${build[@]}" --quiet --locked --release -p andopen-ffi --lib --target "$target" >"$LOG" 2>&1; then
+    cat "$LOG" >&2
+    exit 1
+  fi
+  grep -v -e 'invoking `"xcrun"' -e '^ *|$' -e '= note: the SDK is needed' -e '= help: pass the path of an Xcode' \
+    -e '^$' "$LOG" >&2 || true
   end="$(date +%s%N)"
   mkdir -p "$OUT/$platform"
   cp "target/$triple/release/$lib" "$OUT/$platform/$lib"
