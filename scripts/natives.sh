@@ -124,6 +124,8 @@ for platform in "${wanted[@]}"; do
   # A dylib's name is where a program looks for it: relative to the program's rpath, never this machine's
   # output folder.
   case "$platform" in macos-*) flags="$flags -C link-arg=-Wl,-install_name,@rpath/$lib" ;; esac
+  # A DLL carries the time it was linked unless told not to: without it, the same sources give other bytes.
+  [ "$platform" = windows-x86_64 ] && flags="$flags -C link-arg=-Wl,--no-insert-timestamp"
   step "$platform ($target)"
   start="$(date +%s%N)"
   # The oldest macOS the library runs on, written into it (LC_BUILD_VERSION) and into the wheel's tag.

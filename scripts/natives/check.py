@@ -8,7 +8,8 @@ For each platform's library:
   except on macOS, where zig's linker also exports Rust's own symbols (mangled, `_`-prefixed, and
   rust_eh_personality): harmless, a longer symbol table;
 - for the glibc libraries, every GLIBC_ symbol version it needs at most 2.17 (manylinux2014); for the musl
-  one, musl's libc and no glibc version at all;
+  one, musl's libc and no glibc version at all; for macOS, the minimum version it declares, and for arm64 a
+  code signature (Apple silicon loads no unsigned code);
 - no path of this machine anywhere in the file (the workspace, cargo's registry, the home folder).
 Then runs scripts/natives/probe.c against the linux-x86_64 library natively and the linux-aarch64 one under
 qemu-user (compiled with zig for glibc 2.17), and the musl-x86_64 one natively with Debian's musl (compiled
@@ -101,6 +102,31 @@ def header(data: bytes) -> tuple[str, str]:
     raise Flaw(f"unknown file format (starts with {data[:4]!r})")
 
 
+LC_CODE_SIGNATURE = 0x1D
+LC_VERSION_MIN_MACOSX = 0x24
+LC_BUILD_VERSION = 0x32
+
+
+def macho_commands(data: bytes) -> list[tuple[int, int]]:
+    """The load commands of a 64-bit Mach-O file: (command, offset of the command)."""
+    (ncmds,) = struct.unpack_from("<I", data, 16)
+    commands, offset = [], 32
+    for _ in range(ncmds):
+        cmd, size = struct.unpack_from("<II", data, offset)
+        commands.append((cmd, offset))
+        offset += size
+    return commands
+
+
+def macos_minimum(data: bytes) -> tuple[int, int]:
+    """The oldest macOS a Mach-O library declares it runs on (LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX)."""
+    for cmd, offset in macho_commands(data):
+        if cmd in (LC_BUILD_VERSION, LC_VERSION_MIN_MACOSX):
+            (version,) = struct.unpack_from("<I", data, offset + (12 if cmd == LC_BUILD_VERSION else 8))
+            return version >> 16, (version >> 8) & 0xFF
+    raise Flaw("the library declares no minimum macOS version")
+
+
 def run(args: list[str], **kwargs: object) -> str:
     return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs).stdout  # type: ignore[call-overload]
 
@@ -162,6 +188,15 @@ def inspect(platform: str, path: Path, host_symbols: set[str], llvm_bin: Path, f
         if "libc.musl-x86_64.so.1" not in libs or glibc_versions(data):
             raise Flaw(f"not a musl library: needs {libs}, glibc versions {glibc_versions(data)}")
         facts.append(f"needs {', '.join(libs)} (musl) and no glibc version")
+
+    if fmt == "Mach-O":
+        minimum = macos_minimum(data)
+        facts.append(f"for macOS {minimum[0]}.{minimum[1]}+")
+        # Apple silicon runs no code without a signature: the linker must have signed it (ad hoc).
+        if machine == "aarch64":
+            if not any(cmd == LC_CODE_SIGNATURE for cmd, _ in macho_commands(data)):
+                raise Flaw("an arm64 dylib without a code signature (LC_CODE_SIGNATURE): macOS would refuse it")
+            facts.append("signed ad hoc")
 
     for prefix in forbidden:
         if prefix.encode() in data:

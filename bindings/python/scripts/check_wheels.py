@@ -22,7 +22,6 @@ import argparse
 import base64
 import hashlib
 import re
-import struct
 import subprocess
 import sys
 import tarfile
@@ -62,22 +61,6 @@ def verify_record(archive: zipfile.ZipFile, dist_info: str) -> None:
         expected = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
         if digest != expected or size != str(len(data)):
             raise Flaw(f"RECORD: {name} has another hash or size")
-
-
-def macos_minimum(data: bytes) -> tuple[int, int]:
-    """The oldest macOS a Mach-O library declares it runs on."""
-    ncmds = struct.unpack_from("<I", data, 16)[0]
-    offset = 32
-    for _ in range(ncmds):
-        cmd, size = struct.unpack_from("<II", data, offset)
-        if cmd == 0x32:  # LC_BUILD_VERSION: platform, minos, sdk
-            version = struct.unpack_from("<I", data, offset + 12)[0]
-            return version >> 16, (version >> 8) & 0xFF
-        if cmd == 0x24:  # LC_VERSION_MIN_MACOSX: version, sdk
-            version = struct.unpack_from("<I", data, offset + 8)[0]
-            return version >> 16, (version >> 8) & 0xFF
-        offset += size
-    raise Flaw("the library declares no minimum macOS version")
 
 
 def policy_version(tag: str) -> tuple[int, int]:
@@ -130,7 +113,7 @@ def inspect_wheel(path: Path, args: argparse.Namespace, host_symbols: set[str], 
         facts += check.inspect(platform, extracted, host_symbols, args.llvm_bin, forbidden)[:2]
 
     if platform.startswith("macos-"):
-        minimum = macos_minimum(library)
+        minimum = check.macos_minimum(library)
         declared = tuple(int(p) for p in re.match(r"macosx_(\d+)_(\d+)_", tags[0]).groups())  # type: ignore[union-attr]
         if declared < minimum:
             raise Flaw(f"tagged for macOS {declared}, the library needs {minimum}")
