@@ -53,8 +53,11 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 
 step "sdist (maturin)"
 rm -f "$OUT"/andopen-*.whl "$OUT"/andopen-*.tar.gz
-(cd "$PYTHON_DIR" && "$TOOLS/bin/maturin" sdist --out "$OUT" 2>&1 | grep -v "^warning: \|^ *= note:\|^ *|$\|^$" || true)
-SDIST="$(ls "$OUT"/andopen-*.tar.gz)"
+# maturin looks for a Cargo.toml next to pyproject.toml before it reads manifest-path, and says so as an
+# "error" it then recovers from: that line, and cargo's warnings about the workspace, are left out.
+(cd "$PYTHON_DIR" && "$TOOLS/bin/maturin" sdist --out "$OUT" 2>&1 |
+  grep -v -e "^warning: " -e "^ *= note:" -e "^ *|$" -e "^$" -e "^error: manifest path \`Cargo.toml\` does not exist$" || true)
+SDIST="$(ls "$OUT"/andopen-*.tar.gz 2>/dev/null)" || { echo "maturin made no sdist" >&2; exit 1; }
 tar -xzf "$SDIST" -C "$WORK" --wildcards '*/PKG-INFO'
 METADATA="$(ls "$WORK"/andopen-*/PKG-INFO)"
 
