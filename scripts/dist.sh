@@ -22,8 +22,6 @@ cd "$ROOT"
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 
 DIST="$ROOT/target/dist"
-UNIFFI_VERSION="$(sed -n 's/^uniffi = { version = "=\([^"]*\)".*/\1/p' Cargo.toml)"
-BINDGEN="$ROOT/target/tools/uniffi-bindgen"
 built=()
 skipped=()
 
@@ -45,14 +43,11 @@ bindings/python/scripts/wheels.sh "$DIST/python"
 built+=("python: $(cd "$DIST/python" && ls | tr '\n' ' ')($(took "$start"))")
 
 step "Python: a wheel built from the sdist by pip and maturin"
-# maturin runs uniffi-bindgen from the PATH when the sdist's workspace has no generator of its own.
+# The sdist carries UniFFI's generator (ffi/bindgen), which maturin runs: nothing else is on the PATH.
 start="$(date +%s)"
-if [ ! -x "$BINDGEN/bin/uniffi-bindgen" ] || [ "$("$BINDGEN/bin/uniffi-bindgen" --version)" != "uniffi-bindgen $UNIFFI_VERSION" ]; then
-  cargo install --quiet --locked uniffi --version "=$UNIFFI_VERSION" --features cli --bin uniffi-bindgen --root "$BINDGEN"
-fi
 SDIST_OUT="$ROOT/target/sdist-build"
 rm -rf "$SDIST_OUT"
-PATH="$BINDGEN/bin:$PATH" "$ROOT/target/wheel-tools/bin/python" -m pip wheel --quiet --disable-pip-version-check \
+"$ROOT/target/wheel-tools/bin/python" -m pip wheel --quiet --disable-pip-version-check \
   --no-deps --wheel-dir "$SDIST_OUT" "$(ls "$DIST"/python/andopen-*.tar.gz)"
 python3 -m zipfile -l "$(ls "$SDIST_OUT"/andopen-*.whl)" | grep -q "andopen/_native/libandopen_ffi.so" ||
   { echo "the wheel built from the sdist holds no library" >&2; exit 1; }

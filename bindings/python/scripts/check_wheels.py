@@ -11,7 +11,8 @@ For each wheel:
   LC_VERSION_MIN_MACOSX);
 - no path of this machine in any file.
 For the sdist: PKG-INFO, pyproject.toml with maturin's `bindings = "uniffi"`, the Rust workspace (the ffi
-and core crates, Cargo.lock), the Python sources, and no path of this machine.
+and core crates, Cargo.lock, and UniFFI's generator as a workspace member, which maturin runs), the Python
+sources, and no path of this machine.
 
     python3 check_wheels.py --natives DIR --host-lib LIB --llvm-bin DIR [--auditwheel BIN] [--forbid PATH]... WHEELS_DIR
 """
@@ -135,7 +136,7 @@ def inspect_sdist(path: Path, forbidden: list[str]) -> list[str]:
     with tarfile.open(path) as archive:
         members = {m.name.split("/", 1)[1]: m for m in archive.getmembers() if "/" in m.name and m.isfile()}
         for needed in ("PKG-INFO", "pyproject.toml", "Cargo.lock", "ffi/Cargo.toml", "ffi/src/lib.rs",
-                       "core/src/lib.rs"):
+                       "core/src/lib.rs", "ffi/bindgen/main.rs"):
             if needed not in members:
                 raise Flaw(f"{needed} is missing")
         if any("/target/" in f"/{name}" for name in members):
@@ -143,12 +144,15 @@ def inspect_sdist(path: Path, forbidden: list[str]) -> list[str]:
         text = archive.extractfile(members["pyproject.toml"]).read().decode()  # type: ignore[union-attr]
         if not re.search(r'^bindings = "uniffi"$', text, re.M):
             raise Flaw('pyproject.toml lost maturin\'s bindings = "uniffi"')
+        workspace = archive.extractfile(members["Cargo.toml"]).read().decode()  # type: ignore[union-attr]
+        if '"ffi/bindgen"' not in workspace:
+            raise Flaw("the workspace lost UniFFI's generator (ffi/bindgen): pip install would need one on the PATH")
         for name, member in members.items():
             data = archive.extractfile(member).read()  # type: ignore[union-attr]
             for prefix in forbidden:
                 if prefix.encode() in data:
                     raise Flaw(f"{name} holds a path of this machine")
-    return [f"{len(members)} files: PKG-INFO, maturin's uniffi build, the ffi and core crates, Cargo.lock",
+    return [f"{len(members)} files: PKG-INFO, maturin's uniffi build, the ffi and core crates, Cargo.lock, the generator",
             "no path of this machine"]
 
 
