@@ -72,6 +72,17 @@ def package_files(source: Path) -> list[tuple[str, bytes]]:
     return files
 
 
+def console_scripts(pyproject: Path, dist_info: str) -> list[tuple[str, bytes]]:
+    """The commands of pyproject's [project.scripts] as the wheel's entry_points.txt (pip installs them)."""
+    import tomllib
+
+    scripts = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("scripts", {})
+    if not scripts:
+        return []
+    text = "[console_scripts]\n" + "".join(f"{name} = {target}\n" for name, target in scripts.items())
+    return [(f"{dist_info}/entry_points.txt", text.encode())]
+
+
 def assemble(platform: str, library: Path, generated: Path, metadata: Path, source: Path, out: Path) -> Path:
     target = PLATFORMS[platform]
     headers = HeaderParser().parsestr(metadata.read_text(encoding="utf-8"), headersonly=True)
@@ -87,6 +98,7 @@ def assemble(platform: str, library: Path, generated: Path, metadata: Path, sour
         (f"andopen/_native/{target.library}", library.read_bytes()),
         (f"{dist_info}/METADATA", metadata.read_bytes()),
     ]
+    files += console_scripts(source.parent.parent / "pyproject.toml", dist_info)
     wheel = ["Wheel-Version: 1.0", f"Generator: {GENERATOR}", "Root-Is-Purelib: false"]
     wheel += [f"Tag: py3-none-{tag}" for tag in target.tags]
     files.append((f"{dist_info}/WHEEL", ("\n".join(wheel) + "\n").encode()))
