@@ -18,6 +18,8 @@ Many rows at once: :func:`send_batch`. Webhooks: :class:`WebhookReceiver`, :clas
 """
 
 from ._native import api_version as _api_version
+from .async_client import AsyncClient
+from .async_transport import AsyncioTransport, AsyncTransport
 from .client import Client, RetryPolicy, default_retry_policy
 from .errors import (
     AndOpenError,
@@ -41,6 +43,7 @@ from .models import (
     Campaign,
     CampaignPage,
     GiftRequest,
+    GiftRequestStatus,
     LineItem,
     Money,
     Product,
@@ -61,7 +64,7 @@ from .payloads import (
     validate_gift_request,
     validate_gift_requests,
 )
-from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
+from .transport import PooledTransport, Request, Response, Transport, TransportFailure, UrllibTransport, default_transport
 from .webhooks import (
     Eligibility,
     EventStore,
@@ -90,6 +93,9 @@ __all__ = [
     "API_VERSION",
     "AndOpenError",
     "ApiError",
+    "AsyncClient",
+    "AsyncTransport",
+    "AsyncioTransport",
     "AuthenticationError",
     "AuthorizationError",
     "BatchProgress",
@@ -105,6 +111,7 @@ __all__ = [
     "FieldError",
     "GiftHistory",
     "GiftRequest",
+    "GiftRequestStatus",
     "GiftTimeline",
     "LineItem",
     "LookBackWindow",
@@ -116,6 +123,7 @@ __all__ = [
     "NewShippingAddressParams",
     "NotFoundError",
     "OutcomeUnknownError",
+    "PooledTransport",
     "Product",
     "RateLimit",
     "RateLimitError",
@@ -147,6 +155,7 @@ __all__ = [
     "WebhookRefused",
     "WebhookStoreFailed",
     "default_retry_policy",
+    "default_transport",
     "gift_request_bodies",
     "gift_request_body",
     "look_back",
