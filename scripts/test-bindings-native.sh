@@ -57,7 +57,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION"
+  "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION" \
+  "mypy==2.4.1" "pyright==1.1.414"   # for bindings/python/scripts/typecheck.sh (pyright runs on node)
 rm -rf "$WHEELS"
 (cd bindings/python && "$VENV/bin/maturin" build --quiet --release --out "$WHEELS")
 WHEEL="$(ls "$WHEELS"/andopen-*.whl)"
@@ -70,6 +71,9 @@ if [ "${BUILD_ONLY:-0}" = 1 ]; then
   (cd bindings/kotlin && mvn -q -B -DskipTests package) 2>&1 | sed -u 's/\x1b\[0m//g'
   exit 0
 fi
+
+step "Python type checks (mypy --strict, pyright strict)"
+bindings/python/scripts/typecheck.sh "$VENV"
 
 step "Python tests"
 (cd bindings/python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider)

@@ -83,7 +83,7 @@ class AsyncClient(_Calls):
 
     # --- the calls ---------------------------------------------------------------------------------------
 
-    async def create_gift_request(self, params: Body | _native.NewGiftRequest) -> models.GiftRequest:
+    async def create_gift_request(self, params: Body) -> models.GiftRequest:
         """``POST /gift_requests``, as :meth:`Client.create_gift_request`: validated first, never sent
         twice when it may have reached the server (:class:`OutcomeUnknownError`)."""
         return models.gift_request_result(await self._run(self._create_call(params)))
@@ -121,7 +121,7 @@ class AsyncClient(_Calls):
         """Polls the gift request every ``interval`` seconds until its redemption URL is set, for at most
         ``timeout`` seconds (:class:`WaitTimeoutError`); a cancelled gift request raises
         :class:`UnreachableError`. Cancelling the task stops the polling at once."""
-        poller = self._poller(id, _native.PollTarget.REDEMPTION_URL(), interval, timeout)
+        poller = self._poller(id, self._redemption_target(), interval, timeout)
         return models.gift_request_result(await self._run(poller))
 
     async def wait_for_status(self, id: str, status: str, *, interval: float = 5.0, timeout: float = 600.0) -> models.GiftRequest:

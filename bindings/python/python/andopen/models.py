@@ -136,7 +136,8 @@ class GiftRequest:
 
     def to_dict(self) -> dict[str, Any]:
         """The gift request as a ``dict`` in the API's JSON form."""
-        return json.loads(self.json)
+        decoded: dict[str, Any] = json.loads(self.json)
+        return decoded
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,8 @@ class Campaign:
     @property
     def raw(self) -> dict[str, Any]:
         """The campaign object as a ``dict``, undocumented fields included."""
-        return json.loads(self.raw_json)
+        decoded: dict[str, Any] = json.loads(self.raw_json)
+        return decoded
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Protocol, Union, runtime_checkable
+from typing import Any, Iterable, Mapping, Protocol, Union, cast, runtime_checkable
 
 from . import _native
 
@@ -104,14 +104,15 @@ class Response:
     are looked at."""
 
     status: int
-    headers: HeaderPairs = field(default_factory=list)
+    headers: HeaderPairs = field(default_factory=list[tuple[str, str]])
     body: bytes = b""
 
     def header_pairs(self) -> list[tuple[str, str]]:
         """The headers as ``(name, value)`` pairs of text, in order (bytes read as Latin-1, as HTTP
         headers are); raises ``TypeError`` naming ``headers`` when they are not pairs of text."""
         try:
-            items = self.headers.items() if isinstance(self.headers, Mapping) else self.headers
+            raw: Any = self.headers  # checked pair by pair: a host may pass anything
+            items = cast("Iterable[tuple[object, object]]", raw.items() if isinstance(raw, Mapping) else raw)  # pyright: ignore[reportUnknownMemberType]
             return [(_header_text(n), _header_text(v)) for n, v in items]
         except (TypeError, ValueError) as e:
             raise TypeError(f"Response.headers: must be a mapping or (name, value) pairs of str ({e})") from None
@@ -317,7 +318,7 @@ class UrllibTransport:
             reason = f"no response within {timeout} s" if deadline.expired else f"no response: {e}"
             raise TransportFailure(reason, maybe_sent=True) from e
         with reply:
-            status, headers = reply.status, list(reply.headers.items())  # type: ignore[union-attr]
+            status, headers = reply.status, list(reply.headers.items())
             try:
                 body = _read(reply)
             except (OSError, http.client.HTTPException) as e:
@@ -328,7 +329,7 @@ class UrllibTransport:
                 raise TransportFailure(f"the response was not complete within {timeout} s", maybe_sent=True)
         if error is not None:
             error.close()
-        return Response(status, headers, body)
+        return Response(int(status or 0), headers, body)
 
 
 def _read(reply: Any) -> bytes:
