@@ -55,6 +55,7 @@ from .models import (
     Warehouse,
 )
 from .payloads import (
+    Body,
     NewGiftRequestParams,
     NewLineItemParams,
     NewRecipientParams,
@@ -101,6 +102,7 @@ __all__ = [
     "AuthorizationError",
     "BatchProgress",
     "BatchResult",
+    "Body",
     "CallFinishedError",
     "Campaign",
     "CampaignPage",
