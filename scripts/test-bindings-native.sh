@@ -56,9 +56,10 @@ step "Python wheel"
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
+# mypy and pyright (on node) for bindings/python/scripts/typecheck.sh; uvicorn for the relay's ASGI test.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION" \
-  "mypy==2.4.1" "pyright==1.1.414"   # for bindings/python/scripts/typecheck.sh (pyright runs on node)
+  "mypy==2.4.1" "pyright==1.1.414" "uvicorn==0.55.0"
 rm -rf "$WHEELS"
 (cd bindings/python && "$VENV/bin/maturin" build --quiet --release --out "$WHEELS")
 WHEEL="$(ls "$WHEELS"/andopen-*.whl)"

@@ -85,6 +85,7 @@ from .webhooks import (
 )
 from .batch import BatchProgress, BatchResult, RowError, RowOutcome, RowResult, send_batch, send_batch_csv
 from .relay import Relay, RelayOutcome
+from .asgi import RelayApp
 
 API_VERSION: str = _api_version()
 """The API version every request carries (``AndOpen-API-Version``)."""
@@ -134,6 +135,7 @@ __all__ = [
     "RecipientRef",
     "RecipientSummary",
     "Relay",
+    "RelayApp",
     "RelayOutcome",
     "Request",
     "Response",
