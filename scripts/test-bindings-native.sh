@@ -56,10 +56,11 @@ step "Python wheel"
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
-# mypy and pyright (on node) for bindings/python/scripts/typecheck.sh; uvicorn for the relay's ASGI test.
+# mypy and pyright (on node) for bindings/python/scripts/typecheck.sh; uvicorn for the relay's ASGI test;
+# email-validator (pydantic's EmailStr) for the benchmark only.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION" \
-  "mypy==2.4.1" "pyright==1.1.414" "uvicorn==0.55.0"
+  "mypy==2.4.1" "pyright==1.1.414" "uvicorn==0.55.0" "email-validator==2.4.0"
 rm -rf "$WHEELS"
 (cd bindings/python && "$VENV/bin/maturin" build --quiet --release --out "$WHEELS")
 WHEEL="$(ls "$WHEELS"/andopen-*.whl)"
