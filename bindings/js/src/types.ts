@@ -1,10 +1,20 @@
 /**
  * The shapes that cross the wire, as the API writes them (snake_case keys: they are the contract).
  */
-import type { GiftRequest, GiftRequestStatus, LineItem, RateLimit, Timestamp, Uuid } from "./generated.js";
+import type { GiftRequest as WireGiftRequest, GiftRequestStatus, LineItem, RateLimit, Timestamp, Uuid } from "./generated.js";
 import type { AndOpenError } from "./errors.js";
 
-export type { GiftRequest, GiftRequestStatus, LineItem, Recipient, ShippingAddress, Uuid, Timestamp, CountryCode } from "./generated.js";
+export type { GiftRequestStatus, LineItem, Recipient, ShippingAddress, Uuid, Timestamp, CountryCode } from "./generated.js";
+
+/**
+ * A gift request, as the API returns it (every field it sent is there, those the SDK does not model too).
+ * `status` is one of the contract's statuses, or `"unknown"` for one this SDK does not know yet: its text
+ * is then `unknown_status` (absent otherwise).
+ */
+export interface GiftRequest extends WireGiftRequest {
+  /** The status as the API wrote it, when `status` is `"unknown"`. */
+  unknown_status?: string;
+}
 
 /**
  * A payload whose keys are not checked against the types: what `unchecked()` returns. Only through it do
@@ -164,7 +174,7 @@ export interface GiftTimeline {
   campaignId: Uuid | null;
   /** The recipient's key in the history: `email:ann@example.com` or `name:ann smith`. */
   recipient: string;
-  /** The furthest status reached. */
+  /** The furthest status of the contract reached (a status this SDK does not know moves nothing: never `"unknown"`). */
   status: GiftRequestStatus;
   sentAt: Timestamp | null;
   redeemedAt: Timestamp | null;
