@@ -35,7 +35,10 @@ build_module() { # directory, name, cargo feature arguments...
   # wasm-bindgen needs the target-features section to know which features the module uses.
   wasm-bindgen --target web --out-dir "$out" --out-name "$name" \
     target/wasm32-unknown-unknown/wasm-release/andopen_wasm.wasm
-  "$here/node_modules/.bin/wasm-opt" -Oz --converge --strip-debug --strip-producers \
+  # --low-memory-unused: the first 1 KB of memory is never addressed (rustc's layout puts the 1 MB stack
+  # first, growing down from its top, and the module nests 32 levels at most), which lets wasm-opt fold
+  # more pointer arithmetic into loads and stores (0.4 KB gzipped).
+  "$here/node_modules/.bin/wasm-opt" -Oz --converge --low-memory-unused --strip-debug --strip-producers \
     --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
     --enable-multivalue --enable-reference-types \
     "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"

@@ -9,7 +9,7 @@ import * as wf from "../wasm/andopen_workflows.js";
 import { sources } from "./sources.js";
 import { checkSyncInput } from "./check.js";
 import { AndOpenError, WebhookRefusedError, errorFromReport, type ErrorReport } from "./errors.js";
-import { closeStatus, openStatus } from "./status.js";
+import { closeStatus } from "./status.js";
 import type {
   BatchJournal,
   BatchOptions,
@@ -355,3 +355,12 @@ export async function runBatch(transport: Transport, rows: BatchRow[] | string, 
 
 export { AndOpenError, WebhookRefusedError };
 export type * from "./types.js";
+
+/**
+ * `gift` as the API wrote it, for the core: the inverse of `closeStatus` (its text status restored,
+ * `unknown_status` gone).
+ */
+function openStatus(gift: GiftRequest): GiftRequest {
+  const { status, unknown_status: text, ...rest } = gift;
+  return status === "unknown" && typeof text === "string" ? ({ ...rest, status: text } as unknown as GiftRequest) : gift;
+}
