@@ -5,4 +5,4 @@
 export { limits, unchecked, validateGiftRequest } from "./validate.js";
 export { init, initSync, type InitSource, type Limits, type SyncInitInput } from "./wasm.js";
 export * from "./errors.js";
-export * from "./types.js";
+export type * from "./payload.js";

@@ -5,7 +5,7 @@
  */
 import { LIMITS, ensure, validatePayload, type Limits } from "./wasm.js";
 import type { FieldError } from "./errors.js";
-import type { PartialGiftRequestPayload, UncheckedPayload } from "./types.js";
+import type { PartialGiftRequestPayload, UncheckedPayload } from "./payload.js";
 
 /**
  * The SDK's limits, each the core's own figure (`core/src/limits.rs`): the largest body validated or sent,
