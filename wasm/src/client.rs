@@ -1,4 +1,4 @@
-//! The client's calls: [`CoreClient`] makes them, [`CoreCall`] carries one through its requests and
+//! The client's calls: `CoreClient` makes them, `CoreCall` carries one through its requests and
 //! answers. Every decision is the core's; the package sends, sleeps and reports what came back.
 
 use andopen_core::{ErrorCode, ErrorItem, HostCall, ListCampaigns, PollTarget, RequestReport, Response, TransportFailure};
