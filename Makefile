@@ -5,7 +5,7 @@ CARGO ?= cargo
 
 JS := bindings/js
 
-.PHONY: demo mock test test-rust test-js test-bindings test-swift types toolchain bench bench-batch bench-readers bench-mock bench-workflows bench-bindings fuzz doc
+.PHONY: demo mock test dist natives test-rust test-js test-bindings test-swift types toolchain bench bench-batch bench-readers bench-mock bench-workflows bench-bindings fuzz doc
 
 # Starts the local &Open simulator, runs the gifting flow in Rust, JavaScript, Python, Kotlin and Swift
 # against it, and stops it.
@@ -40,6 +40,16 @@ test-bindings: mock
 # The Swift package alone (also part of test-bindings).
 test-swift: mock
 	scripts/test-swift.sh
+
+# Every artifact of the Python, Kotlin and Swift packages, for every platform, into target/dist: the native
+# libraries (cross-built once per platform and inspected), the wheels and the sdist, the jar, the AAR when
+# ANDROID_NDK_HOME is set, the XCFramework on macOS; then what was built and what was skipped, and why.
+dist: toolchain
+	scripts/dist.sh
+
+# The native library of every desktop platform into target/natives, inspected (part of test-bindings).
+natives: toolchain
+	scripts/natives.sh
 
 # Writes the JavaScript package's types of what the core returns from the Rust types.
 types: toolchain

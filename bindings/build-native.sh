@@ -4,7 +4,9 @@
 #
 #   bindings/build-native.sh lib                 prints the path of the cdylib (building it if needed)
 #   bindings/build-native.sh kotlin OUT_DIR      OUT_DIR/kotlin: the generated Kotlin sources;
-#                                                OUT_DIR/resources/<jna-prefix>/: the library, where JNA looks
+#                                                OUT_DIR/resources/<jna-prefix>/: the libraries, where JNA looks:
+#                                                the five desktop platforms' (scripts/natives.sh, built once
+#                                                and inspected), or with NATIVES=host this machine's only
 #   bindings/build-native.sh swift OUT_DIR       OUT_DIR: AndOpenFFI.swift, AndOpenFFIC.h, AndOpenFFIC.modulemap
 #
 # The cdylib is built with exactly the cargo command maturin runs, so the Python wheel build reuses it.
@@ -32,7 +34,17 @@ bindgen() {
   (cd "$ROOT" && cargo run --quiet --locked --bin uniffi-bindgen -- "$@")
 }
 
-# JNA's resource prefix for this machine (com.sun.jna.Platform.RESOURCE_PREFIX).
+# The desktop platforms of the jar: scripts/natives.sh's name, then JNA's resource prefix
+# (com.sun.jna.Platform.RESOURCE_PREFIX).
+JAR_PLATFORMS=(
+  "linux-x86_64 linux-x86-64"
+  "linux-aarch64 linux-aarch64"
+  "windows-x86_64 win32-x86-64"
+  "macos-x86_64 darwin-x86-64"
+  "macos-arm64 darwin-aarch64"
+)
+
+# JNA's resource prefix for this machine.
 jna_prefix() {
   local os arch
   case "$(uname -s)" in
@@ -57,8 +69,18 @@ case "${1:-}" in
     lib="$(cdylib)"
     rm -rf "$out/kotlin" "$out/resources"
     bindgen generate --no-format --config "$ROOT/bindings/uniffi.toml" --library "$lib" --language kotlin --out-dir "$out/kotlin" >/dev/null
-    mkdir -p "$out/resources/$(jna_prefix)"
-    cp "$lib" "$out/resources/$(jna_prefix)/"
+    if [ "${NATIVES:-desktop}" = host ]; then
+      mkdir -p "$out/resources/$(jna_prefix)"
+      cp "$lib" "$out/resources/$(jna_prefix)/"
+    else
+      platforms=()
+      for pair in "${JAR_PLATFORMS[@]}"; do platforms+=("${pair%% *}"); done
+      "$ROOT/scripts/natives.sh" "${platforms[@]}" >&2
+      for pair in "${JAR_PLATFORMS[@]}"; do
+        mkdir -p "$out/resources/${pair#* }"
+        cp "$ROOT/target/natives/${pair%% *}"/* "$out/resources/${pair#* }/"
+      done
+    fi
     ;;
   swift)
     out="$(mkdir -p "${2:?usage: build-native.sh swift OUT_DIR}" && cd "$2" && pwd)"

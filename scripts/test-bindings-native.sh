@@ -1,27 +1,32 @@
 #!/usr/bin/env bash
 # Builds and tests the Python, Kotlin and Swift packages of the SDK (the UniFFI layer, ffi/):
-#   1. the native library (ffi/, release profile), once;
-#   2. the Python wheel (maturin), installed into a virtualenv under target/, then pytest;
-#   3. the Kotlin package with Maven (JUnit 5);
+#   1. the native library (ffi/, release profile) for this machine, from which the bindings are generated;
+#   2. the Python wheels of every platform and the sdist (bindings/python/scripts/wheels.sh: the libraries
+#      cross-built once per platform by scripts/natives.sh and inspected, then each wheel inspected); the
+#      manylinux2014 x86_64 wheel is installed into a fresh virtualenv under target/, then pytest;
+#   3. the Kotlin package with Maven (JUnit 5), packaged as a jar holding the five desktop libraries of 2,
+#      which is then checked;
 #   4. the Swift package, built and tested with Swift 6 (scripts/test-swift.sh; on a Debian host without
 #      Swift, in a Debian 13 root it sets up once under target/swift-root).
-# Installs what a fresh machine lacks (Debian packages; maturin, pytest and, for the benchmark only,
-# pydantic in the virtualenv; Maven fetches its plugins and dependencies from Maven Central; the Swift
-# toolchain). Works from any directory; safe to re-run. The benchmark:
-# target/bindings-venv/bin/python bindings/python/bench.py
+# Installs what a fresh machine lacks (Debian packages; the cross toolchain of scripts/natives.sh; maturin
+# and auditwheel for the wheels; pytest and, for the benchmark only, pydantic in the virtualenv; Maven
+# fetches its plugins and dependencies from Maven Central; the Swift toolchain). Works from any directory;
+# safe to re-run. The benchmark: target/bindings-venv/bin/python bindings/python/bench.py
 # BUILD_ONLY=1 builds and installs the Python and Kotlin packages without running the tests (what the demo
-# needs; the demo builds the Swift package itself).
+# needs; the demo builds the Swift package itself): only the linux-x86_64 wheel, and the jar with the
+# desktop libraries.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 
-MATURIN_VERSION="1.16.0"
 PYTEST_VERSION="9.2.0"
 PYDANTIC_VERSION="2.13.4"   # for bindings/python/bench.py only: no test imports it
 VENV="$ROOT/target/bindings-venv"
 WHEELS="$ROOT/target/wheels"
+# The wheel installed and tested here: the one for this machine's platform (Linux x86-64).
+TESTED_WHEEL="andopen-*-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -52,20 +57,23 @@ echo "$LIB"
 # be counted), so they go first.
 rm -rf bindings/kotlin/target/classes bindings/kotlin/target/test-classes bindings/kotlin/target/surefire-reports
 
-step "Python wheel"
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV"
+step "Python wheels"
+if [ "${BUILD_ONLY:-0}" = 1 ]; then
+  bindings/python/scripts/wheels.sh "$WHEELS" linux-x86_64
+else
+  bindings/python/scripts/wheels.sh "$WHEELS"
 fi
+WHEEL="$(ls "$WHEELS"/$TESTED_WHEEL)"
+# A fresh virtualenv each run: the package is tested as pip installs it from the wheel, with nothing left
+# over from an earlier install.
+python3 -m venv --clear "$VENV"
 # mypy and pyright (on node) for bindings/python/scripts/typecheck.sh; uvicorn for the relay's ASGI test;
 # email-validator (pydantic's EmailStr) for the benchmark only.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION" \
+  "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION" \
   "mypy==2.4.1" "pyright==1.1.414" "uvicorn==0.55.0" "email-validator==2.4.0"
-rm -rf "$WHEELS"
-(cd bindings/python && "$VENV/bin/maturin" build --quiet --release --out "$WHEELS")
-WHEEL="$(ls "$WHEELS"/andopen-*.whl)"
-ls -l "$WHEEL"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$WHEEL"
+echo "installed $(basename "$WHEEL")"
 
 if [ "${BUILD_ONLY:-0}" = 1 ]; then
   # For the demo: the packages built and installed, no test run.
@@ -78,11 +86,14 @@ step "Python type checks (mypy --strict, pyright strict)"
 bindings/python/scripts/typecheck.sh "$VENV"
 
 step "Python tests"
+# The package under test is the installed wheel, never the sources next to the tests.
+(cd bindings/python && "$VENV/bin/python" -c 'import andopen, sys; sys.exit(0 if "site-packages" in andopen.__file__ else "andopen was not imported from the installed wheel")')
 (cd bindings/python && "$VENV/bin/python" -m pytest -q -p no:cacheprovider)
 
-step "Kotlin tests"
+step "Kotlin tests and jar"
 # (Debian's Maven 3.8 prints stray colour resets even in batch mode: drop them.)
-(cd bindings/kotlin && mvn -q -B test) 2>&1 | sed -u 's/\x1b\[0m//g'
+(cd bindings/kotlin && mvn -q -B package) 2>&1 | sed -u 's/\x1b\[0m//g'
+python3 bindings/kotlin/scripts/check_jar.py "$(ls bindings/kotlin/target/andopen-*.jar)" target/natives
 # Maven is quiet: say what Surefire ran, as the closing line of the Kotlin tests.
 python3 - "$ROOT/bindings/kotlin/target/surefire-reports" <<'PY'
 import glob, sys
