@@ -8,7 +8,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-VENV="${1:-$ROOT/target/bindings-venv}"
+VENV="$(cd "${1:-$ROOT/target/bindings-venv}" && pwd)"
 WORK="$ROOT/target/typecheck"
 # pyright from PyPI runs on node; should it need to fetch its npm package, it is kept under target/.
 export PYRIGHT_PYTHON_CACHE_DIR="${PYRIGHT_PYTHON_CACHE_DIR:-$ROOT/target/pyright-cache}"
