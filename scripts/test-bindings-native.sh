@@ -67,11 +67,11 @@ WHEEL="$(ls "$WHEELS"/$TESTED_WHEEL)"
 # A fresh virtualenv each run: the package is tested as pip installs it from the wheel, with nothing left
 # over from an earlier install.
 python3 -m venv --clear "$VENV"
-# mypy and pyright (on node) for bindings/python/scripts/typecheck.sh; uvicorn for the relay's ASGI test;
-# email-validator (pydantic's EmailStr) for the benchmark only.
+# mypy and pyright (on node) for bindings/python/scripts/typecheck.sh; uvicorn and httpx for the tests of
+# the asgi and httpx extras; email-validator (pydantic's EmailStr) for the benchmark only.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION" \
-  "mypy==2.4.1" "pyright==1.1.414" "uvicorn==0.55.0" "email-validator==2.4.0"
+  "mypy==2.4.1" "pyright==1.1.414" "uvicorn==0.55.0" "httpx==0.29.0" "email-validator==2.4.0"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$WHEEL"
 echo "installed $(basename "$WHEEL")"
 
