@@ -67,8 +67,11 @@ WHEEL="$(ls "$WHEELS"/$TESTED_WHEEL)"
 # A fresh virtualenv each run: the package is tested as pip installs it from the wheel, with nothing left
 # over from an earlier install.
 python3 -m venv --clear "$VENV"
+# mypy and pyright (on node) for bindings/python/scripts/typecheck.sh; uvicorn and httpx for the tests of
+# the asgi and httpx extras; email-validator (pydantic's EmailStr) for the benchmark only.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-  "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION"
+  "pytest==$PYTEST_VERSION" "pydantic==$PYDANTIC_VERSION" \
+  "mypy==2.4.1" "pyright==1.1.414" "uvicorn==0.55.0" "httpx==0.29.0" "email-validator==2.4.0"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "psycopg[binary]==3.3.9"  # the PostgreSQL journal tests (scripts/ensure-postgres.sh starts the server)
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "$WHEEL"
 echo "installed $(basename "$WHEEL")"
@@ -79,6 +82,9 @@ if [ "${BUILD_ONLY:-0}" = 1 ]; then
   (cd bindings/kotlin && mvn -q -B -DskipTests package) 2>&1 | sed -u 's/\x1b\[0m//g'
   exit 0
 fi
+
+step "Python type checks (mypy --strict, pyright strict)"
+bindings/python/scripts/typecheck.sh "$VENV"
 
 step "Python tests"
 # The package under test is the installed wheel, never the sources next to the tests.

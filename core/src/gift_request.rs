@@ -81,10 +81,13 @@ pub struct LineItem {
 }
 
 /// Where a gift request has got to. The set may grow: an unknown status is kept as text.
+///
+/// In TypeScript the statuses are a closed union: the JavaScript package reports a status it does not know
+/// as `"unknown"`, with its text beside it, rather than widening the type to `string`.
 #[cfg_attr(
     feature = "typescript",
     derive(ts_rs::TS),
-    ts(type = r#""submitted" | "redeemed" | "dispatched" | "delivered" | "cancelled" | (string & {})"#)
+    ts(type = r#""submitted" | "redeemed" | "dispatched" | "delivered" | "cancelled" | "unknown""#)
 )]
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum GiftRequestStatus {

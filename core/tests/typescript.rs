@@ -19,7 +19,7 @@ fn the_javascript_types_are_generated_from_the_rust_types() {
         (Uuid::decl(&cfg), "A UUID, as the API writes ids."),
         (Timestamp::decl(&cfg), "An ISO 8601 timestamp in UTC with milliseconds, e.g. `2026-04-16T10:30:00.000Z`."),
         (CountryCode::decl(&cfg), "An ISO 3166-1 alpha-2 country code, uppercase."),
-        (GiftRequestStatus::decl(&cfg), "Where a gift request has got to; unknown future statuses arrive as their text."),
+        (GiftRequestStatus::decl(&cfg), "Where a gift request has got to; a status this SDK does not know is `\"unknown\"`."),
         (GiftRequest::decl(&cfg), "A gift request, as the API returns it."),
         (Recipient::decl(&cfg), "The recipient of a gift request, as returned."),
         (ShippingAddress::decl(&cfg), "A direct-send address, as returned."),

@@ -23,40 +23,51 @@ fi
 cd "$root"
 # Paths of the build machine stay out of the bundle.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=$root=andopen"
-rm -rf "$here/wasm" "$here/cjs"
+rm -rf "$here/wasm" "$here/cjs" "$here/validate"
 mkdir -p "$here/cjs"
 echo '{ "type": "commonjs" }' > "$here/cjs/package.json"
-# Two modules: `andopen` (validation and the client: what every page loads) and `andopen_workflows` (the
+# Three modules: `andopen` (validation and the client: what `@andopen/sdk` loads) and `andopen_workflows` (the
 # same plus webhooks, the gift history and batch send: loaded only by `@andopen/sdk/workflows` and
 # `Client.sendBatch`).
-build_module() { # name, cargo feature arguments...
-  local name="$1"; shift
+build_module() { # directory, name, cargo feature arguments...
+  local out="$1" name="$2"; shift 2
   cargo build --locked -p andopen-wasm --target wasm32-unknown-unknown --profile wasm-release "$@"
   # wasm-bindgen needs the target-features section to know which features the module uses.
-  wasm-bindgen --target web --out-dir "$here/wasm" --out-name "$name" \
+  wasm-bindgen --target web --out-dir "$out" --out-name "$name" \
     target/wasm32-unknown-unknown/wasm-release/andopen_wasm.wasm
-  "$here/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
+  # --low-memory-unused: the first 1 KB of memory is never addressed (rustc's layout puts the 1 MB stack
+  # first, growing down from its top, and the module nests 32 levels at most), which lets wasm-opt fold
+  # more pointer arithmetic into loads and stores (0.4 KB gzipped).
+  "$here/node_modules/.bin/wasm-opt" -Oz --converge --low-memory-unused --strip-debug --strip-producers \
     --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
     --enable-multivalue --enable-reference-types \
-    "$here/wasm/${name}_bg.wasm" -o "$here/wasm/${name}_bg.wasm"
+    "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
   # The package always says where the module is (see src/sources.ts): the glue's own default, a URL made
   # from `import.meta.url`, goes (CommonJS cannot parse it, workerd cannot resolve it).
-  sed -i -E "s|new URL\('${name}_bg\.wasm', import\.meta\.url\)|(() => { throw new Error('pass the module to init()'); })()|" "$here/wasm/${name}.js"
-  if grep -q "import\.meta" "$here/wasm/${name}.js"; then echo "the glue still reads import.meta" >&2; exit 1; fi
+  sed -i -E "s|new URL\('${name}_bg\.wasm', import\.meta\.url\)|(() => { throw new Error('pass the module to init()'); })()|" "$out/${name}.js"
+  if grep -q "import\.meta" "$out/${name}.js"; then echo "the glue still reads import.meta" >&2; exit 1; fi
   # `Symbol.dispose` needs TypeScript's esnext.disposable lib, which a browser project may not have.
-  sed -i '/\[Symbol\.dispose\]()/d' "$here/wasm/${name}.d.ts"
-  # The glue ships without its comments (its declarations keep them), as an ES module and, for `require`,
-  # as CommonJS under cjs/ (a mirror of the package's layout, marked `"type": "commonjs"`).
+  sed -i '/\[Symbol\.dispose\]()/d' "$out/${name}.d.ts"
+  # The glue ships without its comments (its declarations keep them).
   "$here/node_modules/.bin/tsc" --allowJs --removeComments --skipLibCheck --target ES2022 --module ES2022 \
-    --outDir "$here/wasm/plain" "$here/wasm/${name}.js"
-  "$here/node_modules/.bin/tsc" --allowJs --removeComments --skipLibCheck --target ES2022 --module CommonJS \
-    --outDir "$here/cjs/wasm" "$here/wasm/${name}.js"
-  cp "$here/wasm/${name}.d.ts" "$here/cjs/wasm/${name}.d.ts"
-  mv "$here/wasm/plain/${name}.js" "$here/wasm/${name}.js"
-  rmdir "$here/wasm/plain"
+    --outDir "$out/plain" "$out/${name}.js"
+  mv "$out/plain/${name}.js" "$out/${name}.js"
+  rmdir "$out/plain"
 }
-build_module andopen
-build_module andopen_workflows --features workflows
+# The glue of a module as CommonJS as well, for `require`: under cjs/ (a mirror of the package's layout,
+# marked `"type": "commonjs"`).
+commonjs_glue() { # name
+  "$here/node_modules/.bin/tsc" --allowJs --removeComments --skipLibCheck --target ES2022 --module CommonJS \
+    --outDir "$here/cjs/wasm" "$here/wasm/$1.js"
+  cp "$here/wasm/$1.d.ts" "$here/cjs/wasm/$1.d.ts"
+}
+build_module "$here/wasm" andopen
+commonjs_glue andopen
+build_module "$here/wasm" andopen_workflows --features workflows
+commonjs_glue andopen_workflows
+# The third, for `@andopen/sdk/validate`: the validation path alone (no client), under validate/ (a mirror
+# of the package's layout: validate/dist/wasm.js loads ../wasm/andopen.js, its own glue).
+build_module "$here/validate/wasm" andopen --no-default-features
 
 cd "$here"
 rm -rf dist
@@ -68,3 +79,7 @@ npx tsc -p tsconfig.json --emitDeclarationOnly
 rm -rf cjs/dist
 npx tsc -p tsconfig.cjs.json --removeComments --declaration false
 npx tsc -p tsconfig.cjs.json --emitDeclarationOnly
+# `@andopen/sdk/validate`: the same sources again, under validate/.
+rm -rf validate/dist
+npx tsc -p tsconfig.validate.json --removeComments --declaration false
+npx tsc -p tsconfig.validate.json --emitDeclarationOnly

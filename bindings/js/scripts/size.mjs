@@ -10,6 +10,7 @@ const kb = (n) => (n / 1024).toFixed(1);
 
 /** An entry: its title, its JavaScript file, its module, and its budget in bytes gzipped (or none). */
 const ENTRIES = [
+  { title: "@andopen/sdk/validate (browser; validation only)", js: "validate/dist/validate-web.js", wasm: "validate/wasm/andopen_bg.wasm", budget: 40 * 1024 },
   { title: "@andopen/sdk (browser; the client and validation)", js: "dist/web.js", wasm: "wasm/andopen_bg.wasm", budget: 80 * 1024 },
   { title: "@andopen/sdk (Node, Bun, Deno)", js: "dist/node.js", wasm: "wasm/andopen_bg.wasm" },
   { title: "@andopen/sdk (require)", js: "cjs/dist/node-cjs.js", wasm: "wasm/andopen_bg.wasm" },

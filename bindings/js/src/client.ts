@@ -6,8 +6,8 @@ import { AndOpenError, ConfigError } from "./errors.js";
 import { type Call, type CoreOptions, SansIo, checkFunction, checkMillis, coreOptionsOf, report } from "./sansio.js";
 import { sources } from "./sources.js";
 import { LIMITS, init, kindOf, loadable, reading } from "./wasm.js";
-import type { GiftRequest, GiftRequestStatus } from "./generated.js";
-import type { BatchOptions, BatchResult, BatchRow, Campaign, GiftRequestPayload, HttpRequest, ListCampaignsParams, Page, ResponseInfo, UncheckedPayload, WithResponse } from "./types.js";
+import type { GiftRequestStatus } from "./generated.js";
+import type { BatchOptions, BatchResult, BatchRow, Campaign, GiftRequest, GiftRequestPayload, HttpRequest, ListCampaignsParams, Page, ResponseInfo, UncheckedPayload, WithResponse } from "./types.js";
 import type { Transport } from "./workflows.js";
 
 /** Options of a `Client`. */
@@ -169,7 +169,7 @@ export class Client {
   }
 
   /** Polls a gift request until it reaches `status` (or passes it), or `"redemption_url"` is set. */
-  async waitForStatus(id: string, status: GiftRequestStatus | "redemption_url", options: WaitOptions = {}): Promise<WithResponse<GiftRequest>> {
+  async waitForStatus(id: string, status: Exclude<GiftRequestStatus, "unknown"> | "redemption_url", options: WaitOptions = {}): Promise<WithResponse<GiftRequest>> {
     const { sansIo, ...call } = await this.#prepare(options, true);
     const { intervalMs = 2_000, timeoutMs = 120_000 } = options;
     return this.#run(sansIo.waitForGiftRequest<GiftRequest>(id, status, intervalMs, timeoutMs), call);

@@ -9,8 +9,8 @@ export type Timestamp = string;
 /** An ISO 3166-1 alpha-2 country code, uppercase. */
 export type CountryCode = string;
 
-/** Where a gift request has got to; unknown future statuses arrive as their text. */
-export type GiftRequestStatus = "submitted" | "redeemed" | "dispatched" | "delivered" | "cancelled" | (string & {});
+/** Where a gift request has got to; a status this SDK does not know is `"unknown"`. */
+export type GiftRequestStatus = "submitted" | "redeemed" | "dispatched" | "delivered" | "cancelled" | "unknown";
 
 /** A gift request, as the API returns it. */
 export type GiftRequest = { 

@@ -9,10 +9,9 @@
  * - `buildRequest.*`: the exact HTTP request for an operation, as plain JSON (for no-code tools).
  * - `Client`: the API over `fetch`, with retries that never send a gift twice.
  */
-import { LIMITS, bodyText, ensure, guarded, core, validatePayload, type Limits } from "./wasm.js";
-import type { FieldError } from "./errors.js";
+import { bodyText, guarded, core } from "./wasm.js";
 import { SansIo, type CoreOptions } from "./sansio.js";
-import type { GiftRequestPayload, HttpRequest, ListCampaignsParams, PartialGiftRequestPayload, UncheckedPayload } from "./types.js";
+import type { GiftRequestPayload, HttpRequest, ListCampaignsParams, UncheckedPayload } from "./types.js";
 
 export * from "./errors.js";
 export * from "./types.js";
@@ -20,27 +19,7 @@ export { Client, type ClientOptions, type WaitOptions } from "./client.js";
 // The workflows (webhooks, gift history, batch journals) are in `@andopen/sdk/workflows`: a second module.
 export { Call, SansIo, type CoreOptions, type Step } from "./sansio.js";
 export { init, initSync, type InitSource, type Limits, type SyncInitInput } from "./wasm.js";
-
-/**
- * The SDK's limits, each the core's own figure (`core/src/limits.rs`): the largest body validated or sent,
- * the largest response read, problems listed, and so on. For display and for your own transport: a
- * transport of yours should stop reading a response after `maxResponseBytes + 1` bytes.
- */
-export function limits(): Limits {
-  ensure();
-  return LIMITS;
-}
-
-/**
- * Every problem of a gift-request payload, in the server's words (`[]` when it is valid). Call it as a form
- * changes: it needs no key and sends nothing. Each error's `param` names the field to show it under. A
- * payload over `limits().maxBodyBytes` is one `body_too_large` problem (it is not read further); one that
- * JSON cannot hold (`undefined`, a `BigInt`, a cycle, a getter that throws) is a `TypeError` naming it.
- */
-export function validateGiftRequest(payload: PartialGiftRequestPayload | UncheckedPayload | string): FieldError[] {
-  const errors = validatePayload(payload, "payload");
-  return errors === undefined ? [] : (JSON.parse(errors) as FieldError[]);
-}
+export { limits, unchecked, validateGiftRequest } from "./validate.js";
 
 /**
  * The exact JSON body to send for a payload; throws `ValidationError` with every field problem (a payload
@@ -49,15 +28,6 @@ export function validateGiftRequest(payload: PartialGiftRequestPayload | Uncheck
 export function giftRequestBody(payload: GiftRequestPayload | UncheckedPayload | string): string {
   const text = bodyText(payload, "payload");
   return guarded(() => core.giftRequestBody(text));
-}
-
-/**
- * `payload` as it is, typed so that any call takes it: the explicit way to send fields the SDK does not model
- * (`unchecked({ ...payload, gift_note: "…" })`) or data whose shape is not known (a parsed request body).
- * The core still validates it; nothing is checked at compile time.
- */
-export function unchecked(payload: unknown): UncheckedPayload {
-  return payload as UncheckedPayload;
 }
 
 function firstRequest(call: { request(): HttpRequest | undefined }): HttpRequest {

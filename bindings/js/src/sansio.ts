@@ -3,6 +3,7 @@
  * `Client` drives them over `fetch`; use them directly to send with your own transport.
  */
 import { ConfigError, ValidationError, errorFromReport, type AndOpenError, type ErrorReport, type RateLimit } from "./errors.js";
+import { closeStatus } from "./status.js";
 import type { HttpRequest, ListCampaignsParams } from "./types.js";
 import { LIMITS, bodyText, core, ensure, guarded, kindOf, reading } from "./wasm.js";
 
@@ -172,10 +173,13 @@ function bodyBytes(body: unknown): Uint8Array {
 /** One call: send `request()`, hand the answer to `handleResponse`, do what the step says. */
 export class Call<T> {
   readonly #inner: core.CoreCall;
+  /** What a result goes through before it is returned (a gift request's status closed: see `status.ts`). */
+  readonly #shape: (value: unknown) => unknown;
 
   /** @internal */
-  constructor(inner: core.CoreCall) {
+  constructor(inner: core.CoreCall, shape: (value: unknown) => unknown = (value) => value) {
     this.#inner = inner;
+    this.#shape = shape;
   }
 
   /** The request to send now; `undefined` once a list is finished. */
@@ -197,7 +201,7 @@ export class Call<T> {
     const s = number(status, "status");
     const h = JSON.stringify(headerPairs(headers));
     const b = bodyBytes(body);
-    return toStep<T>(this.#inner.handleResponse(s, h, b, number(nowMs, "nowMs")));
+    return toStep<T>(this.#inner.handleResponse(s, h, b, number(nowMs, "nowMs")), this.#shape);
   }
 
   /**
@@ -206,14 +210,20 @@ export class Call<T> {
    */
   handleTransportFailure(maybeSent: boolean, nowMs: number): Step<T> {
     if (typeof maybeSent !== "boolean") throw new TypeError(`maybeSent must be true or false, not ${kindOf(maybeSent)}`);
-    return toStep<T>(this.#inner.handleTransportFailure(maybeSent, number(nowMs, "nowMs")));
+    return toStep<T>(this.#inner.handleTransportFailure(maybeSent, number(nowMs, "nowMs")), this.#shape);
   }
 }
 
-function toStep<T>(text: string): Step<T> {
+function toStep<T>(text: string, shape: (value: unknown) => unknown): Step<T> {
   const raw = JSON.parse(text) as RawStep;
   if (raw.step === "failed") return { step: "failed", error: errorFromReport(raw.error) };
+  if (raw.step === "done") raw.value = shape(raw.value);
   return raw as Step<T>;
+}
+
+/** A gift request as returned, its status closed (see `status.ts`). */
+function giftRequest(value: unknown): unknown {
+  return closeStatus(value);
 }
 
 /** The options a `SansIo` was made with, as the core reads them: see `coreOptionsOf`. */
@@ -251,13 +261,13 @@ export class SansIo {
   /** `POST /gift_requests`; throws `ValidationError` with every field problem. */
   createGiftRequest<T>(payload: object | string): Call<T> {
     const body = bodyText(payload, "payload");
-    return new Call(guarded(() => this.#core.createGiftRequest(body)));
+    return new Call(guarded(() => this.#core.createGiftRequest(body)), giftRequest);
   }
 
   /** `GET /gift_requests/{id}` (the id must be a UUID). */
   getGiftRequest<T>(id: string): Call<T> {
     const checked = text(id, "id");
-    return new Call(guarded(() => this.#core.getGiftRequest(checked)));
+    return new Call(guarded(() => this.#core.getGiftRequest(checked)), giftRequest);
   }
 
   /** `GET /campaigns/{id}` (the id must be a UUID). */
@@ -276,7 +286,7 @@ export class SansIo {
   /** `GET /gift_requests/{id}` until `until` (`"redemption_url"` or a status) is reached. */
   waitForGiftRequest<T>(id: string, until: string, intervalMs: number, timeoutMs: number): Call<T> {
     const [i, u, every, within] = [text(id, "id"), text(until, "until"), number(intervalMs, "intervalMs"), number(timeoutMs, "timeoutMs")];
-    return new Call(guarded(() => this.#core.waitForGiftRequest(i, u, every, within)));
+    return new Call(guarded(() => this.#core.waitForGiftRequest(i, u, every, within)), giftRequest);
   }
 }
 

@@ -1,62 +1,21 @@
 /**
  * The shapes that cross the wire, as the API writes them (snake_case keys: they are the contract).
  */
-import type { GiftRequest, GiftRequestStatus, LineItem, RateLimit, Timestamp, Uuid } from "./generated.js";
+import type { GiftRequest as WireGiftRequest, GiftRequestStatus, LineItem, RateLimit, Timestamp, Uuid } from "./generated.js";
 import type { AndOpenError } from "./errors.js";
+import type { LineItemPayload, RecipientPayload, ShippingAddressPayload } from "./payload.js";
 
-export type { GiftRequest, GiftRequestStatus, LineItem, Recipient, ShippingAddress, Uuid, Timestamp, CountryCode } from "./generated.js";
-
-/**
- * A payload whose keys are not checked against the types: what `unchecked()` returns. Only through it do
- * fields the SDK does not model (or data of unknown shape, such as a request body) reach the calls; the core
- * still validates every rule at run time.
- */
-export type UncheckedPayload = { readonly [uncheckedBrand]: true };
-declare const uncheckedBrand: unique symbol;
+export type { GiftRequestStatus, LineItem, Recipient, ShippingAddress, Uuid, Timestamp, CountryCode } from "./generated.js";
+export type * from "./payload.js";
 
 /**
- * A payload as a form holds it while it is being filled in: the fields of `GiftRequestPayload`, each of them
- * optional, and no other (a misspelt key is a type error). What `validateGiftRequest` takes.
+ * A gift request, as the API returns it (every field it sent is there, those the SDK does not model too).
+ * `status` is one of the contract's statuses, or `"unknown"` for one this SDK does not know yet: its text
+ * is then `unknown_status` (absent otherwise).
  */
-export type PartialGiftRequestPayload = {
-  campaign_id?: string;
-  recipient?: Partial<RecipientPayload>;
-  shipping_address?: Partial<ShippingAddressPayload>;
-  line_items?: Partial<LineItemPayload>[];
-};
-
-/** The body of `POST /gift_requests`: choice-mode without `shipping_address`/`line_items`, direct-send with both. */
-export interface GiftRequestPayload {
-  campaign_id: string;
-  recipient: RecipientPayload;
-  shipping_address?: ShippingAddressPayload;
-  line_items?: LineItemPayload[];
-}
-
-/** The recipient, supplied by value. */
-export interface RecipientPayload {
-  first_name: string;
-  last_name: string;
-  email?: string | null;
-}
-
-/** A direct-send address; no name fields (the label uses the recipient's). */
-export interface ShippingAddressPayload {
-  address1: string;
-  address2?: string | null;
-  city: string;
-  region: string;
-  postal_code: string;
-  /** ISO 3166-1 alpha-2, uppercase: `IE`, not `ie`. */
-  country_code: string;
-  phone: string;
-}
-
-/** A direct-send item: `sku` and/or `variant_id`, and a quantity of at least 1. */
-export interface LineItemPayload {
-  sku?: string | null;
-  variant_id?: string | null;
-  quantity: number;
+export interface GiftRequest extends WireGiftRequest {
+  /** The status as the API wrote it, when `status` is `"unknown"`. */
+  unknown_status?: string;
 }
 
 /** A campaign exactly as the API sent it; the fields below are the ones the SDK models. */
@@ -164,7 +123,7 @@ export interface GiftTimeline {
   campaignId: Uuid | null;
   /** The recipient's key in the history: `email:ann@example.com` or `name:ann smith`. */
   recipient: string;
-  /** The furthest status reached. */
+  /** The furthest status of the contract reached (a status this SDK does not know moves nothing: never `"unknown"`). */
   status: GiftRequestStatus;
   sentAt: Timestamp | null;
   redeemedAt: Timestamp | null;

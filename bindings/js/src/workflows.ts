@@ -9,6 +9,7 @@ import * as wf from "../wasm/andopen_workflows.js";
 import { sources } from "./sources.js";
 import { checkSyncInput } from "./check.js";
 import { AndOpenError, WebhookRefusedError, errorFromReport, type ErrorReport } from "./errors.js";
+import { closeStatus } from "./status.js";
 import type {
   BatchJournal,
   BatchOptions,
@@ -189,7 +190,7 @@ export class WebhookReceiver {
     const body = bytes(rawBody);
     const text = guarded(() => this.#core.receive(pairs, body, now));
     const meta = JSON.parse(text) as Omit<VerifiedDelivery, "giftRequest" | "body">;
-    return { ...meta, giftRequest: JSON.parse(decoder.decode(body)) as GiftRequest, body };
+    return { ...meta, giftRequest: closeStatus(JSON.parse(decoder.decode(body)) as GiftRequest), body };
   }
 
   /**
@@ -237,7 +238,7 @@ export class GiftHistory {
 
   /** Folds in a gift request a call returned (`createGiftRequest`, `getGiftRequest`, a wait). */
   recordGift(gift: GiftRequest | string): Recorded {
-    const text = typeof gift === "string" ? gift : JSON.stringify(gift);
+    const text = typeof gift === "string" ? gift : JSON.stringify(openStatus(gift));
     return guarded(() => this.core.recordGift(text)) as Recorded;
   }
 
@@ -354,3 +355,12 @@ export async function runBatch(transport: Transport, rows: BatchRow[] | string, 
 
 export { AndOpenError, WebhookRefusedError };
 export type * from "./types.js";
+
+/**
+ * `gift` as the API wrote it, for the core: the inverse of `closeStatus` (its text status restored,
+ * `unknown_status` gone).
+ */
+function openStatus(gift: GiftRequest): GiftRequest {
+  const { status, unknown_status: text, ...rest } = gift;
+  return status === "unknown" && typeof text === "string" ? ({ ...rest, status: text } as unknown as GiftRequest) : gift;
+}

@@ -1,6 +1,8 @@
 // A real browser (Debian's Chromium, driven by playwright-core): a direct-send form validated live by the
 // wasm module. It types a lowercase country and leaves the last name blank, checks that each server-worded
-// message appears under its own field, fixes both, and checks the request the SDK builds.
+// message appears under its own field, fixes both, and checks the request the SDK builds. The form runs
+// with the package's files as they are, then as built by Vite, esbuild and webpack (browser/bundlers.mjs);
+// a module web worker answers a message posted right after it was created.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -8,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { buildPages } from "./browser/bundlers.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const root = new URL("../", import.meta.url);
@@ -15,6 +18,7 @@ const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "applic
 let server;
 let browser;
 let base;
+let built;
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: make test installs Debian's chromium`);
@@ -31,6 +35,7 @@ before(async () => {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${server.address().port}`;
   mkdirSync(new URL("test-results/", root), { recursive: true });
+  built = await buildPages();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -42,11 +47,12 @@ after(async () => {
   server?.close();
 });
 
-test("a direct-send form shows each server-worded error under its field, then builds the request", async () => {
+/** The form at `path`: each server-worded error under its field, then the request built. */
+async function checkForm(path, shot) {
   const page = await browser.newPage();
   const failures = [];
   page.on("pageerror", (e) => failures.push(e.message));
-  await page.goto(`${base}/test/browser/form.html`);
+  await page.goto(`${base}/${path}`);
   await page.waitForSelector("body[data-ready=true]");
 
   const fill = (name, value) => page.fill(`[name="${name}"]`, value);
@@ -66,7 +72,7 @@ test("a direct-send form shows each server-worded error under its field, then bu
     assert.equal(await errorUnder(other), "", `no error under ${other}`);
   }
   assert.equal(await page.textContent("#request"), "(fix the form first)");
-  await page.screenshot({ path: fileURLToPath(new URL("test-results/form-errors.png", root)), fullPage: true });
+  await page.screenshot({ path: fileURLToPath(new URL(`test-results/${shot}.png`, root)), fullPage: true });
 
   await fill("recipient.last_name", "Smith");
   await fill("shipping_address.country_code", "IE");
@@ -86,4 +92,23 @@ test("a direct-send form shows each server-worded error under its field, then bu
   });
   assert.deepEqual(failures, []);
   await page.close();
-});
+}
+
+test("a direct-send form shows each server-worded error under its field, then builds the request", () => checkForm("test/browser/form.html", "form-errors"));
+for (const bundler of ["vite", "esbuild", "webpack"]) {
+  test(`the form built with ${bundler} works the same`, () => checkForm(built[bundler], `form-errors-${bundler}`));
+}
+
+for (const entry of ["validate", "full"]) {
+  test(`a module web worker (${entry === "full" ? "@andopen/sdk" : "@andopen/sdk/validate"}) answers a message posted right after new Worker()`, async () => {
+    const page = await browser.newPage();
+    const failures = [];
+    page.on("pageerror", (e) => failures.push(e.message));
+    await page.goto(`${base}/test/browser/worker.html?entry=${entry}`);
+    await page.waitForSelector("body[data-answer]", { state: "attached", timeout: 10_000 });
+    const answer = JSON.parse(await page.getAttribute("body", "data-answer"));
+    assert.deepEqual(answer.sort(), ["campaign_id", "recipient.last_name"]);
+    assert.deepEqual(failures, []);
+    await page.close();
+  });
+}

@@ -20,6 +20,8 @@ import { WebhookReceiver, GiftHistory, MemoryJournal } from "@andopen/sdk/workfl
 
 const MOCK_BIN = process.env.ANDOPEN_MOCK_BIN ?? fileURLToPath(new URL("../../../target/release/andopen-mock", import.meta.url));
 const DEMO = fileURLToPath(new URL("../examples/demo.mjs", import.meta.url));
+const SMOKE = fileURLToPath(new URL("./runtimes/smoke.mjs", import.meta.url));
+const PACKAGE = fileURLToPath(new URL("../", import.meta.url));
 const KEY = "ao-v1-staging-e2e-js";
 const WEBHOOK_SECRET = "whsec_e2e_js_receiver";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -616,4 +618,25 @@ function verify(secret, timestamp, rawBody, signature) {
   if (typeof signature !== "string" || !/^[0-9a-fA-F]{64}$/.test(signature)) return false;
   const expected = createHmac("sha256", Buffer.from(secret, "utf8")).update(`${timestamp}.`).update(rawBody).digest();
   return timingSafeEqual(expected, Buffer.from(signature, "hex"));
+}
+
+// Bun and Deno (pinned devDependencies, from npm): the same package, imported by name, in their runtimes.
+for (const [runtime, args] of [
+  ["bun", [SMOKE]],
+  ["deno", ["run", "--allow-read", "--allow-env", "--allow-net", SMOKE]],
+]) {
+  test(`${runtime} validates with both entries and calls the simulator`, async () => {
+    const bin = fileURLToPath(new URL(`../node_modules/.bin/${runtime}`, import.meta.url));
+    assert.ok(existsSync(bin), `${runtime} is not installed (npm ci installs it)`);
+    const env = { ...process.env, ANDOPEN_SMOKE_BASE_URL: base, ANDOPEN_API_KEY: KEY, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
+    const { stdout } = await new Promise((resolve, reject) =>
+      execFile(bin, args, { cwd: PACKAGE, env, timeout: 60_000 }, (error, out, err) => (error ? reject(new Error(`${runtime} failed: ${err || error.message}`)) : resolve({ stdout: out }))),
+    );
+    const seen = JSON.parse(stdout.trim().split("\n").at(-1));
+    assert.deepEqual([...seen.full].sort(), ["campaign_id", "recipient.last_name"]);
+    assert.deepEqual(seen.validateOnly, seen.full, "the validation-only entry answers alike");
+    assert.ok(seen.campaigns >= 3, `${seen.campaigns} campaigns`);
+    assert.deepEqual(seen.created, { status: 201, giftStatus: "submitted" });
+    assert.equal(seen.readBack, true);
+  });
 }

@@ -159,7 +159,7 @@ function runCase(c) {
     const at = `exchange ${i}`;
     if (step.step === "done") {
       assert.ok(want.done, `${at}: done, expected ${JSON.stringify(want)}`);
-      subset(want.done, step.value);
+      subset(want.done, asWritten(step.value));
       if ("status" in want) assert.equal(step.meta.status, want.status);
       if ("request_id" in want) assert.equal(step.meta.request_id, want.request_id);
     } else if (step.step === "wait") {
@@ -175,6 +175,17 @@ function runCase(c) {
       else checkRequest(want.next_request, next);
     }
   }
+}
+
+/**
+ * A result as the API wrote it: the package reports a gift-request status it does not know as
+ * `status: "unknown"` with the text in `unknown_status` (a closed union in TypeScript); the vectors speak
+ * of the text.
+ */
+function asWritten(value) {
+  if (value === null || typeof value !== "object" || value.status !== "unknown" || !("unknown_status" in value)) return value;
+  const { unknown_status: text, ...rest } = value;
+  return { ...rest, status: text };
 }
 
 let total = 0;

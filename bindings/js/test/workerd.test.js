@@ -1,6 +1,7 @@
-// Cloudflare's runtime (workerd, from npm) running two workers built as wrangler builds them: esbuild with
+// Cloudflare's runtime (workerd, from npm) running three workers built as wrangler builds them: esbuild with
 // the `workerd`, `worker` and `browser` conditions, `.wasm` imports kept as compiled modules. One verifies
-// webhook deliveries (the workflows module), one validates payloads (the main module); neither calls init().
+// webhook deliveries (the workflows module), one validates payloads (the main module), one validates with
+// `@andopen/sdk/validate` (the validation-only module); none calls init().
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -8,7 +9,7 @@ import { createHmac } from "node:crypto";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -30,7 +31,10 @@ function freePort() {
   });
 }
 
-/** Bundles a worker as wrangler does; returns the `.wasm` files it imports (kept as separate modules). */
+/**
+ * Bundles a worker as wrangler does; returns the `.wasm` files it imports (kept as separate modules, each
+ * named by its path in the package with `-` for `/`, as two entries hold an `andopen_bg.wasm`).
+ */
 async function bundle(name) {
   const wasm = [];
   await build({
@@ -49,14 +53,19 @@ async function bundle(name) {
           b.onResolve({ filter: /\.wasm$/ }, (args) => {
             const file = join(args.resolveDir, args.path);
             wasm.push(file);
-            return { path: basename(file), external: true };
+            return { path: moduleName(file), external: true };
           });
         },
       },
     ],
   });
-  for (const file of wasm) copyFileSync(file, join(dir, basename(file)));
-  return wasm.map((f) => basename(f));
+  for (const file of wasm) copyFileSync(file, join(dir, moduleName(file)));
+  return wasm.map(moduleName);
+}
+
+/** The name a `.wasm` file of the package has among a worker's modules: `validate-wasm-andopen_bg.wasm`. */
+function moduleName(file) {
+  return relative(root, file).split(sep).join("-");
 }
 
 function worker(name, wasm, bindings) {
@@ -68,10 +77,13 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "andopen-workerd-"));
   const webhookWasm = await bundle("webhook-worker");
   const validateWasm = await bundle("validate-worker");
-  assert.deepEqual(webhookWasm, ["andopen_workflows_bg.wasm"], "the webhook worker carries the workflows module only");
-  assert.deepEqual(validateWasm, ["andopen_bg.wasm"], "the validating worker carries the main module only");
+  const formWasm = await bundle("form-worker");
+  assert.deepEqual(webhookWasm, ["wasm-andopen_workflows_bg.wasm"], "the webhook worker carries the workflows module only");
+  assert.deepEqual(validateWasm, ["wasm-andopen_bg.wasm"], "the validating worker carries the main module only");
+  assert.deepEqual(formWasm, ["validate-wasm-andopen_bg.wasm"], "the form's worker carries the validation-only module only");
   ports.webhook = await freePort();
   ports.validate = await freePort();
+  ports.form = await freePort();
   writeFileSync(
     join(dir, "config.capnp"),
     `using Workerd = import "/workerd/workerd.capnp";
@@ -79,10 +91,12 @@ const config :Workerd.Config = (
   services = [
     (name = "webhook", worker = ${worker("webhook-worker", webhookWasm, `(name = "WEBHOOK_SECRET", text = "${SECRET}")`)}),
     (name = "validate", worker = ${worker("validate-worker", validateWasm, "")}),
+    (name = "form", worker = ${worker("form-worker", formWasm, "")}),
   ],
   sockets = [
     (name = "webhook", address = "127.0.0.1:${ports.webhook}", http = (), service = "webhook"),
     (name = "validate", address = "127.0.0.1:${ports.validate}", http = (), service = "validate"),
+    (name = "form", address = "127.0.0.1:${ports.form}", http = (), service = "form"),
   ],
 );
 `,
@@ -93,7 +107,7 @@ const config :Workerd.Config = (
   workerd.stderr.on("data", (d) => (log += d));
   // Ready when both sockets answer.
   const deadline = Date.now() + 20_000;
-  for (const port of [ports.webhook, ports.validate]) {
+  for (const port of [ports.webhook, ports.validate, ports.form]) {
     for (;;) {
       try {
         await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "{}" });
@@ -162,4 +176,19 @@ test("workerd: a worker validates payloads in the server's words and builds the 
   const good = await post(JSON.stringify({ campaign_id: gift.campaign_id, recipient: { first_name: "Ann", last_name: "Smith" } }));
   assert.equal(good.status, 200);
   assert.deepEqual(await good.json(), { method: "POST", url: "https://api.andopen.co/gift_requests", authorization: null });
+});
+
+test("workerd: a worker with @andopen/sdk/validate answers as the whole package does", async () => {
+  for (const payload of [
+    { campaign_id: gift.campaign_id, recipient: { first_name: "Ann", last_name: "" }, shipping_address: { country_code: "ie" } },
+    { campaign_id: "nope", recipient: { first_name: "Ann", last_name: "Smith" }, line_items: [{ quantity: 0 }] },
+    { campaign_id: gift.campaign_id, recipient: { first_name: "Ann", last_name: "Smith" } },
+  ]) {
+    const body = JSON.stringify(payload);
+    const [form, whole] = await Promise.all([ports.form, ports.validate].map((port) => fetch(`http://127.0.0.1:${port}/`, { method: "POST", body })));
+    assert.equal(form.status, whole.status, body);
+    const answer = await form.json();
+    if (whole.status === 422) assert.deepEqual(answer.errors, (await whole.json()).errors, body);
+    else assert.deepEqual(answer.errors, [], body);
+  }
 });

@@ -58,6 +58,18 @@ test("a webhook is accepted once, then seen as a duplicate", () => {
   assert.equal(receiver.receive(Object.entries(signed(body)), body, NOW).duplicate, false, "forgotten, so new again");
 });
 
+test("a webhook's gift request with a status this SDK does not know is \"unknown\", its text kept, its body unchanged", () => {
+  const receiver = new WebhookReceiver(SECRET);
+  const body = JSON.stringify(gift({ status: "in_customs" }));
+  const delivery = receiver.receive(signed(body), body, NOW);
+  assert.equal(delivery.giftRequest.status, "unknown");
+  assert.equal(delivery.giftRequest.unknown_status, "in_customs");
+  assert.equal(new TextDecoder().decode(delivery.body), body);
+  const known = receiver.receive(signed(JSON.stringify(gift()), { event: "11111111-1111-4111-8111-111111111111" }), JSON.stringify(gift()), NOW);
+  assert.equal(known.giftRequest.status, "submitted");
+  assert.equal("unknown_status" in known.giftRequest, false);
+});
+
 test("forged, tampered and replayed webhooks are refused with their code", () => {
   const receiver = new WebhookReceiver(SECRET, { toleranceSeconds: 60 });
   const body = JSON.stringify(gift());

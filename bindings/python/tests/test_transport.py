@@ -49,6 +49,12 @@ class Handler(BaseHTTPRequestHandler):
         self._answer(201, json.dumps(gift()).encode())
 
 
+@pytest.fixture(params=["urllib", "pooled"])
+def sync_transport(request: pytest.FixtureRequest) -> Callable[[], andopen.Transport]:
+    """Each sync transport of the package: every bound below holds for both."""
+    return andopen.UrllibTransport if request.param == "urllib" else andopen.PooledTransport
+
+
 @pytest.fixture()
 def server() -> Iterator[str]:
     Handler.seen = []
@@ -66,31 +72,31 @@ def request(url: str) -> andopen.Request:
     return andopen.Request("GET", url, [("Accept", "application/json")], None)
 
 
-def test_a_non_2xx_status_is_a_response_not_an_exception(server: str) -> None:
-    response = andopen.UrllibTransport().send(request(f"{server}/nothing"), 5)
+def test_a_non_2xx_status_is_a_response_not_an_exception(server: str, sync_transport: Callable[[], andopen.Transport]) -> None:
+    response = sync_transport().send(request(f"{server}/nothing"), 5)
     assert response.status == 404
     assert ("Request-Id", "r-1") in response.header_pairs()
     assert b"not_found" in response.body
 
 
-def test_redirects_are_not_followed(server: str) -> None:
-    response = andopen.UrllibTransport().send(request(f"{server}/redirect"), 5)
+def test_redirects_are_not_followed(server: str, sync_transport: Callable[[], andopen.Transport]) -> None:
+    response = sync_transport().send(request(f"{server}/redirect"), 5)
     assert response.status == 302
     assert [path for _, path, _, _ in Handler.seen] == ["/redirect"]
 
 
-def test_a_refused_connection_was_not_sent() -> None:
+def test_a_refused_connection_was_not_sent(sync_transport: Callable[[], andopen.Transport]) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with pytest.raises(andopen.TransportFailure) as raised:
-        andopen.UrllibTransport().send(request(f"http://127.0.0.1:{port}/"), 5)
+        sync_transport().send(request(f"http://127.0.0.1:{port}/"), 5)
     assert raised.value.maybe_sent is False
 
 
-def test_a_timeout_waiting_for_the_answer_may_have_been_sent(server: str) -> None:
+def test_a_timeout_waiting_for_the_answer_may_have_been_sent(server: str, sync_transport: Callable[[], andopen.Transport]) -> None:
     with pytest.raises(andopen.TransportFailure) as raised:
-        andopen.UrllibTransport().send(request(f"{server}/slow"), 0.2)
+        sync_transport().send(request(f"{server}/slow"), 0.2)
     assert raised.value.maybe_sent is True
 
 
@@ -101,8 +107,9 @@ def test_the_client_over_the_default_transport(server: str) -> None:
     assert created == fetched
     (post, get) = Handler.seen
     assert post[0:2] == ("POST", "/gift_requests")
-    assert post[2]["Authorization"] == f"Bearer {KEY}"
-    assert post[2]["Andopen-Api-Version"] == "2026-05"
+    headers = {name.lower(): value for name, value in post[2].items()}  # names are case-insensitive
+    assert headers["authorization"] == f"Bearer {KEY}"
+    assert headers["andopen-api-version"] == "2026-05"
     assert json.loads(post[3]) == choice_mode()
     assert get[0:2] == ("GET", f"/gift_requests/{GIFT_ID}")
     with pytest.raises(andopen.NotFoundError):
@@ -192,18 +199,18 @@ GIFT_BODY = json.dumps(gift()).encode()
 HEADERS = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nRequest-Id: r-1\r\n"
 
 
-def test_the_timeout_bounds_a_body_trickled_a_byte_at_a_time(raw) -> None:  # type: ignore[no-untyped-def]
+def test_the_timeout_bounds_a_body_trickled_a_byte_at_a_time(raw, sync_transport) -> None:  # type: ignore[no-untyped-def]
     # The server would take 10 s to send 100 bytes; the exchange ends at its 1 s deadline.
     server = raw(lambda conn: (conn.sendall(HEADERS + b"Content-Length: 100\r\n\r\n"), trickle(b"x" * 100, 0.1)(conn)))
-    took, raised = timed(lambda: andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 1.0))
+    took, raised = timed(lambda: sync_transport().send(request(f"{server.url}/gift_requests"), 1.0))
     assert isinstance(raised, andopen.TransportFailure) and raised.maybe_sent is True
     assert "within 1.0 s" in str(raised)
     assert 0.9 < took < 2.0, took
 
 
-def test_the_timeout_bounds_headers_trickled_a_byte_at_a_time(raw) -> None:  # type: ignore[no-untyped-def]
+def test_the_timeout_bounds_headers_trickled_a_byte_at_a_time(raw, sync_transport) -> None:  # type: ignore[no-untyped-def]
     server = raw(trickle(HEADERS * 10, 0.1))
-    took, raised = timed(lambda: andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 1.0))
+    took, raised = timed(lambda: sync_transport().send(request(f"{server.url}/gift_requests"), 1.0))
     assert isinstance(raised, andopen.TransportFailure) and raised.maybe_sent is True
     assert 0.9 < took < 2.0, took
 
@@ -227,11 +234,11 @@ def test_a_fast_answer_is_not_cut_by_the_deadline(raw) -> None:  # type: ignore[
     assert threading.active_count() <= before + 1  # each exchange's timer is stopped with it
 
 
-def test_a_body_cut_short_is_a_maybe_sent_failure_never_a_decode_error(raw) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_cut_short_is_a_maybe_sent_failure_never_a_decode_error(raw, sync_transport) -> None:  # type: ignore[no-untyped-def]
     # Content-Length promises the whole gift; the connection ends after 12 bytes (urllib's IncompleteRead).
     server = raw(lambda conn: conn.sendall(HEADERS + f"Content-Length: {len(GIFT_BODY)}\r\n\r\n".encode() + GIFT_BODY[:12]))
     with pytest.raises(andopen.TransportFailure) as raised:
-        andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 5)
+        sync_transport().send(request(f"{server.url}/gift_requests"), 5)
     assert raised.value.maybe_sent is True and "cut off" in str(raised.value)
     client = andopen.Client(KEY, base_url=server.url, sleep=lambda s: None)
     with pytest.raises(andopen.OutcomeUnknownError) as unknown:
@@ -240,20 +247,20 @@ def test_a_body_cut_short_is_a_maybe_sent_failure_never_a_decode_error(raw) -> N
     assert server.requests == 2  # one by the transport alone, one by the client: never sent again
 
 
-def test_a_chunked_body_cut_short_is_a_maybe_sent_failure(raw) -> None:  # type: ignore[no-untyped-def]
+def test_a_chunked_body_cut_short_is_a_maybe_sent_failure(raw, sync_transport) -> None:  # type: ignore[no-untyped-def]
     server = raw(lambda conn: conn.sendall(HEADERS + b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % len(GIFT_BODY) + GIFT_BODY[:12]))
     with pytest.raises(andopen.TransportFailure) as raised:
-        andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 5)
+        sync_transport().send(request(f"{server.url}/gift_requests"), 5)
     assert raised.value.maybe_sent is True
 
 
-def test_a_connection_reset_after_sending_is_a_maybe_sent_failure(raw) -> None:  # type: ignore[no-untyped-def]
+def test_a_connection_reset_after_sending_is_a_maybe_sent_failure(raw, sync_transport) -> None:  # type: ignore[no-untyped-def]
     def reset(conn: socket.socket) -> None:
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with RST
 
     server = raw(reset)
     with pytest.raises(andopen.TransportFailure) as raised:
-        andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 5)
+        sync_transport().send(request(f"{server.url}/gift_requests"), 5)
     assert raised.value.maybe_sent is True
     client = andopen.Client(KEY, base_url=server.url, sleep=lambda s: None)
     with pytest.raises(andopen.OutcomeUnknownError):
@@ -261,7 +268,7 @@ def test_a_connection_reset_after_sending_is_a_maybe_sent_failure(raw) -> None: 
 
 
 @pytest.mark.parametrize("framing", ["length", "chunked", "close"])
-def test_a_body_over_the_limit_is_read_up_to_one_byte_more_and_handed_over(raw, framing: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_over_the_limit_is_read_up_to_one_byte_more_and_handed_over(raw, framing: str, sync_transport) -> None:  # type: ignore[no-untyped-def]
     size = LIMITS.max_response_bytes * 8  # 32 MiB offered
 
     def huge(conn: socket.socket) -> None:
@@ -277,7 +284,7 @@ def test_a_body_over_the_limit_is_read_up_to_one_byte_more_and_handed_over(raw, 
             conn.sendall(block)
 
     server = raw(huge)
-    response = andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 10)
+    response = sync_transport().send(request(f"{server.url}/gift_requests"), 10)
     assert response.status == 201
     assert len(response.body) == LIMITS.max_response_bytes + 1
     client = andopen.Client(KEY, base_url=server.url, sleep=lambda s: None)
@@ -291,8 +298,8 @@ def test_a_body_ended_by_the_connection_is_whole_when_it_ends_in_time(raw) -> No
     assert andopen.Client(KEY, base_url=server.url).create_gift_request(choice_mode()).id == GIFT_ID
 
 
-def test_a_status_line_outside_100_to_599_reaches_the_core_unwrapped(raw) -> None:  # type: ignore[no-untyped-def]
+def test_a_status_line_outside_100_to_599_reaches_the_core_unwrapped(raw, sync_transport) -> None:  # type: ignore[no-untyped-def]
     server = raw(lambda conn: conn.sendall(b"HTTP/1.1 700 Odd\r\nContent-Length: 2\r\nRequest-Id: r-1\r\n\r\n{}"))
-    assert andopen.UrllibTransport().send(request(f"{server.url}/gift_requests"), 5).status == 700
+    assert sync_transport().send(request(f"{server.url}/gift_requests"), 5).status == 700
     with pytest.raises(andopen.OutcomeUnknownError):
         andopen.Client(KEY, base_url=server.url, sleep=lambda s: None).create_gift_request(choice_mode())

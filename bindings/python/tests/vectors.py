@@ -240,10 +240,10 @@ def response_of(r: dict[str, Any]) -> andopen.Response:
 def done_value(step: Any) -> Any:
     """The result of a ``Done`` step in its wire shape, through the package's models."""
     if hasattr(step, "gift_request"):
-        return models.gift_request(step.gift_request).to_dict()
+        return models.gift_request_result(step).to_dict()
     if hasattr(step, "campaign"):
-        return models.campaign(step.campaign).raw
-    page = models.campaign_page(step.page)
+        return models.campaign_result(step).raw
+    page = models.page_result(step)
     return {"data": [c.raw for c in page.data], "has_more": page.has_more}
 
 

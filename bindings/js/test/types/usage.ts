@@ -11,6 +11,7 @@ import {
   type FieldError,
   type GiftRequest,
   type GiftRequestPayload,
+  type GiftRequestStatus,
   type HttpRequest,
   type WithResponse,
 } from "../../dist/index.js";
@@ -83,5 +84,26 @@ async function flow(client: Client): Promise<void> {
   }
   // @ts-expect-error: the wait takes options, not a number
   await client.waitForRedemptionUrl(created.id, 5);
+
+  // Statuses are a closed union (issue 14: `"shipped"` compiled before, the type held `string & {}`).
+  // @ts-expect-error: "shipped" is no status of the contract
+  if (created.status === "shipped") return;
+  // @ts-expect-error: nor is a misspelt one
+  if (created.status === "delivred") return;
+  // @ts-expect-error: a status is no free string
+  const free: GiftRequestStatus = "on_its_way" as string;
+  void free;
+  const all: Record<GiftRequestStatus, string> = { submitted: "", redeemed: "", dispatched: "", delivered: "", cancelled: "", unknown: "" };
+  void all;
+  // A status this SDK does not know yet is "unknown", its text beside it.
+  if (created.status === "unknown") {
+    const text: string | undefined = created.unknown_status;
+    void text;
+  }
+  await client.waitForStatus(created.id, "delivered");
+  // @ts-expect-error: no wait for the SDK's stand-in
+  await client.waitForStatus(created.id, "unknown");
+  // @ts-expect-error: nor for a status that does not exist
+  await client.waitForStatus(created.id, "shipped");
 }
 void flow;

@@ -18,6 +18,8 @@ Many rows at once: :func:`send_batch`. Webhooks: :class:`WebhookReceiver`, :clas
 """
 
 from ._native import api_version as _api_version
+from .async_client import AsyncClient
+from .async_transport import AsyncioTransport, AsyncTransport
 from .client import Client, RetryPolicy, default_retry_policy
 from .errors import (
     AndOpenError,
@@ -41,6 +43,7 @@ from .models import (
     Campaign,
     CampaignPage,
     GiftRequest,
+    GiftRequestStatus,
     LineItem,
     Money,
     Product,
@@ -52,16 +55,18 @@ from .models import (
     Warehouse,
 )
 from .payloads import (
+    Body,
     NewGiftRequestParams,
     NewLineItemParams,
     NewRecipientParams,
     NewShippingAddressParams,
+    UntypedBody,
     gift_request_bodies,
     gift_request_body,
     validate_gift_request,
     validate_gift_requests,
 )
-from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
+from .transport import PooledTransport, Request, Response, Transport, TransportFailure, UrllibTransport, default_transport
 from .webhooks import (
     Eligibility,
     EventStore,
@@ -96,6 +101,7 @@ from .batch import (
 )
 from .relay import Relay, RelayOutcome
 from .stores import SharedBatch, Store, batch_counts, load_batch, open_store, resolve_unknown, work_batch, write_results
+from .asgi import RelayApp
 
 API_VERSION: str = _api_version()
 """The API version every request carries (``AndOpen-API-Version``)."""
@@ -106,11 +112,15 @@ __all__ = [
     "API_VERSION",
     "AndOpenError",
     "ApiError",
+    "AsyncClient",
+    "AsyncTransport",
+    "AsyncioTransport",
     "AuthenticationError",
     "AuthorizationError",
     "BatchProgress",
     "BatchResult",
     "BatchSummary",
+    "Body",
     "CallFinishedError",
     "Campaign",
     "CampaignPage",
@@ -123,6 +133,7 @@ __all__ = [
     "FieldError",
     "GiftHistory",
     "GiftRequest",
+    "GiftRequestStatus",
     "GiftTimeline",
     "LineItem",
     "LookBackWindow",
@@ -136,6 +147,7 @@ __all__ = [
     "OutcomeKind",
     "OutcomeUnknown",
     "OutcomeUnknownError",
+    "PooledTransport",
     "Product",
     "RateLimit",
     "RateLimitError",
@@ -143,6 +155,7 @@ __all__ = [
     "RecipientRef",
     "RecipientSummary",
     "Relay",
+    "RelayApp",
     "RelayOutcome",
     "Request",
     "Response",
@@ -161,6 +174,7 @@ __all__ = [
     "TransportError",
     "TransportFailure",
     "UnreachableError",
+    "UntypedBody",
     "UrllibTransport",
     "ValidationError",
     "Variant",
@@ -172,6 +186,7 @@ __all__ = [
     "WebhookStoreFailed",
     "batch_counts",
     "default_retry_policy",
+    "default_transport",
     "gift_request_bodies",
     "gift_request_body",
     "load_batch",

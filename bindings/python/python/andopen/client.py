@@ -11,23 +11,35 @@ import math
 import secrets
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from . import _native, models
 from .errors import ConfigError, from_core_error, from_report, unreadable_input
 from .payloads import _MAX_BODY_BYTES, Body, create_body, encode
-from .transport import Request, Transport, TransportFailure, UrllibTransport, response_parts
+from .transport import Request, Transport, TransportFailure, default_transport, response_parts
 
 __all__ = ["Client", "RetryPolicy", "default_retry_policy"]
 
-RetryPolicy = _native.RetryPolicy
-"""When to send a request again: ``max_attempts``, ``base_delay_ms``, ``max_delay_ms``,
-``max_retry_after_ms``. Start from :func:`default_retry_policy`."""
+@dataclass
+class RetryPolicy:
+    """When to send a request again. Start from :func:`default_retry_policy` and change what you need;
+    each figure is checked (a whole number from 0 up) when a client is built with it."""
+
+    max_attempts: int
+    """Requests sent at most for one call, the first included."""
+    base_delay_ms: int
+    """The first wait between attempts, doubled at each further one (with jitter)."""
+    max_delay_ms: int
+    """The longest wait between attempts."""
+    max_retry_after_ms: int
+    """The longest ``Retry-After`` honoured: a longer one ends the call."""
 
 
 def default_retry_policy() -> RetryPolicy:
     """The core's default retry policy (a copy: change what you need)."""
-    return _native.default_retry_policy()
+    p = _native.default_retry_policy()
+    return RetryPolicy(p.max_attempts, p.base_delay_ms, p.max_delay_ms, p.max_retry_after_ms)
 
 
 _ENVIRONMENTS = {"production": _native.Environment.PRODUCTION, "staging": _native.Environment.STAGING}
@@ -66,11 +78,11 @@ _I32 = (-(2**31), 2**31 - 1)
 _I64 = (-(2**63), 2**63 - 1)
 
 
-def _policy(policy: object) -> RetryPolicy | None:
+def _policy(policy: object) -> _native.RetryPolicy | None:
     """A copy of the retry policy, each figure a whole number from 0 to what the core takes."""
     if policy is None:
         return None
-    if not isinstance(policy, _native.RetryPolicy):
+    if not isinstance(policy, RetryPolicy):
         raise _refuse("retry_policy", f"must be an andopen.RetryPolicy (from default_retry_policy()), not {type(policy).__name__}")
     return _native.RetryPolicy(
         max_attempts=_integer(policy.max_attempts, "retry_policy.max_attempts", 0, _I32[1]),
@@ -112,7 +124,149 @@ def _running_in_browser() -> bool:
     return sys.platform == "emscripten"
 
 
-class Client:
+class _Calls:
+    """What the sync and the async client share: the configuration, checked once, and the start of every
+    call on the core. A subclass drives the started calls through its transport."""
+
+    _kind = "Client"
+
+    def __init__(
+        self,
+        key: _Key,
+        *,
+        environment: str | None,
+        region: str | None,
+        base_url: str | None,
+        allow_custom_key: bool,
+        retry_policy: RetryPolicy | None,
+        timeout: float,
+        clock: Callable[[], float],
+        jitter_seed: int | None,
+        allow_key_in_browser: bool,
+    ) -> None:
+        _check_key(key)
+        seed = secrets.randbits(63) if jitter_seed is None else _integer(jitter_seed, "jitter_seed", *_I64)
+        config = _native.ClientConfig(
+            environment=_choice(environment, _ENVIRONMENTS, "environment"),
+            region=_choice(region, _REGIONS, "region"),
+            base_url=_config_text(base_url, "base_url"),
+            allow_custom_key=_flag(allow_custom_key, "allow_custom_key"),
+            retry_policy=_policy(retry_policy),
+            jitter_seed=seed,
+            in_browser=_running_in_browser(),
+            allow_key_in_browser=_flag(allow_key_in_browser, "allow_key_in_browser"),
+        )
+        self._timeout = _seconds(timeout, "timeout")
+        self._clock: Callable[[], float] = _callable(clock, "clock")
+        refused = None
+        try:
+            self._native = _native.Client(config, key.value)
+        except _native.CoreError as e:  # pyright: ignore[reportGeneralTypeIssues] (the generated class is typed apart from Exception)
+            refused = from_core_error(e)
+        if refused is not None:
+            raise refused  # outside the handler: the native exception (and its frames) are not its context
+
+    @property
+    def base_url(self) -> str:
+        """Where requests go."""
+        return self._native.base_url()
+
+    def __repr__(self) -> str:
+        native = getattr(self, "_native", None)
+        if native is None:  # refused while being built (a traceback's locals show it so)
+            return f"{self._kind}(<not configured>)"
+        key = "with a key" if native.has_api_key() else "without a key"
+        return f"{self._kind}({native.base_url()!r}, {key})"
+
+    # --- starting each call on the core ------------------------------------------------------------------
+
+    def _create_call(self, params: Body) -> _native.GiftRequestCall:
+        native: object = params  # the generated record is taken too (internal: the tests build it)
+        if isinstance(native, _native.NewGiftRequest):
+            record = native
+            return self._start(lambda: self._native.create_gift_request(record), "params")
+        body = create_body(params)
+        return self._start(lambda: self._native.create_gift_request_json(body))
+
+    def _get_call(self, id: str) -> _native.GiftRequestCall:
+        return self._start(lambda: self._native.get_gift_request(_text(id, "id")))
+
+    def _campaign_call(self, id: str) -> _native.CampaignCall:
+        return self._start(lambda: self._native.get_campaign(_text(id, "id")))
+
+    def _campaign_pages(
+        self,
+        limit: int | None,
+        after: str | None,
+        extra_query: Mapping[str, str] | Sequence[tuple[str, str]] | None,
+    ) -> _native.CampaignPages:
+        params: dict[str, Any] = {"limit": limit, "after": after}
+        if extra_query is not None:
+            params["extra_query"] = _query_pairs(extra_query)
+        # The parameters cross to the core as JSON, no larger than a create body may be (the query built
+        # from them is at most a few times that).
+        body = encode(params, None, limit=_MAX_BODY_BYTES)
+        return self._start(lambda: self._native.list_campaigns_json(body))
+
+    def _poller(self, id: str, target: _native.PollTarget, interval: float, timeout: float) -> _native.Poller:
+        ms = _millis(interval, "interval"), _millis(timeout, "timeout")
+        return self._start(lambda: self._native.wait_for_gift_request(_text(id, "id"), target, *ms))
+
+    @staticmethod
+    def _status_target(status: str) -> _native.PollTarget:
+        # The generated variants are typed apart from their enum: reached through Any.
+        targets: Any = _native.PollTarget
+        target: _native.PollTarget = targets.STATUS(_native.gift_request_status_from_text(_text(status, "status")))
+        return target
+
+    @staticmethod
+    def _redemption_target() -> _native.PollTarget:
+        targets: Any = _native.PollTarget
+        target: _native.PollTarget = targets.REDEMPTION_URL()
+        return target
+
+    @staticmethod
+    def _start(start: Callable[[], T], param: str | None = None) -> T:
+        """Starts a call on the core; its refusal becomes the package's exception. ``param`` names the
+        typed record a host value is lowered from, when lowering it can fail."""
+        refused: Exception | None = None
+        try:
+            return start()
+        except _native.CoreError as e:  # pyright: ignore[reportGeneralTypeIssues] (the generated class is typed apart from Exception)
+            refused = from_core_error(e)
+        except (TypeError, ValueError) as e:  # a typed record holding a value of the wrong type
+            if param is None:
+                raise
+            refused = unreadable_input(param, f"must hold values of the record's types ({e})")
+        raise refused  # outside the handler: the internal exception is not its context
+
+    # --- handing the transport's outcome to the core -----------------------------------------------------
+
+    def _now_ms(self) -> int:
+        """The clock, in Unix milliseconds (refused, naming ``clock``, when it does not give a finite number)."""
+        now = self._clock()
+        if isinstance(now, bool) or not isinstance(now, (int, float)) or not -1e15 < now < 1e15:
+            raise _refuse("clock", f"must return Unix seconds as a finite number, not {now!r:.40}")
+        return round(now * 1000)
+
+    @staticmethod
+    def _request(request: _native.HttpRequest) -> Request:
+        return Request(request.method, request.url, [(h.name, h.value) for h in request.headers], request.body)
+
+    def _failed(self, machine: Any, failure: TransportFailure | OSError) -> Any:
+        """The core's step after no response came back. A transport that let a socket error through may
+        have sent the request."""
+        maybe_sent = failure.maybe_sent if isinstance(failure, TransportFailure) else True
+        kind = _native.TransportFailure.MAYBE_SENT if maybe_sent else _native.TransportFailure.NOT_SENT
+        return machine.handle_transport_failure(kind, self._now_ms())
+
+    def _answered(self, machine: Any, response: object) -> Any:
+        """The core's step after a response."""
+        status, headers, body = response_parts(response)
+        return machine.handle_response(status, headers, body, self._now_ms())
+
+
+class Client(_Calls):
     """Calls the &Open API.
 
     The key (``ao-v1-{staging|production}-{secret}``) picks the environment; ``region="eu"`` selects the
@@ -121,7 +275,7 @@ class Client:
     host that is not this machine raise :class:`ConfigError` here, before anything is sent. Without a
     key, requests carry no ``Authorization`` header.
 
-    One client serves any number of threads (the default transport opens a connection per request).
+    One client serves any number of threads. For asyncio, use :class:`AsyncClient`.
     """
 
     def __init__(
@@ -150,69 +304,41 @@ class Client:
         :class:`ConfigError` naming it, before anything is sent."""
         key = _Key(api_key)
         del api_key  # from here on, only the redacted holder is in this frame (a traceback's locals)
-        _check_key(key)
-        seed = secrets.randbits(63) if jitter_seed is None else _integer(jitter_seed, "jitter_seed", *_I64)
-        config = _native.ClientConfig(
-            environment=_choice(environment, _ENVIRONMENTS, "environment"),
-            region=_choice(region, _REGIONS, "region"),
-            base_url=_config_text(base_url, "base_url"),
-            allow_custom_key=_flag(allow_custom_key, "allow_custom_key"),
-            retry_policy=_policy(retry_policy),
-            jitter_seed=seed,
-            in_browser=_running_in_browser(),
-            allow_key_in_browser=_flag(allow_key_in_browser, "allow_key_in_browser"),
-        )
         if transport is not None and not callable(getattr(transport, "send", None)):
             raise _refuse("transport", f"must have a send(request, timeout) method ({type(transport).__name__} has none)")
-        self._timeout = _seconds(timeout, "timeout")
         self._sleep: Callable[[float], None] = _callable(sleep, "sleep")
-        self._clock: Callable[[], float] = _callable(clock, "clock")
-        refused = None
-        try:
-            self._native = _native.Client(config, key.value)  # type: ignore[arg-type]
-        except _native.CoreError as e:
-            refused = from_core_error(e)
-        if refused is not None:
-            raise refused  # outside the handler: the native exception (and its frames) are not its context
-        self._transport: Transport = transport if transport is not None else UrllibTransport()
-
-    @property
-    def base_url(self) -> str:
-        """Where requests go."""
-        return self._native.base_url()
-
-    def __repr__(self) -> str:
-        native = getattr(self, "_native", None)
-        if native is None:  # refused while being built (a traceback's locals show it so)
-            return "Client(<not configured>)"
-        key = "with a key" if native.has_api_key() else "without a key"
-        return f"Client({native.base_url()!r}, {key})"
+        super().__init__(
+            key,
+            environment=environment,
+            region=region,
+            base_url=base_url,
+            allow_custom_key=allow_custom_key,
+            retry_policy=retry_policy,
+            timeout=timeout,
+            clock=clock,
+            jitter_seed=jitter_seed,
+            allow_key_in_browser=allow_key_in_browser,
+        )
+        self._transport: Transport = transport if transport is not None else default_transport()
 
     # --- the calls ---------------------------------------------------------------------------------------
 
-    def create_gift_request(self, params: Body | _native.NewGiftRequest) -> models.GiftRequest:
+    def create_gift_request(self, params: Body) -> models.GiftRequest:
         """``POST /gift_requests``: choice-mode, or direct-send with ``shipping_address`` and
         ``line_items``. The body is validated first (:class:`ValidationError`, nothing sent).
 
         A creation that may have reached the server (a 500, 502 or 504, a timeout after sending) is never
         sent again: it raises :class:`OutcomeUnknownError` with the request id, for you to reconcile.
         """
-        if isinstance(params, _native.NewGiftRequest):
-            call = self._start(lambda: self._native.create_gift_request(params), "params")
-        else:
-            body = create_body(params)
-            call = self._start(lambda: self._native.create_gift_request_json(body))
-        return models.gift_request(self._run(call).gift_request)
+        return models.gift_request_result(self._run(self._create_call(params)))
 
     def get_gift_request(self, id: str) -> models.GiftRequest:
         """``GET /gift_requests/{id}``."""
-        call = self._start(lambda: self._native.get_gift_request(_text(id, "id")))
-        return models.gift_request(self._run(call).gift_request)
+        return models.gift_request_result(self._run(self._get_call(id)))
 
     def get_campaign(self, id: str) -> models.Campaign:
         """``GET /campaigns/{id}``: the campaign with its catalogue."""
-        call = self._start(lambda: self._native.get_campaign(_text(id, "id")))
-        return models.campaign(self._run(call).campaign)
+        return models.campaign_result(self._run(self._campaign_call(id)))
 
     def list_campaigns(
         self,
@@ -235,69 +361,30 @@ class Client:
         extra_query: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
     ) -> Iterator[models.CampaignPage]:
         """Like :meth:`list_campaigns`, page by page."""
-        params: dict[str, Any] = {"limit": limit, "after": after}
-        if extra_query is not None:
-            params["extra_query"] = _query_pairs(extra_query)
-        # The parameters cross to the core as JSON, no larger than a create body may be (the query built
-        # from them is at most a few times that).
-        body = encode(params, None, limit=_MAX_BODY_BYTES)
-        pages = self._start(lambda: self._native.list_campaigns_json(body))
-        return self._pages(pages)
+        return self._pages(self._campaign_pages(limit, after, extra_query))
 
     def wait_for_redemption_url(self, id: str, *, interval: float = 2.0, timeout: float = 120.0) -> models.GiftRequest:
         """Polls the gift request every ``interval`` seconds until its redemption URL is set, for at most
         ``timeout`` seconds (:class:`WaitTimeoutError`); a cancelled gift request raises
         :class:`UnreachableError`."""
-        return self._wait(id, _native.PollTarget.REDEMPTION_URL(), interval, timeout)
+        poller = self._poller(id, self._redemption_target(), interval, timeout)
+        return models.gift_request_result(self._run(poller))
 
     def wait_for_status(self, id: str, status: str, *, interval: float = 5.0, timeout: float = 600.0) -> models.GiftRequest:
         """Polls the gift request until it reaches ``status`` (``redeemed``, ``dispatched``,
         ``delivered``, ...) or a later one on the way to delivery."""
-        target = _native.PollTarget.STATUS(_native.gift_request_status_from_text(_text(status, "status")))
-        return self._wait(id, target, interval, timeout)
+        poller = self._poller(id, self._status_target(status), interval, timeout)
+        return models.gift_request_result(self._run(poller))
 
     # --- driving a call ----------------------------------------------------------------------------------
 
-    def _wait(self, id: str, target: _native.PollTarget, interval: float, timeout: float) -> models.GiftRequest:
-        ms = _millis(interval, "interval"), _millis(timeout, "timeout")
-        poller = self._start(lambda: self._native.wait_for_gift_request(_text(id, "id"), target, *ms))
-        return models.gift_request(self._run(poller).gift_request)
-
-    @staticmethod
-    def _start(start: Callable[[], T], param: str | None = None) -> T:
-        """Starts a call on the core; its refusal becomes the package's exception. ``param`` names the
-        typed record a host value is lowered from, when lowering it can fail."""
-        refused: Exception | None = None
-        try:
-            return start()
-        except _native.CoreError as e:
-            refused = from_core_error(e)
-        except (TypeError, ValueError) as e:  # a typed record holding a value of the wrong type
-            if param is None:
-                raise
-            refused = unreadable_input(param, f"must hold values of the record's types ({e})")
-        raise refused  # outside the handler: the internal exception is not its context
-
-    def _now_ms(self) -> int:
-        """The clock, in Unix milliseconds (refused, naming ``clock``, when it does not give a finite number)."""
-        now = self._clock()
-        if isinstance(now, bool) or not isinstance(now, (int, float)) or not -1e15 < now < 1e15:
-            raise _refuse("clock", f"must return Unix seconds as a finite number, not {now!r:.40}")
-        return round(now * 1000)
-
     def _exchange(self, machine: Any, request: _native.HttpRequest) -> Any:
         """Sends one request and hands the outcome to the core; returns the core's step."""
-        sent = Request(request.method, request.url, [(h.name, h.value) for h in request.headers], request.body)
         try:
-            response = self._transport.send(sent, self._timeout)
-        except TransportFailure as failure:
-            kind = _native.TransportFailure.MAYBE_SENT if failure.maybe_sent else _native.TransportFailure.NOT_SENT
-            return machine.handle_transport_failure(kind, self._now_ms())
-        except OSError:
-            # A transport that let a socket error through: the request may have left.
-            return machine.handle_transport_failure(_native.TransportFailure.MAYBE_SENT, self._now_ms())
-        status, headers, body = response_parts(response)
-        return machine.handle_response(status, headers, body, self._now_ms())
+            response = self._transport.send(self._request(request), self._timeout)
+        except (TransportFailure, OSError) as failure:
+            return self._failed(machine, failure)
+        return self._answered(machine, response)
 
     def _run(self, machine: Any) -> Any:
         """Drives a call (or a poll) to its end: returns the ``Done`` step, raises on ``Failed``."""
@@ -314,7 +401,7 @@ class Client:
         while (request := pages.request()) is not None:
             step = self._exchange(pages, request)
             if step.is_done():
-                yield models.campaign_page(step.page)
+                yield models.page_result(step)
             elif step.is_wait():
                 self._sleep(step.delay_ms / 1000)
             else:
@@ -364,15 +451,15 @@ def _config_text(value: object, param: str) -> str | None:
     return str(value)
 
 
-def _query_pairs(extra_query: object) -> Any:
+def _query_pairs(extra_query: object) -> Any:  # pyright: ignore[reportUnknownParameterType]
     """``extra_query`` as the JSON encoder takes it (an object of texts, or a list of ``[name, value]``
     pairs), copied only when it is an iterator: its size is checked before it is written."""
     if isinstance(extra_query, (Mapping, list, tuple)):
-        return extra_query
+        return extra_query  # pyright: ignore[reportUnknownVariableType]
     if isinstance(extra_query, (str, bytes)) or not isinstance(extra_query, Iterable):
         raise unreadable_input("extra_query", f"must be a dict or a list of (name, value) pairs, not {type(extra_query).__name__}")
     try:
-        return list(extra_query)
+        return list(extra_query)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
     except Exception as e:
         raise unreadable_input("extra_query", f"could not be read ({type(e).__name__}: {str(e)[:200]})") from None
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple, TypeVar
 
 from . import _native
 
@@ -78,6 +78,9 @@ def _field(name: str, doc: str) -> Any:
     return property(get, doc=doc)
 
 
+_E = TypeVar("_E", bound="AndOpenError")
+
+
 class AndOpenError(Exception):
     """Anything that stopped a call. Subclasses say what kind; the fields are the same on all of them.
 
@@ -117,7 +120,7 @@ class AndOpenError(Exception):
         }
 
     @classmethod
-    def from_report_json(cls, report: str | Mapping[str, Any] | Callable[[], str]) -> AndOpenError:
+    def from_report_json(cls: type[_E], report: str | Mapping[str, Any] | Callable[[], str]) -> _E:
         """An error of this class for a report the core wrote as JSON (text, already decoded, or a function
         that asks the core for it when a field is first read)."""
         error = cls.__new__(cls)
@@ -302,9 +305,8 @@ def from_report(report: _native.ErrorReport) -> AndOpenError:
 def from_report_json(report: str | Mapping[str, Any]) -> AndOpenError:
     """The exception for a report the core wrote as JSON (the fast path of :mod:`andopen.payloads`); it is
     decoded when first read."""
-    if isinstance(report, str):
-        report = json.loads(report)
-    return _class_for(report.get("kind", "unknown"), report.get("type")).from_report_json(report)
+    decoded: Mapping[str, Any] = json.loads(report) if isinstance(report, str) else report
+    return _class_for(decoded.get("kind", "unknown"), decoded.get("type")).from_report_json(decoded)
 
 
 def from_core_error(error: _native.CoreError) -> AndOpenError:

@@ -1,16 +1,19 @@
 """The API's resources as frozen dataclasses: what the client returns.
 
 They are read by the core (every id, timestamp and enum checked there) and only copied here. A status
-is its wire text (``"submitted"``, ``"redeemed"``, ``"dispatched"``, ``"delivered"``, ``"cancelled"``, or
-a newer one the SDK does not know yet, kept as sent). ``GiftRequest.json`` and ``Campaign.raw_json`` keep
-the JSON text, so nothing the API sent is out of reach.
+is a :class:`GiftRequestStatus`: a ``str`` enum whose members are the statuses the SDK knows, and which
+holds a newer one as sent (``status.known`` is then ``False``). ``GiftRequest.json`` and
+``Campaign.raw_json`` keep the JSON text, so nothing the API sent is out of reach. Every result carries
+the :class:`ResponseMeta` of the response it came in (``meta.request_id`` to quote to support,
+``meta.rate_limit``); two results are equal when their content is, whatever response carried them.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from . import _native
@@ -20,6 +23,7 @@ __all__ = [
     "Campaign",
     "CampaignPage",
     "GiftRequest",
+    "GiftRequestStatus",
     "LineItem",
     "Money",
     "Product",
@@ -30,6 +34,50 @@ __all__ = [
     "Variant",
     "Warehouse",
 ]
+
+
+@dataclass(frozen=True)
+class ResponseMeta:
+    """The facts of the response a result came in, whatever its body."""
+
+    status: int
+    request_id: str | None
+    """``Request-Id``: quote it to support."""
+    rate_limit: RateLimit
+    """The ``RateLimit-*`` figures."""
+    retry_after: int | None
+    """``Retry-After``, in seconds."""
+
+
+class GiftRequestStatus(str, Enum):
+    """A gift request's status: a ``str`` (``status == "redeemed"`` holds), one of the members below, or a
+    status the API added after this SDK, kept as sent (``known`` is ``False``; compare it by its text)."""
+
+    SUBMITTED = "submitted"
+    REDEEMED = "redeemed"
+    DISPATCHED = "dispatched"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _missing_(cls, value: object) -> GiftRequestStatus | None:
+        if not isinstance(value, str):
+            return None
+        newer = str.__new__(cls, value)
+        newer._name_ = value.upper()
+        newer._value_ = value
+        return newer
+
+    @property
+    def known(self) -> bool:
+        """Whether this SDK knows the status (a member of this enum)."""
+        return self._name_ in type(self).__members__ and type(self).__members__[self._name_] is self
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
 
 
 @dataclass(frozen=True)
@@ -69,7 +117,7 @@ class GiftRequest:
     """One gifting transaction."""
 
     id: str
-    status: str
+    status: GiftRequestStatus
     """``submitted``, ``redeemed``, ``dispatched``, ``delivered``, ``cancelled`` (or a newer status)."""
     campaign_id: str | None
     redemption_url: str | None
@@ -83,10 +131,13 @@ class GiftRequest:
     updated_at: datetime
     json: str
     """The gift request in the API's JSON form, as the SDK read it."""
+    meta: ResponseMeta = field(compare=False)
+    """The response it came in: request id, rate limits."""
 
     def to_dict(self) -> dict[str, Any]:
         """The gift request as a ``dict`` in the API's JSON form."""
-        return json.loads(self.json)
+        decoded: dict[str, Any] = json.loads(self.json)
+        return decoded
 
 
 @dataclass(frozen=True)
@@ -144,11 +195,14 @@ class Campaign:
     updated_at: datetime | None
     raw_json: str
     """The campaign object exactly as received, undocumented fields included."""
+    meta: ResponseMeta = field(compare=False)
+    """The response it came in (for a listed campaign, its page's): request id, rate limits."""
 
     @property
     def raw(self) -> dict[str, Any]:
         """The campaign object as a ``dict``, undocumented fields included."""
-        return json.loads(self.raw_json)
+        decoded: dict[str, Any] = json.loads(self.raw_json)
+        return decoded
 
 
 @dataclass(frozen=True)
@@ -157,24 +211,16 @@ class CampaignPage:
 
     data: list[Campaign]
     has_more: bool
+    meta: ResponseMeta = field(compare=False)
+    """The response it came in: request id, rate limits."""
 
 
-@dataclass(frozen=True)
-class ResponseMeta:
-    """The facts of a response whatever its body."""
-
-    status: int
-    request_id: str | None
-    rate_limit: RateLimit
-    retry_after: int | None
-
-
-def gift_request(g: _native.GiftRequest) -> GiftRequest:
+def gift_request(g: _native.GiftRequest, meta: ResponseMeta) -> GiftRequest:
     r = g.recipient
     a = g.shipping_address
     return GiftRequest(
         id=g.id,
-        status=_native.gift_request_status_text(g.status),
+        status=GiftRequestStatus(_native.gift_request_status_text(g.status)),
         campaign_id=g.campaign_id,
         redemption_url=g.redemption_url,
         recipient=Recipient(r.id, r.first_name, r.last_name, r.email),
@@ -185,6 +231,7 @@ def gift_request(g: _native.GiftRequest) -> GiftRequest:
         created_at=g.created_at,
         updated_at=g.updated_at,
         json=g.json,
+        meta=meta,
     )
 
 
@@ -205,7 +252,7 @@ def _variant(v: _native.Variant) -> Variant:
     )
 
 
-def campaign(c: _native.Campaign) -> Campaign:
+def campaign(c: _native.Campaign, meta: ResponseMeta) -> Campaign:
     return Campaign(
         id=c.id,
         name=c.name,
@@ -215,13 +262,29 @@ def campaign(c: _native.Campaign) -> Campaign:
         created_at=c.created_at,
         updated_at=c.updated_at,
         raw_json=c.raw_json,
+        meta=meta,
     )
 
 
-def campaign_page(p: _native.CampaignPage) -> CampaignPage:
-    return CampaignPage([campaign(c) for c in p.data], p.has_more)
+def campaign_page(p: _native.CampaignPage, meta: ResponseMeta) -> CampaignPage:
+    return CampaignPage([campaign(c, meta) for c in p.data], p.has_more, meta)
 
 
 def response_meta(m: _native.ResponseMeta) -> ResponseMeta:
     r = m.rate_limit
     return ResponseMeta(m.status, m.request_id, RateLimit(r.limit, r.remaining, r.reset), m.retry_after_s)
+
+
+def gift_request_result(step: Any) -> GiftRequest:
+    """The gift request of a call's ``Done`` step, with its response's facts."""
+    return gift_request(step.gift_request, response_meta(step.meta))
+
+
+def campaign_result(step: Any) -> Campaign:
+    """The campaign of a call's ``Done`` step, with its response's facts."""
+    return campaign(step.campaign, response_meta(step.meta))
+
+
+def page_result(step: Any) -> CampaignPage:
+    """The page of a paginator's ``Done`` step, with its response's facts."""
+    return campaign_page(step.page, response_meta(step.meta))

@@ -16,6 +16,10 @@ boundary. Each crossing costs a few microseconds, so the calls are shaped to cro
 
 from __future__ import annotations
 
+# The encoder walks values of any shape (whatever a caller passes as a body): their types are unknown
+# by nature.
+# pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false, reportUnknownMemberType=false
+
 import json
 import math
 from functools import partial
@@ -30,6 +34,7 @@ __all__ = [
     "NewLineItemParams",
     "NewRecipientParams",
     "NewShippingAddressParams",
+    "UntypedBody",
     "gift_request_bodies",
     "gift_request_body",
     "validate_gift_request",
@@ -84,8 +89,19 @@ class NewGiftRequestParams(_GiftRequestRequired, total=False):
     line_items: list[NewLineItemParams]
 
 
-Body = Union[NewGiftRequestParams, Mapping[str, Any], str, bytes]
-"""A gift-request body: a ``dict`` in the API's shape, or its JSON text."""
+class UntypedBody(dict[str, Any]):
+    """A body the type checkers take as it is: a ``dict`` read from a form, a file or a no-code tool, or one
+    holding fields the SDK does not model (sent untouched). The core checks it exactly as any other body::
+
+        client.create_gift_request(andopen.UntypedBody(form_data))
+
+    A body written inline is best left a plain ``dict``: the checkers then hold it to
+    :class:`NewGiftRequestParams`, and a misspelt key is an error."""
+
+
+Body = Union[NewGiftRequestParams, UntypedBody, str, bytes]
+"""A gift-request body: a ``dict`` in the API's shape (:class:`NewGiftRequestParams`), an
+:class:`UntypedBody`, or its JSON text."""
 
 T = TypeVar("T")
 

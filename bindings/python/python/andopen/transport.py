@@ -32,17 +32,20 @@ can, and read at most ``andopen.limits().max_response_bytes + 1`` bytes of the b
 from __future__ import annotations
 
 import http.client
+import select
 import socket
 import ssl
 import threading
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Protocol, Union, runtime_checkable
+from typing import Any, Iterable, Mapping, Protocol, Union, cast, runtime_checkable
 
 from . import _native
 
-__all__ = ["Request", "Response", "Transport", "TransportFailure", "UrllibTransport"]
+__all__ = ["PooledTransport", "Request", "Response", "Transport", "TransportFailure", "UrllibTransport", "default_transport"]
 
 HeaderPairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 
@@ -101,14 +104,15 @@ class Response:
     are looked at."""
 
     status: int
-    headers: HeaderPairs = field(default_factory=list)
+    headers: HeaderPairs = field(default_factory=list[tuple[str, str]])
     body: bytes = b""
 
     def header_pairs(self) -> list[tuple[str, str]]:
         """The headers as ``(name, value)`` pairs of text, in order (bytes read as Latin-1, as HTTP
         headers are); raises ``TypeError`` naming ``headers`` when they are not pairs of text."""
         try:
-            items = self.headers.items() if isinstance(self.headers, Mapping) else self.headers
+            raw: Any = self.headers  # checked pair by pair: a host may pass anything
+            items = cast("Iterable[tuple[object, object]]", raw.items() if isinstance(raw, Mapping) else raw)  # pyright: ignore[reportUnknownMemberType]
             return [(_header_text(n), _header_text(v)) for n, v in items]
         except (TypeError, ValueError) as e:
             raise TypeError(f"Response.headers: must be a mapping or (name, value) pairs of str ({e})") from None
@@ -314,7 +318,7 @@ class UrllibTransport:
             reason = f"no response within {timeout} s" if deadline.expired else f"no response: {e}"
             raise TransportFailure(reason, maybe_sent=True) from e
         with reply:
-            status, headers = reply.status, list(reply.headers.items())  # type: ignore[union-attr]
+            status, headers = reply.status, list(reply.headers.items())
             try:
                 body = _read(reply)
             except (OSError, http.client.HTTPException) as e:
@@ -325,7 +329,7 @@ class UrllibTransport:
                 raise TransportFailure(f"the response was not complete within {timeout} s", maybe_sent=True)
         if error is not None:
             error.close()
-        return Response(status, headers, body)
+        return Response(int(status or 0), headers, body)
 
 
 def _read(reply: Any) -> bytes:
@@ -345,3 +349,150 @@ def _read(reply: Any) -> bytes:
     if got < limit and left:  # the connection ended first (http.client returns short reads quietly)
         raise http.client.IncompleteRead(data, left)
     return data
+
+
+# --- the pooled transport ----------------------------------------------------------------------------
+
+
+class PooledTransport:
+    """The default transport: :mod:`http.client` connections kept open and reused (HTTP/1.1 keep-alive),
+    no dependency, certificates from the system (or the ``ssl_context`` you pass). It holds the same
+    bounds as :class:`UrllibTransport`: one deadline over the whole exchange, a body read up to
+    ``MAX_RESPONSE_BYTES + 1`` bytes.
+
+    ``max_idle_per_host`` connections are kept per host, each for at most ``keep_alive`` seconds; one the
+    server has closed (or sent anything on while idle) is never reused. A connection is lent to one
+    thread at a time: one transport serves any number of threads. Proxies are not used: when the
+    environment names one, :func:`default_transport` picks :class:`UrllibTransport` instead."""
+
+    def __init__(
+        self,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        max_idle_per_host: int = 10,
+        keep_alive: float = 4.0,
+    ) -> None:
+        self._ssl = ssl_context
+        self._max_idle = max_idle_per_host
+        self._keep_alive = keep_alive
+        self._lock = threading.Lock()
+        self._idle: dict[tuple[str, str, int], list[tuple[_Watched, float]]] = {}
+
+    def close(self) -> None:
+        """Closes every idle connection."""
+        with self._lock:
+            pools, self._idle = list(self._idle.values()), {}
+        for pool in pools:
+            for conn, _ in pool:
+                conn.close()  # type: ignore[attr-defined]
+
+    def idle_connections(self) -> int:
+        """How many connections wait for reuse."""
+        with self._lock:
+            return sum(len(pool) for pool in self._idle.values())
+
+    def send(self, request: Request, timeout: float) -> Response:
+        url = urllib.parse.urlsplit(request.url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise TransportFailure(f"cannot send to {url.scheme}: URLs", maybe_sent=False)
+        origin = (url.scheme, url.hostname, url.port or (443 if url.scheme == "https" else 80))
+        target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        deadline = _Deadline(timeout)
+        conn = self._connection(origin, timeout, deadline)
+        deadline.start()
+        reusable = False
+        try:
+            response, reusable = self._exchange(conn, request, target, timeout, deadline)
+            return response
+        finally:
+            if deadline.stop():
+                reusable = False
+            if reusable:
+                self._release(origin, conn)
+            else:
+                conn.close()  # type: ignore[attr-defined]
+
+    def _connection(self, origin: tuple[str, str, int], timeout: float, deadline: _Deadline) -> _Watched:
+        now = time.monotonic()
+        while True:
+            with self._lock:
+                pool = self._idle.get(origin)
+                taken = pool.pop() if pool else None
+            if taken is None:
+                break
+            conn, since = taken
+            sock = getattr(conn, "sock", None)
+            if sock is not None and now - since < self._keep_alive and not _readable(sock):
+                conn.deadline = deadline
+                sock.settimeout(timeout)
+                deadline.watch(sock)
+                return conn
+            conn.close()  # type: ignore[attr-defined]
+        scheme, host, port = origin
+        fresh: _Watched
+        if scheme == "https":
+            fresh = _WatchedHTTPS(host, port, timeout=timeout, context=self._ssl or ssl.create_default_context())
+        else:
+            fresh = _WatchedHTTP(host, port, timeout=timeout)
+        fresh.deadline = deadline
+        return fresh
+
+    def _release(self, origin: tuple[str, str, int], conn: _Watched) -> None:
+        with self._lock:
+            pool = self._idle.setdefault(origin, [])
+            if len(pool) < self._max_idle:
+                pool.append((conn, time.monotonic()))
+                return
+        conn.close()  # type: ignore[attr-defined]
+
+    def _exchange(self, conn: Any, request: Request, target: str, timeout: float, deadline: _Deadline) -> tuple[Response, bool]:
+        try:
+            names = {n.lower() for n, _ in request.headers}
+            conn.putrequest(request.method, target, skip_host="host" in names, skip_accept_encoding=True)
+            for name, value in request.headers:
+                conn.putheader(name, value)
+            if request.body is not None and "content-length" not in names:
+                conn.putheader("Content-Length", str(len(request.body)))
+            conn.endheaders(request.body)
+        except (OSError, http.client.HTTPException) as e:
+            # Raised while connecting or writing the request: it was not (completely) sent.
+            reason = f"no connection within {timeout} s" if deadline.expired else f"could not send the request: {e}"
+            raise TransportFailure(reason, maybe_sent=False) from e
+        try:
+            reply = conn.getresponse()
+        except (OSError, http.client.HTTPException) as e:
+            reason = f"no response within {timeout} s" if deadline.expired else f"no response: {e}"
+            raise TransportFailure(reason, maybe_sent=True) from e
+        status, headers = reply.status, list(reply.headers.items())
+        try:
+            body = _read(reply)
+        except (OSError, http.client.HTTPException) as e:
+            reason = f"the response was not complete within {timeout} s" if deadline.expired else f"the response was cut off: {e}"
+            raise TransportFailure(reason, maybe_sent=True) from e
+        if deadline.expired and reply.length is None and not reply.chunked:
+            raise TransportFailure(f"the response was not complete within {timeout} s", maybe_sent=True)
+        # Reused only when the body was read to its end and the server keeps the connection open.
+        reusable = reply.isclosed() and not reply.will_close
+        if not reply.isclosed():
+            reply.close()
+        return Response(status, headers, body), reusable
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Whether an idle connection has something to read: the server closed it (or sent what it should
+    not have). Either way it is not reused."""
+    try:
+        ready, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(ready)
+
+
+def default_transport() -> Transport:
+    """The transport a :class:`Client` uses when given none: :class:`PooledTransport`, or
+    :class:`UrllibTransport` when the environment names a proxy (``HTTPS_PROXY``, ``HTTP_PROXY``), which
+    urllib honours."""
+    proxies = urllib.request.getproxies()
+    if proxies.get("https") or proxies.get("http"):
+        return UrllibTransport()
+    return PooledTransport()

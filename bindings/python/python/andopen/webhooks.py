@@ -22,8 +22,11 @@ first.
 
 from __future__ import annotations
 
+# Headers arrive in any shape a web framework gives them: their types are unknown by nature.
+# pyright: reportUnknownVariableType=false, reportUnknownArgumentType=false
+
 import time
-from typing import Callable, Iterable, Mapping, Protocol, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, Union
 
 from . import _native
 from ._native import Eligibility, GiftTimeline, LookBackWindow, MemberStatus, RecipientRef, RecipientSummary, WebhookDelivery
@@ -48,6 +51,13 @@ __all__ = [
 ]
 
 HeaderPairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
+
+# The generated exception variants and enum variants are typed apart from their parents (or not at all):
+# reached through Any.
+_StoreFailed: Any = _native.StoreError.Failed  # type: ignore[attr-defined]
+_WebhookErrors: Any = _native.WebhookError
+_windows: Any = _native.LookBackWindow
+_native_history: Any = _native.GiftHistory
 
 
 class WebhookRefused(Exception):
@@ -97,16 +107,16 @@ class _Store(_native.EventStore):
         try:
             answer = self._store.first_sighting(event_id, body_digest)
         except Exception as e:  # noqa: BLE001 (any failure of the host's store is reported, not raised)
-            raise _native.StoreError.Failed(f"{type(e).__name__}: {e}") from None
+            raise _StoreFailed(f"{type(e).__name__}: {e}") from None
         if not isinstance(answer, bool):
-            raise _native.StoreError.Failed(f"first_sighting must return a bool, not {type(answer).__name__}")
+            raise _StoreFailed(f"first_sighting must return a bool, not {type(answer).__name__}")
         return answer
 
     def forget(self, event_id: str) -> None:
         try:
             self._store.forget(event_id)
         except Exception as e:  # noqa: BLE001
-            raise _native.StoreError.Failed(f"{type(e).__name__}: {e}") from None
+            raise _StoreFailed(f"{type(e).__name__}: {e}") from None
 
 
 _U32_MAX = 2**32 - 1  # the native integers' range, not a rule: the core's maximums are far below
@@ -168,7 +178,7 @@ class WebhookReceiver:
                 self._native = _native.WebhookReceiver.with_secrets(secrets, seconds, _remember(remember))
             else:
                 self._native = _native.WebhookReceiver.with_secrets_and_store(secrets, seconds, _Store(store))
-        except _native.CoreError as e:
+        except _native.CoreError as e:  # pyright: ignore[reportGeneralTypeIssues] (the generated class is typed apart from Exception)
             raise from_core_error(e) from None
         self._clock = clock
 
@@ -181,9 +191,9 @@ class WebhookReceiver:
         pairs = [_native.Header(name=n, value=v) for n, v in _header_pairs(headers)]
         try:
             return self._native.receive(pairs, bytes(body), int(self._clock() * 1000))
-        except _native.WebhookError.Refused as e:
+        except _WebhookErrors.Refused as e:
             raise WebhookRefused(e.code, e.detail) from None
-        except _native.WebhookError.StoreFailed as e:
+        except _WebhookErrors.StoreFailed as e:
             raise WebhookStoreFailed(e.detail) from None
 
     def forget(self, event_id: str) -> None:
@@ -194,7 +204,7 @@ class WebhookReceiver:
             raise TypeError(f"event_id: must be a string, not {type(event_id).__name__}")
         try:
             self._native.forget(event_id)
-        except _native.WebhookError.StoreFailed as e:
+        except _WebhookErrors.StoreFailed as e:
             raise WebhookStoreFailed(e.detail) from None
 
 
@@ -218,7 +228,7 @@ class GiftHistory:
     """Every gift heard of: fed from webhook deliveries and from the client's results. Thread-safe."""
 
     def __init__(self) -> None:
-        self._native = _native.GiftHistory()
+        self._native: _native.GiftHistory = _native_history()
 
     def record_delivery(self, delivery: WebhookDelivery) -> None:
         """Folds in a verified delivery by its signed body (status and dates, never the event type
@@ -261,10 +271,10 @@ def look_back(days: int | None) -> LookBackWindow:
     """A look-back window: ``look_back(30)``, ``look_back(90)``, ``look_back(365)``, or ``look_back(None)``
     for forever (gift only once)."""
     if days is None:
-        return LookBackWindow.FOREVER()
+        return _windows.FOREVER()  # type: ignore[no-any-return]
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 2**32 - 1:
         raise ValueError(f"days: must be a whole number of days (0 to 4294967295) or None, not {days!r}")
-    return LookBackWindow.DAYS(days)
+    return _windows.DAYS(days)  # type: ignore[no-any-return]
 
 
 def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
