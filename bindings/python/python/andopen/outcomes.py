@@ -92,7 +92,7 @@ class RowError:
     param: str | None = None
     status: int | None = None
     request_id: str | None = None
-    errors: list[FieldError] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=lambda: list[FieldError]())
 
 
 @dataclass(frozen=True)

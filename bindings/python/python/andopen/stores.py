@@ -22,7 +22,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from contextlib import contextmanager
-from typing import IO, Any, Callable, ContextManager, Iterable, Iterator, Protocol, Sequence
+from typing import IO, Any, Callable, ContextManager, Generator, Iterable, Iterator, Protocol, Sequence
 
 from . import _native
 from .batch import _line_item, _native_call, _open, _send
@@ -122,7 +122,7 @@ class SqliteStore:
         self._db.execute("COMMIT")
 
     @contextmanager
-    def claim(self, batch_id: str) -> Iterator[ClaimedRow | None]:
+    def claim(self, batch_id: str) -> Generator[ClaimedRow | None, None, None]:
         row = self._db.execute(
             "SELECT idx, row_key, send_key, body, known, recipient FROM andopen_batch_rows WHERE batch_id = ? AND NOT done "
             "ORDER BY idx LIMIT 1",
@@ -208,7 +208,7 @@ class PostgresStore:
             )
 
     @contextmanager
-    def claim(self, batch_id: str) -> Iterator[ClaimedRow | None]:
+    def claim(self, batch_id: str) -> Generator[ClaimedRow | None, None, None]:
         with self._claims.transaction():
             row = self._claims.execute(
                 "SELECT idx, row_key, send_key, body, known, recipient FROM andopen_batch_rows WHERE batch_id = %s AND NOT done "
