@@ -76,7 +76,7 @@ class BatchResult:
     rows: list[RowResult]
     progress: BatchProgress
     csv: str
-    ignored_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list[str])
     """Header names of a CSV batch that no row field reads (a company, a score): nothing dropped unseen."""
 
     def to_csv(self) -> str:
@@ -244,7 +244,7 @@ def _open(target: str | os.PathLike[str] | IO[str], mode: str) -> tuple[IO[str],
 def _native_call(method: Callable[..., Any], *args: Any) -> Any:
     try:
         return method(*args)
-    except _native.CoreError as e:
+    except _native.CoreError as e:  # pyright: ignore[reportGeneralTypeIssues] (the generated class is typed apart from Exception)
         raise from_core_error(e) from None
 
 
