@@ -14,7 +14,7 @@ library's by default) and turns the core's answers into Python values and except
     gift = client.wait_for_redemption_url(gift.id)
 
 Validation needs no client and no key: :func:`validate_gift_request`, :func:`gift_request_body`.
-Many rows at once: :func:`send_batch`. Webhooks: :class:`WebhookReceiver`, :class:`GiftHistory`, :class:`Relay`.
+Many rows at once: :func:`send_batch` (:func:`asend_batch` with an :class:`AsyncClient`). Webhooks: :class:`WebhookReceiver`, :class:`GiftHistory`, :class:`Relay`.
 """
 
 from ._native import api_version as _api_version
@@ -95,6 +95,9 @@ from .batch import (
     RowResult,
     Sent,
     Skipped,
+    asend_batch,
+    asend_batch_csv,
+    asend_batch_file,
     send_batch,
     send_batch_csv,
     send_batch_file,
@@ -193,6 +196,9 @@ __all__ = [
     "look_back",
     "open_store",
     "resolve_unknown",
+    "asend_batch",
+    "asend_batch_csv",
+    "asend_batch_file",
     "send_batch",
     "send_batch_csv",
     "send_batch_file",

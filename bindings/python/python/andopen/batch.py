@@ -22,13 +22,15 @@ result written to ``results`` as it settles. Memory stays flat however many rows
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Sized
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import IO, Any, Callable, Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from . import _native
-from .client import Client
+from .client import Client, _Calls
 from .errors import from_core_error
 from .outcomes import (
     BatchProgress,
@@ -44,8 +46,11 @@ from .outcomes import (
     result_from_native,
 )
 from .payloads import encode
-from .transport import Request, TransportFailure, response_parts
+from .transport import Request, Response, TransportFailure, response_parts
 from .webhooks import GiftHistory, look_back
+
+if TYPE_CHECKING:
+    from .async_client import AsyncClient
 
 __all__ = [
     "BatchProgress",
@@ -59,6 +64,9 @@ __all__ = [
     "RowResult",
     "Sent",
     "Skipped",
+    "asend_batch",
+    "asend_batch_csv",
+    "asend_batch_file",
     "send_batch",
     "send_batch_csv",
     "send_batch_file",
@@ -116,25 +124,31 @@ def send_batch(
     repeats within the batch only). ``rows`` may be any iterable (a generator reading a table): it is read
     500 rows at a time, as the run gets to them. ``on_progress`` is called each time a row settles, with
     counts that only grow."""
-    pending: Iterator[Mapping[str, Any]] = iter(rows)
-    expected = len(rows) if hasattr(rows, "__len__") else None  # type: ignore[arg-type]
-    offset = 0
+    run = _RowsRun(client, rows, _Settings(campaign_id, journal, history, look_back_days, default_line_items,
+                                          min_interval, wait_for_redemption_url, on_progress))
+    return run.result(_drive(client, run))
 
-    def feed(stream: _native.BatchStream, now_ms: int) -> None:
-        nonlocal offset
-        window = list(islice(pending, _WINDOW_ROWS))
-        if not window:
-            stream.end_rows()
-            return
-        # Each row encoded alone, so that a value JSON cannot hold is named by its place in the whole batch.
-        body = b"[" + b",".join(encode(row, f"rows[{offset + n}]") for n, row in enumerate(window)) + b"]"
-        offset += len(window)
-        stream.push_rows_json(body, now_ms)
 
-    stream = _stream(client, campaign_id, journal, history, look_back_days, default_line_items, min_interval, wait_for_redemption_url)
-    kept = _Kept()
-    progress = _drive(client, stream, journal, feed, kept.take, on_progress, expected)
-    return BatchResult(kept.rows, progress, "".join(kept.csv), [])
+async def asend_batch(
+    client: AsyncClient,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    campaign_id: str,
+    journal: str | os.PathLike[str],
+    history: GiftHistory | None = None,
+    look_back_days: int | None | bool = False,
+    default_line_items: list[Mapping[str, Any]] | None = None,
+    min_interval: float = 0.0,
+    wait_for_redemption_url: bool = True,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+) -> BatchResult:
+    """:func:`send_batch` for an :class:`AsyncClient`: the requests go through its transport, the waits are
+    ``await``-ed, the journal's durable writes run on a worker thread. Cancelling the task stops the run
+    where it is; the journal holds what was done, so running again with it resumes (a row whose request was
+    in flight comes back as outcome unknown, never resent)."""
+    run = _RowsRun(client, rows, _Settings(campaign_id, journal, history, look_back_days, default_line_items,
+                                          min_interval, wait_for_redemption_url, on_progress))
+    return run.result(await _adrive(client, run))
 
 
 def send_batch_csv(
@@ -151,23 +165,28 @@ def send_batch_csv(
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchResult:
     """Like :func:`send_batch`, with the rows as CSV text; the result lists the columns it did not read."""
-    if not isinstance(csv, str):
-        raise TypeError(f"csv: must be the CSV text, not {type(csv).__name__}")
-    stream = _stream(client, campaign_id, journal, history, look_back_days, default_line_items, min_interval, wait_for_redemption_url)
-    state = {"done": False}
+    run = _CsvRun(client, csv, _Settings(campaign_id, journal, history, look_back_days, default_line_items,
+                                         min_interval, wait_for_redemption_url, on_progress))
+    return run.result(_drive(client, run))
 
-    def feed(stream: _native.BatchStream, now_ms: int) -> None:
-        if state["done"]:
-            stream.end_rows()
-            return
-        state["done"] = True
-        _native_call(stream.push_csv, csv, now_ms)
-        _native_call(stream.finish_csv, now_ms)
 
-    kept = _Kept()
-    # The text is already in memory: it is planned at once, so that the total is known from the first report.
-    progress = _drive(client, stream, journal, feed, kept.take, on_progress, None)
-    return BatchResult(kept.rows, progress, "".join(kept.csv), stream.ignored_columns())
+async def asend_batch_csv(
+    client: AsyncClient,
+    csv: str,
+    *,
+    campaign_id: str,
+    journal: str | os.PathLike[str],
+    history: GiftHistory | None = None,
+    look_back_days: int | None | bool = False,
+    default_line_items: list[Mapping[str, Any]] | None = None,
+    min_interval: float = 0.0,
+    wait_for_redemption_url: bool = True,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+) -> BatchResult:
+    """:func:`send_batch_csv` for an :class:`AsyncClient` (see :func:`asend_batch`)."""
+    run = _CsvRun(client, csv, _Settings(campaign_id, journal, history, look_back_days, default_line_items,
+                                         min_interval, wait_for_redemption_url, on_progress))
+    return run.result(await _adrive(client, run))
 
 
 def send_batch_file(
@@ -190,48 +209,186 @@ def send_batch_file(
     ``results`` (a path, created or replaced, or a text file open for writing) as soon as it settles, so
     that memory does not grow with the batch. ``on_read`` is told the characters read so far (for a
     progress bar over the file's size); ``on_progress``'s ``total`` counts the rows read so far."""
-    source, close_source = _open(rows, "r")
-    try:
-        sink, close_sink = _open(results, "w")
-    except BaseException:
-        if close_source:
-            source.close()
-        raise
-    read = 0
+    with _FileRun(client, rows, results, on_read, _Settings(
+            campaign_id, journal, history, look_back_days, default_line_items, min_interval,
+            wait_for_redemption_url, on_progress)) as run:
+        return run.summary(_drive(client, run))
 
-    def feed(stream: _native.BatchStream, now_ms: int) -> None:
-        nonlocal read
+
+async def asend_batch_file(
+    client: AsyncClient,
+    rows: str | os.PathLike[str] | IO[str],
+    *,
+    results: str | os.PathLike[str] | IO[str],
+    campaign_id: str,
+    journal: str | os.PathLike[str],
+    history: GiftHistory | None = None,
+    look_back_days: int | None | bool = False,
+    default_line_items: list[Mapping[str, Any]] | None = None,
+    min_interval: float = 0.0,
+    wait_for_redemption_url: bool = True,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+    on_read: Callable[[int], None] | None = None,
+) -> BatchSummary:
+    """:func:`send_batch_file` for an :class:`AsyncClient` (see :func:`asend_batch`); the file is read and
+    written on the event loop, 64 KiB at a time."""
+    with _FileRun(client, rows, results, on_read, _Settings(
+            campaign_id, journal, history, look_back_days, default_line_items, min_interval,
+            wait_for_redemption_url, on_progress)) as run:
+        return run.summary(await _adrive(client, run))
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The options every batch function takes, as given."""
+
+    campaign_id: str
+    journal: str | os.PathLike[str]
+    history: GiftHistory | None
+    look_back_days: int | None | bool
+    default_line_items: list[Mapping[str, Any]] | None
+    min_interval: float
+    wait_for_redemption_url: bool
+    on_progress: Callable[[BatchProgress], None] | None
+
+
+class _Run:
+    """One batch ready to be carried out by :func:`_drive` or :func:`_adrive`: its stream, how rows are fed
+    to it when it asks, and what is done with the results it settles."""
+
+    def __init__(self, client: _Calls, settings: _Settings, expected_total: int | None = None) -> None:
+        self.stream = _stream(client, settings)
+        self.journal = os.fspath(settings.journal)
+        self.on_progress = settings.on_progress
+        self.expected_total = expected_total
+        self.reported = -1
+        self.rows: list[RowResult] = []
+        self.csv: list[str] = []
+
+    def feed(self, now_ms: int) -> None:
+        """Gives the stream more rows, or tells it there are none left."""
+        self.stream.end_rows()
+
+    def take(self) -> None:
+        """Takes the results settled so far (kept, for the functions that return them all)."""
+        taken = self.stream.take_results_with_csv(not self.csv)
+        if taken.csv:
+            self.csv.append(taken.csv)
+        self.rows.extend(result_from_native(r) for r in taken.results)
+
+    def report(self) -> None:
+        """Reports the counts when a row settled since the last report: each report has more rows finished."""
+        if self.on_progress is None:
+            return
+        progress = progress_from_native(self.stream.progress())
+        if progress.finished <= self.reported:
+            return
+        if self.expected_total is not None and self.expected_total > progress.total:
+            progress = BatchProgress(self.expected_total, progress.finished, progress.sent, progress.skipped,
+                                     progress.failed, progress.unknown)
+        self.on_progress(progress)
+        self.reported = progress.finished
+
+    def result(self, progress: BatchProgress) -> BatchResult:
+        return BatchResult(self.rows, progress, "".join(self.csv), self.ignored_columns())
+
+    def ignored_columns(self) -> list[str]:
+        return []
+
+
+class _RowsRun(_Run):
+    """A batch of records, read from their iterable a window at a time."""
+
+    def __init__(self, client: _Calls, rows: Iterable[Mapping[str, Any]], settings: _Settings) -> None:
+        super().__init__(client, settings, len(rows) if isinstance(rows, Sized) else None)
+        self.pending: Iterator[Mapping[str, Any]] = iter(rows)
+        self.offset = 0
+
+    def feed(self, now_ms: int) -> None:
+        window = list(islice(self.pending, _WINDOW_ROWS))
+        if not window:
+            self.stream.end_rows()
+            return
+        # Each row encoded alone, so that a value JSON cannot hold is named by its place in the whole batch.
+        body = b"[" + b",".join(encode(row, f"rows[{self.offset + n}]") for n, row in enumerate(window)) + b"]"
+        self.offset += len(window)
+        self.stream.push_rows_json(body, now_ms)
+
+
+class _CsvRun(_Run):
+    """A batch given as CSV text: planned at once, so that the total is known from the first report."""
+
+    def __init__(self, client: _Calls, csv: str, settings: _Settings) -> None:
+        if not isinstance(csv, str):
+            raise TypeError(f"csv: must be the CSV text, not {type(csv).__name__}")
+        super().__init__(client, settings)
+        self.csv_text: str | None = csv
+
+    def feed(self, now_ms: int) -> None:
+        if self.csv_text is None:
+            self.stream.end_rows()
+            return
+        text, self.csv_text = self.csv_text, None
+        _native_call(self.stream.push_csv, text, now_ms)
+        _native_call(self.stream.finish_csv, now_ms)
+
+    def ignored_columns(self) -> list[str]:
+        return list(self.stream.ignored_columns())
+
+
+class _FileRun(_Run):
+    """A batch read from a CSV file and written to a results file, row by row; a context manager that
+    closes the files it opened."""
+
+    def __init__(self, client: _Calls, rows: str | os.PathLike[str] | IO[str], results: str | os.PathLike[str] | IO[str],
+                 on_read: Callable[[int], None] | None, settings: _Settings) -> None:
+        self.source, self.close_source = _open(rows, "r")
+        self.sink: IO[str] | None = None
+        self.close_sink = False
+        try:
+            self.sink, self.close_sink = _open(results, "w")
+            super().__init__(client, settings)
+        except BaseException:
+            self.close()
+            raise
+        self.on_read = on_read
+        self.read = 0
+        self.header = True
+
+    def __enter__(self) -> _FileRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.close_sink and self.sink is not None:
+            self.sink.close()
+        if self.close_source:
+            self.source.close()
+
+    def feed(self, now_ms: int) -> None:
         while True:
-            piece = source.read(_PIECE_CHARS)
+            piece = self.source.read(_PIECE_CHARS)
             if not piece:
-                _native_call(stream.finish_csv, now_ms)
+                _native_call(self.stream.finish_csv, now_ms)
                 return
-            read += len(piece)
-            if on_read is not None:
-                on_read(read)
-            if _native_call(stream.push_csv, piece, now_ms) > 0:
+            self.read += len(piece)
+            if self.on_read is not None:
+                self.on_read(self.read)
+            if _native_call(self.stream.push_csv, piece, now_ms) > 0:
                 return
 
-    header = True
+    def take(self) -> None:
+        text = self.stream.take_results_csv(self.header)
+        self.header = False
+        if text and self.sink is not None:
+            self.sink.write(text)
 
-    def write(stream: _native.BatchStream) -> None:
-        nonlocal header
-        text = stream.take_results_csv(header)
-        header = False
-        if text:
-            sink.write(text)
-
-    try:
-        stream = _stream(client, campaign_id, journal, history, look_back_days, default_line_items, min_interval,
-                         wait_for_redemption_url)
-        progress = _drive(client, stream, journal, feed, write, on_progress, None)
-        sink.flush()
-        return BatchSummary(progress, stream.ignored_columns())
-    finally:
-        if close_sink:
-            sink.close()
-        if close_source:
-            source.close()
+    def summary(self, progress: BatchProgress) -> BatchSummary:
+        if self.sink is not None:
+            self.sink.flush()
+        return BatchSummary(progress, self.stream.ignored_columns())
 
 
 def _open(target: str | os.PathLike[str] | IO[str], mode: str) -> tuple[IO[str], bool]:
@@ -248,25 +405,16 @@ def _native_call(method: Callable[..., Any], *args: Any) -> Any:
         raise from_core_error(e) from None
 
 
-def _stream(
-    client: Client,
-    campaign_id: str,
-    journal: str | os.PathLike[str],
-    history: GiftHistory | None,
-    look_back_days: int | None | bool,
-    default_line_items: list[Mapping[str, Any]] | None,
-    min_interval: float,
-    wait_for_redemption_url: bool,
-) -> _native.BatchStream:
+def _stream(client: _Calls, settings: _Settings) -> _native.BatchStream:
     # `False`: no look-back; `None`: forever; anything else is checked as a number of days (never rounded).
-    window = None if look_back_days is False else look_back(look_back_days)
-    items = [_line_item(i, n) for n, i in enumerate(default_line_items or [])]
-    settings = _native.BatchSettings(campaign_id=campaign_id, look_back=window, default_line_items=items)
+    window = None if settings.look_back_days is False else look_back(settings.look_back_days)
+    items = [_line_item(i, n) for n, i in enumerate(settings.default_line_items or [])]
+    native = _native.BatchSettings(campaign_id=settings.campaign_id, look_back=window, default_line_items=items)
     options = _native.default_batch_options()
-    options.min_interval_ms = int(min_interval * 1000)
-    options.wait_for_redemption_url = bool(wait_for_redemption_url)
-    native_history = None if history is None else history._native
-    return _native_call(_native.BatchStream, client._native, settings, native_history, _recorded(journal), options)  # type: ignore[no-any-return]
+    options.min_interval_ms = int(settings.min_interval * 1000)
+    options.wait_for_redemption_url = bool(settings.wait_for_redemption_url)
+    history = None if settings.history is None else settings.history._native
+    return _native_call(_native.BatchStream, client._native, native, history, _recorded(settings.journal), options)  # type: ignore[no-any-return]
 
 
 def _recorded(journal: str | os.PathLike[str]) -> str:
@@ -278,70 +426,65 @@ def _recorded(journal: str | os.PathLike[str]) -> str:
         return f.read()
 
 
-class _Kept:
-    """Every result taken from a stream, as records and as CSV, for the batches that return them all."""
-
-    def __init__(self) -> None:
-        self.rows: list[RowResult] = []
-        self.csv: list[str] = []
-
-    def take(self, stream: _native.BatchStream) -> None:
-        taken = stream.take_results_with_csv(not self.csv)
-        if taken.csv:
-            self.csv.append(taken.csv)
-        self.rows.extend(result_from_native(r) for r in taken.results)
-
-
-def _drive(
-    client: Client,
-    stream: _native.BatchStream,
-    journal: str | os.PathLike[str],
-    feed: Callable[[_native.BatchStream, int], None],
-    take: Callable[[_native.BatchStream], None],
-    on_progress: Callable[[BatchProgress], None] | None,
-    expected_total: int | None,
-) -> BatchProgress:
+def _drive(client: Client, run: _Run) -> BatchProgress:
     """Carries out the stream's actions until it is done: journal lines appended durably, requests sent,
-    waits slept, rows fed when it asks; the results settled handed to ``take`` after each action, and the
-    counts reported when a row settled."""
-    path = os.fspath(journal)
-    reported = -1
-    with open(path, "a", encoding="utf-8") as log:
-        if os.path.getsize(path) > 0 and not _ends_with_newline(path):
-            log.write("\n")  # a line cut short by an interruption stays alone on its line
+    waits slept, rows fed when it asks; after each action the settled results are taken and the counts
+    reported when a row settled."""
+    with _open_journal(run.journal) as log:
         while True:
-            action: Any = stream.next_action(client._now_ms())
+            action: Any = run.stream.next_action(client._now_ms())
             if action.is_persist():
-                log.write(action.line + "\n")
-                log.flush()
-                os.fsync(log.fileno())
+                _append(log, action.line)
             elif action.is_send():
-                _send(client, stream, action.request)
+                _send(client, run.stream, action.request)
             elif action.is_wait():
                 client._sleep(action.delay_ms / 1000)
             elif action.is_need_rows():
-                feed(stream, client._now_ms())
+                run.feed(client._now_ms())
             else:
                 break
-            take(stream)
-            reported = _report(stream, on_progress, expected_total, reported)
-    take(stream)
-    _report(stream, on_progress, expected_total, reported)
-    return progress_from_native(stream.progress())
+            run.take()
+            run.report()
+    run.take()
+    run.report()
+    return progress_from_native(run.stream.progress())
 
 
-def _report(stream: _native.BatchStream, on_progress: Callable[[BatchProgress], None] | None, expected_total: int | None,
-            reported: int) -> int:
-    """Reports the counts when a row settled since the last report: each report has more rows finished."""
-    if on_progress is None:
-        return reported
-    progress = progress_from_native(stream.progress())
-    if progress.finished <= reported:
-        return reported
-    if expected_total is not None and expected_total > progress.total:
-        progress = BatchProgress(expected_total, progress.finished, progress.sent, progress.skipped, progress.failed, progress.unknown)
-    on_progress(progress)
-    return progress.finished
+async def _adrive(client: AsyncClient, run: _Run) -> BatchProgress:
+    """:func:`_drive` on an event loop: the same steps, with the exchange and the waits awaited and each
+    durable journal write on a worker thread."""
+    with _open_journal(run.journal) as log:
+        while True:
+            action: Any = run.stream.next_action(client._now_ms())
+            if action.is_persist():
+                await asyncio.to_thread(_append, log, action.line)
+            elif action.is_send():
+                _answer(client, run.stream, action.request, await _aexchange(client, action.request))
+            elif action.is_wait():
+                await client._sleep(action.delay_ms / 1000)
+            elif action.is_need_rows():
+                run.feed(client._now_ms())
+            else:
+                break
+            run.take()
+            run.report()
+    run.take()
+    run.report()
+    return progress_from_native(run.stream.progress())
+
+
+def _open_journal(path: str) -> IO[str]:
+    log = open(path, "a", encoding="utf-8")
+    if os.path.getsize(path) > 0 and not _ends_with_newline(path):
+        log.write("\n")  # a line cut short by an interruption stays alone on its line
+    return log
+
+
+def _append(log: IO[str], line: str) -> None:
+    """Appends a journal line and waits until it is on the disk: the run goes on only then."""
+    log.write(line + "\n")
+    log.flush()
+    os.fsync(log.fileno())
 
 
 def _ends_with_newline(path: str) -> bool:
@@ -350,19 +493,44 @@ def _ends_with_newline(path: str) -> bool:
         return f.read(1) == b"\n"
 
 
-def _send(client: Client, stream: _native.BatchStream, request: _native.HttpRequest) -> None:
-    sent = Request(request.method, request.url, [(h.name, h.value) for h in request.headers], request.body)
+# What came back from one exchange: a response, or a failure saying whether the request may have left.
+_Answered = Response | _native.TransportFailure
+
+
+def _request(request: _native.HttpRequest) -> Request:
+    return Request(request.method, request.url, [(h.name, h.value) for h in request.headers], request.body)
+
+
+def _exchange(client: Client, request: _native.HttpRequest) -> _Answered:
     try:
-        response = client._transport.send(sent, client._timeout)
+        return client._transport.send(_request(request), client._timeout)
     except TransportFailure as failure:
-        kind = _native.TransportFailure.MAYBE_SENT if failure.maybe_sent else _native.TransportFailure.NOT_SENT
-        stream.handle_transport_failure(kind, client._now_ms())
-        return
+        return _native.TransportFailure.MAYBE_SENT if failure.maybe_sent else _native.TransportFailure.NOT_SENT
     except OSError:
         # A transport that let a socket error through: the request may have left.
-        stream.handle_transport_failure(_native.TransportFailure.MAYBE_SENT, client._now_ms())
+        return _native.TransportFailure.MAYBE_SENT
+
+
+async def _aexchange(client: AsyncClient, request: _native.HttpRequest) -> _Answered:
+    try:
+        return await client._transport.send(_request(request), client._timeout)
+    except TransportFailure as failure:
+        return _native.TransportFailure.MAYBE_SENT if failure.maybe_sent else _native.TransportFailure.NOT_SENT
+    except OSError:
+        return _native.TransportFailure.MAYBE_SENT
+
+
+def _send(client: Client, stream: _native.BatchStream, request: _native.HttpRequest) -> None:
+    """Sends a stream's request through the client's transport and hands it what came back."""
+    _answer(client, stream, request, _exchange(client, request))
+
+
+def _answer(client: _Calls, stream: _native.BatchStream, request: _native.HttpRequest, answered: _Answered) -> None:
+    """Hands the stream what its request got back."""
+    if isinstance(answered, _native.TransportFailure):
+        stream.handle_transport_failure(answered, client._now_ms())
         return
-    status, headers, body = response_parts(response)
+    status, headers, body = response_parts(answered)
     stream.handle_response(status, headers, body, client._now_ms())
 
 
