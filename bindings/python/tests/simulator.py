@@ -16,9 +16,12 @@ import subprocess
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_BIN = REPO_ROOT / "target" / "release" / "andopen-mock"
@@ -144,3 +147,16 @@ class Simulator:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def running(*flags: str) -> Iterator[Simulator]:
+    """For a pytest fixture (``yield from running(...)``): a simulator started with ``flags``, stopped
+    afterwards; the test fails, saying why, when the simulator is not built."""
+    try:
+        simulator = Simulator(*flags)
+    except FileNotFoundError as e:
+        pytest.fail(str(e), pytrace=False)
+    try:
+        yield simulator
+    finally:
+        simulator.stop()

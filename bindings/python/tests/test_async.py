@@ -18,7 +18,7 @@ import pytest
 
 import andopen
 from andopen.transport import _MAX_RESPONSE_BYTES as MAX_RESPONSE_BYTES
-from simulator import Simulator
+from simulator import Simulator, running
 
 KEY = "ao-v1-staging-e2e-python"
 CHOICE = "Welcome box (choice)"
@@ -26,14 +26,7 @@ CHOICE = "Welcome box (choice)"
 
 @pytest.fixture()
 def sim() -> Iterator[Simulator]:
-    try:
-        simulator = Simulator("--seed", "7", "--redemption-delay-ms", "300")
-    except FileNotFoundError as e:
-        pytest.fail(str(e), pytrace=False)
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+    yield from running("--seed", "7", "--redemption-delay-ms", "300")
 
 
 def choice_gift(campaign_id: str) -> andopen.NewGiftRequestParams:

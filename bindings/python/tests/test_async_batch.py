@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import andopen
-from simulator import Simulator
+from simulator import Simulator, running
 
 KEY = "ao-v1-staging-e2e-python"
 CHOICE = "Welcome box (choice)"
@@ -24,14 +24,7 @@ CHOICE = "Welcome box (choice)"
 
 @pytest.fixture()
 def sim() -> Iterator[Simulator]:
-    try:
-        simulator = Simulator("--seed", "7")
-    except FileNotFoundError as e:
-        pytest.fail(str(e), pytrace=False)
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+    yield from running("--seed", "7")
 
 
 def rows(count: int, start: int = 0) -> list[dict[str, Any]]:

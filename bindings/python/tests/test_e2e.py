@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import andopen
-from simulator import Simulator
+from simulator import Simulator, running
 
 KEY = "ao-v1-staging-e2e-python"
 CHOICE = "Welcome box (choice)"
@@ -40,14 +40,7 @@ ADDRESS = {
 
 @pytest.fixture()
 def sim() -> Iterator[Simulator]:
-    try:
-        simulator = Simulator("--seed", "7", "--redemption-delay-ms", "800")
-    except FileNotFoundError as e:
-        pytest.fail(str(e), pytrace=False)
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+    yield from running("--seed", "7", "--redemption-delay-ms", "800")
 
 
 @pytest.fixture()
