@@ -66,17 +66,7 @@ library_name() {
 
 step() { printf '\n== %s\n' "$*"; }
 
-apt_install() {
-  local missing=()
-  for pkg in "$@"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    step "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
+apt_install() { "$ROOT/scripts/apt-install.sh" "$@"; }
 
 if [ "${1:-}" = --list ]; then
   printf '%s\n' "${PLATFORMS[@]}"

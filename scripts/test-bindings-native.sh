@@ -30,17 +30,7 @@ TESTED_WHEEL="andopen-*-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
 
 step() { printf '\n== %s\n' "$*"; }
 
-apt_install() {
-  local missing=()
-  for pkg in "$@"; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    step "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
+apt_install() { "$ROOT/scripts/apt-install.sh" "$@"; }
 
 step "tools"
 command -v cargo >/dev/null || { echo "cargo is missing: install Rust with rustup first" >&2; exit 1; }
