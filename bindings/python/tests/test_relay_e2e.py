@@ -94,7 +94,7 @@ def test_the_relay_forwards_each_event_once_and_refuses_forgeries(tool: str) -> 
         assert any(a["attempt"] == 2 and a["delivered"] for a in attempts), attempts
         # The history saw the whole timeline.
         timeline = history.timeline(gift.id)
-        assert timeline is not None and timeline.status.is_delivered() and timeline.redeemed_at is not None
+        assert timeline is not None and timeline.status is andopen.GiftRequestStatus.DELIVERED and timeline.redeemed_at is not None
 
         # A forged post to the relay is refused and never reaches the tool.
         forged = urllib.request.Request(relay_url, data=b'{"id":"x"}', method="POST", headers={
@@ -127,7 +127,7 @@ def test_the_relay_forwards_each_event_once_and_refuses_forgeries(tool: str) -> 
         assert (status, text.split(b":")[1].strip()) == (400, b"event_type_mismatch"), text
         assert len(Tool.received) == 4
         timeline = history.timeline(gift.id)
-        assert timeline is not None and timeline.status.is_delivered() and timeline.cancelled_at is None
+        assert timeline is not None and timeline.status is andopen.GiftRequestStatus.DELIVERED and timeline.cancelled_at is None
     finally:
         sim.stop()
         server.shutdown()

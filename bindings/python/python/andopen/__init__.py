@@ -69,6 +69,7 @@ from .payloads import (
 from .transport import PooledTransport, Request, Response, Transport, TransportFailure, UrllibTransport, default_transport
 from .webhooks import (
     Eligibility,
+    Eligible,
     EventStore,
     GiftHistory,
     GiftTimeline,
@@ -76,6 +77,7 @@ from .webhooks import (
     MemberStatus,
     RecipientRef,
     RecipientSummary,
+    Skip,
     WebhookDelivery,
     WebhookReceiver,
     WebhookRefused,
@@ -131,6 +133,7 @@ __all__ = [
     "ConfigError",
     "DecodeError",
     "Eligibility",
+    "Eligible",
     "EventStore",
     "Failed",
     "FieldError",
@@ -157,6 +160,7 @@ __all__ = [
     "Recipient",
     "RecipientRef",
     "RecipientSummary",
+    "Skip",
     "Relay",
     "RelayApp",
     "RelayOutcome",

@@ -47,6 +47,7 @@ from .outcomes import (
 )
 from .payloads import encode
 from .transport import Request, Response, TransportFailure, response_parts
+from .history_types import native_window
 from .webhooks import GiftHistory, look_back
 
 if TYPE_CHECKING:
@@ -407,7 +408,7 @@ def _native_call(method: Callable[..., Any], *args: Any) -> Any:
 
 def _stream(client: _Calls, settings: _Settings) -> _native.BatchStream:
     # `False`: no look-back; `None`: forever; anything else is checked as a number of days (never rounded).
-    window = None if settings.look_back_days is False else look_back(settings.look_back_days)
+    window = None if settings.look_back_days is False else native_window(look_back(settings.look_back_days))
     items = [_line_item(i, n) for n, i in enumerate(settings.default_line_items or [])]
     native = _native.BatchSettings(campaign_id=settings.campaign_id, look_back=window, default_line_items=items)
     options = _native.default_batch_options()

@@ -28,6 +28,7 @@ from . import _native
 from .batch import _line_item, _native_call, _open, _send
 from .client import Client
 from .outcomes import BatchProgress, progress_from_native
+from .history_types import native_window
 from .webhooks import GiftHistory, look_back
 
 __all__ = ["SharedBatch", "Store", "batch_counts", "load_batch", "open_store", "resolve_unknown", "work_batch", "write_results"]
@@ -286,7 +287,7 @@ def load_batch(
     the rows are planned as :func:`andopen.send_batch_file` plans them (repeats anywhere in the batch and,
     with ``history`` and ``look_back_days``, recent recipients skipped)."""
     now = int(time.time() * 1000) if now_ms is None else now_ms
-    window = None if look_back_days is False else look_back(look_back_days)
+    window = None if look_back_days is False else native_window(look_back(look_back_days))
     items = [_line_item(i, n) for n, i in enumerate(default_line_items or [])]
     settings = _native.BatchSettings(campaign_id=campaign_id, look_back=window, default_line_items=items)
     planner = _native_call(_native.BatchPlanner, settings, None if history is None else history._native)

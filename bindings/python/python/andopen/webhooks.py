@@ -29,12 +29,24 @@ import time
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, Union
 
 from . import _native
-from ._native import Eligibility, GiftTimeline, LookBackWindow, MemberStatus, RecipientRef, RecipientSummary, WebhookDelivery
+from . import history_types as _types
+from .history_types import (
+    Eligibility,
+    Eligible,
+    GiftTimeline,
+    LookBackWindow,
+    MemberStatus,
+    RecipientRef,
+    RecipientSummary,
+    Skip,
+    WebhookDelivery,
+)
 from .errors import from_core_error
 from .models import Campaign, GiftRequest
 
 __all__ = [
     "Eligibility",
+    "Eligible",
     "EventStore",
     "GiftHistory",
     "GiftTimeline",
@@ -42,6 +54,7 @@ __all__ = [
     "MemberStatus",
     "RecipientRef",
     "RecipientSummary",
+    "Skip",
     "WebhookDelivery",
     "WebhookReceiver",
     "WebhookRefused",
@@ -56,7 +69,6 @@ HeaderPairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 # reached through Any.
 _StoreFailed: Any = _native.StoreError.Failed  # type: ignore[attr-defined]
 _WebhookErrors: Any = _native.WebhookError
-_windows: Any = _native.LookBackWindow
 _native_history: Any = _native.GiftHistory
 
 
@@ -190,7 +202,7 @@ class WebhookReceiver:
             raise TypeError(f"body: must be the raw bytes of the request, not {type(body).__name__}")
         pairs = [_native.Header(name=n, value=v) for n, v in _header_pairs(headers)]
         try:
-            return self._native.receive(pairs, bytes(body), int(self._clock() * 1000))
+            return _types.delivery(self._native.receive(pairs, bytes(body), int(self._clock() * 1000)))
         except _WebhookErrors.Refused as e:
             raise WebhookRefused(e.code, e.detail) from None
         except _WebhookErrors.StoreFailed as e:
@@ -233,9 +245,9 @@ class GiftHistory:
     def record_delivery(self, delivery: WebhookDelivery) -> None:
         """Folds in a verified delivery by its signed body (status and dates, never the event type
         header); repeats and any order give the same timeline."""
-        if not isinstance(delivery, WebhookDelivery):
+        if not isinstance(delivery, WebhookDelivery) or delivery._native is None:
             raise TypeError(f"delivery: must be a WebhookDelivery from WebhookReceiver.receive, not {type(delivery).__name__}")
-        self._native.record_delivery(delivery)
+        self._native.record_delivery(delivery._native)
 
     def record_gift(self, gift: GiftRequest) -> None:
         """Folds in a :class:`andopen.GiftRequest` a call returned."""
@@ -251,30 +263,32 @@ class GiftHistory:
 
     def timeline(self, gift_request_id: str) -> GiftTimeline | None:
         """One gift's timeline: sent, redeemed, dispatched, delivered, cancelled dates."""
-        return self._native.timeline(gift_request_id)
+        found = self._native.timeline(gift_request_id)
+        return None if found is None else _types.timeline(found)
 
     def eligibility(self, recipient: RecipientRef, window: LookBackWindow, *, now: float | None = None) -> Eligibility:
         """Whether ``recipient`` may be gifted under ``window`` (see :func:`look_back`)."""
         at = time.time() if now is None else now
-        return self._native.eligibility(recipient, window, int(at * 1000))
+        return _types.eligibility(self._native.eligibility(_types.native_recipient(recipient), _types.native_window(window),
+                                                          int(at * 1000)))
 
     def recipient_summary(self, recipient: RecipientRef) -> RecipientSummary:
         """The CRM fields: gift count, last sent, redeemed and delivered dates, values."""
-        return self._native.recipient_summary(recipient)
+        return _types.summary(self._native.recipient_summary(_types.native_recipient(recipient)))
 
     def member_status(self, recipient: RecipientRef, campaign_id: str) -> MemberStatus:
         """Pending, Invited, Completed or Cancelled, from the latest gift of the campaign."""
-        return self._native.member_status(recipient, campaign_id)
+        return _types.member_status(self._native.member_status(_types.native_recipient(recipient), campaign_id))
 
 
 def look_back(days: int | None) -> LookBackWindow:
     """A look-back window: ``look_back(30)``, ``look_back(90)``, ``look_back(365)``, or ``look_back(None)``
     for forever (gift only once)."""
     if days is None:
-        return _windows.FOREVER()  # type: ignore[no-any-return]
+        return LookBackWindow(None)
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 2**32 - 1:
         raise ValueError(f"days: must be a whole number of days (0 to 4294967295) or None, not {days!r}")
-    return _windows.DAYS(days)  # type: ignore[no-any-return]
+    return LookBackWindow(days)
 
 
 def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
