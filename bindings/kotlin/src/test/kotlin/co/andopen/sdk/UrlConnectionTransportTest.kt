@@ -121,7 +121,7 @@ class UrlConnectionTransportTest {
                 val e = assertThrows<OutcomeUnknownException> { client.createGiftRequest(choiceMode()) }
                 assertTrue(e.cause is TransportFailureException, "${e.cause}")
             }
-            assertTrue(Duration.ofNanos(System.nanoTime() - started) < Duration.ofSeconds(10)), "the 2 s deadline bounds an answer that would trickle for 1,000 s")
+            assertTrue(Duration.ofNanos(System.nanoTime() - started) < Duration.ofSeconds(10), "the 2 s deadline bounds an answer that would trickle for 1,000 s")
             assertEquals(1, server.requests.get(), "a create that may have landed is never sent again")
         }
     }
