@@ -303,3 +303,15 @@ def test_a_status_line_outside_100_to_599_reaches_the_core_unwrapped(raw, sync_t
     assert sync_transport().send(request(f"{server.url}/gift_requests"), 5).status == 700
     with pytest.raises(andopen.OutcomeUnknownError):
         andopen.Client(KEY, base_url=server.url, sleep=lambda s: None).create_gift_request(choice_mode())
+
+
+@pytest.mark.parametrize("transport", ["PooledTransport", "AsyncioTransport"])
+@pytest.mark.parametrize(("option", "value"), [
+    ("max_idle_per_host", -1), ("max_idle_per_host", 10**12), ("max_idle_per_host", True), ("max_idle_per_host", 2.5),
+    ("keep_alive", float("nan")), ("keep_alive", float("inf")), ("keep_alive", -1), ("keep_alive", "4"),
+    ("ssl_context", "no"),
+])
+def test_a_pool_option_out_of_range_is_refused_naming_it(transport: str, option: str, value: object) -> None:
+    with pytest.raises(andopen.ConfigError) as refused:
+        getattr(andopen, transport)(**{option: value})
+    assert refused.value.param == option

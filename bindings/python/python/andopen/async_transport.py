@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from . import _native
-from .transport import Request, Response, TransportFailure
+from .transport import Request, Response, TransportFailure, pool_options
 
 __all__ = ["AsyncTransport", "AsyncioTransport", "MAX_HEADER_BYTES"]
 
@@ -84,9 +84,8 @@ class AsyncioTransport:
         max_idle_per_host: int = 10,
         keep_alive: float = 4.0,
     ) -> None:
+        self._max_idle, self._keep_alive = pool_options(max_idle_per_host, keep_alive, ssl_context)
         self._ssl = ssl_context
-        self._max_idle = max_idle_per_host
-        self._keep_alive = keep_alive
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Protocol, Union, cast, runtime_checkable
 
 from . import _native
+from .errors import ConfigError
 
 __all__ = ["PooledTransport", "Request", "Response", "Transport", "TransportFailure", "UrllibTransport", "default_transport"]
 
@@ -354,6 +355,27 @@ def _read(reply: Any) -> bytes:
 # --- the pooled transport ----------------------------------------------------------------------------
 
 
+# The bounds of the pooled transports' options (here, not in the core: they are the host's connection
+# policy, not the contract's): idle connections kept per host, and how long one is kept.
+MAX_IDLE_PER_HOST = 1_000
+MAX_KEEP_ALIVE_SECONDS = 3_600.0
+
+
+def pool_options(max_idle_per_host: object, keep_alive: object, ssl_context: object) -> tuple[int, float]:
+    """Checks the options every pooled transport takes; refuses, naming the option, what is out of range."""
+    if isinstance(max_idle_per_host, bool) or not isinstance(max_idle_per_host, int) or not 0 <= max_idle_per_host <= MAX_IDLE_PER_HOST:
+        raise _config_refused("max_idle_per_host", f"must be a whole number from 0 to {MAX_IDLE_PER_HOST}")
+    if isinstance(keep_alive, bool) or not isinstance(keep_alive, (int, float)) or not 0 <= keep_alive <= MAX_KEEP_ALIVE_SECONDS:
+        raise _config_refused("keep_alive", f"must be a number of seconds from 0 to {MAX_KEEP_ALIVE_SECONDS:g}")
+    if ssl_context is not None and not isinstance(ssl_context, ssl.SSLContext):
+        raise _config_refused("ssl_context", f"must be an ssl.SSLContext, not {type(ssl_context).__name__}")
+    return max_idle_per_host, float(keep_alive)
+
+
+def _config_refused(param: str, must: str) -> ConfigError:
+    return ConfigError(f"configuration refused: {param} {must}", kind="config", code="invalid", param=param)
+
+
 class PooledTransport:
     """The default transport: :mod:`http.client` connections kept open and reused (HTTP/1.1 keep-alive),
     no dependency, certificates from the system (or the ``ssl_context`` you pass). It holds the same
@@ -372,9 +394,8 @@ class PooledTransport:
         max_idle_per_host: int = 10,
         keep_alive: float = 4.0,
     ) -> None:
+        self._max_idle, self._keep_alive = pool_options(max_idle_per_host, keep_alive, ssl_context)
         self._ssl = ssl_context
-        self._max_idle = max_idle_per_host
-        self._keep_alive = keep_alive
         self._lock = threading.Lock()
         self._idle: dict[tuple[str, str, int], list[tuple[_Watched, float]]] = {}
 

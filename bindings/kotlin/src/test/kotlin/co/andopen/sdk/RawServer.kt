@@ -77,6 +77,20 @@ class RawServer(private val answer: (OutputStream) -> Unit) : AutoCloseable {
         }.toByteArray()
 
         /**
+         * A server that sends a [status] head announcing [length] bytes, then one byte ([byte]) a second:
+         * an answer that would take [length] seconds to arrive in full.
+         */
+        fun trickling(status: Int, length: Int, byte: Char): RawServer = RawServer { out ->
+            out.write(head(status, length.toLong()))
+            out.flush()
+            repeat(length) {
+                out.write(byte.code)
+                out.flush()
+                Thread.sleep(1000)
+            }
+        }
+
+        /**
          * Writes [prefix], then [unit] repeated [times] times (every `{i}` replaced by the copy's index,
          * when it has one), then [suffix], through a 64 KiB buffer: the body is never held whole.
          */
