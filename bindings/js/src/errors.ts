@@ -113,3 +113,10 @@ export function errorFromReport(report: ErrorReport): AndOpenError {
   const Class = (report.kind === "api" && report.type !== null ? apiClasses[report.type] : undefined) ?? classes[report.kind] ?? AndOpenError;
   return new Class(report);
 }
+
+/** A report of the package's own, for a refusal made before the core is asked. */
+export function report(kind: "config" | "validation", code: string, param: string, message: string): ErrorReport {
+  if (kind === "config") return { kind, message, type: null, code, param: null, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors: [] };
+  const errors = [{ type: "validation_error", code, message, param }];
+  return { kind, message, type: "validation_error", code, param, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors };
+}

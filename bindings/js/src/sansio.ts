@@ -2,9 +2,11 @@
  * The sans-IO layer: calls that hand out requests and judge responses, without sending anything.
  * `Client` drives them over `fetch`; use them directly to send with your own transport.
  */
-import { ConfigError, ValidationError, errorFromReport, type AndOpenError, type ErrorReport, type RateLimit } from "./errors.js";
+import { ConfigError, ValidationError, errorFromReport, report, type AndOpenError, type ErrorReport, type RateLimit } from "./errors.js";
 import { closeStatus } from "./status.js";
 import type { HttpRequest, ListCampaignsParams } from "./types.js";
+
+export { report };
 import { LIMITS, bodyText, core, ensure, guarded, kindOf, reading } from "./wasm.js";
 
 /** Options of a configuration (see `ClientOptions` for the transport options). */
@@ -43,13 +45,6 @@ function inBrowser(): boolean {
 /** The options a `Client` uses itself (transport); every other option goes to the core, which refuses unknown ones. */
 const TRANSPORT_OPTIONS = new Set(["fetch", "sleep", "now", "timeoutMs"]);
 
-
-/** A report of the package's own, for a refusal made before the core is asked. */
-export function report(kind: "config" | "validation", code: string, param: string, message: string): ErrorReport {
-  if (kind === "config") return { kind, message, type: null, code, param: null, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors: [] };
-  const errors = [{ type: "validation_error", code, message, param }];
-  return { kind, message, type: "validation_error", code, param, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors };
-}
 
 /**
  * `value` as JSON text for the core, refusing what `JSON.stringify` would silently change or drop: a

@@ -5,7 +5,7 @@
  * The entries (`node.ts`, `web.ts`, `workerd.ts`, `node-cjs.ts`) say where the module is; this file does not.
  */
 import wbgInit, { initSync as wbgInitSync, inputArea as reserveInput, limits as coreLimits, tagArea as reserveTags, tokensText, validateInput, validateTokens, type InitInput, type InitOutput, type SyncInitInput } from "../wasm/andopen.js";
-import { AndOpenError, errorFromReport, type ErrorReport } from "./errors.js";
+import { AndOpenError, ConfigError, errorFromReport, report, type ErrorReport } from "./errors.js";
 import { Token } from "./generated.js";
 import { sources } from "./sources.js";
 import { checkSyncInput } from "./check.js";
@@ -26,12 +26,12 @@ export function loadable(): boolean {
 
 /**
  * Makes sure the main module is loaded: loads it synchronously when the platform can (Node, Bun, Deno,
- * workerd), else throws an `Error` saying to call `init()`. Every synchronous entry point calls it first.
+ * workerd), else throws a `ConfigError` (`module_not_loaded`) saying to call `init()`. Every synchronous entry point calls it first.
  */
 export function ensure(): void {
   if (instance !== undefined) return;
   const sync = sources.main?.sync;
-  if (sync === undefined) throw new Error(NOT_LOADED);
+  if (sync === undefined) throw new ConfigError(report("config", "module_not_loaded", "init", NOT_LOADED));
   loaded(wbgInitSync({ module: sync() }));
 }
 
@@ -49,7 +49,7 @@ export async function init(source?: InitSource): Promise<void> {
   if (source === undefined) {
     const where = sources.main;
     if (where?.sync !== undefined) return ensure();
-    if (where?.async === undefined) throw new Error("no default place to load the &Open SDK's WebAssembly module from here: pass it to init() or initSync({ module })");
+    if (where?.async === undefined) throw new ConfigError(report("config", "module_not_loaded", "init", "no default place to load the &Open SDK's WebAssembly module from here: pass it to init() or initSync({ module })"));
     source = where.async();
   }
   loaded(await wbgInit({ module_or_path: source }));

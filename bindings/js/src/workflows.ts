@@ -8,7 +8,7 @@ import wbgInit, { initSync as wbgInitSync, type InitInput, type SyncInitInput } 
 import * as wf from "../wasm/andopen_workflows.js";
 import { sources } from "./sources.js";
 import { checkSyncInput } from "./check.js";
-import { AndOpenError, WebhookRefusedError, errorFromReport, type ErrorReport } from "./errors.js";
+import { AndOpenError, ConfigError, WebhookRefusedError, errorFromReport, report, type ErrorReport } from "./errors.js";
 import { closeStatus } from "./status.js";
 import type {
   BatchJournal,
@@ -41,7 +41,7 @@ let loadedModule: wf.InitOutput | undefined;
 function ensure(): void {
   if (loadedModule !== undefined) return;
   const sync = sources.workflows?.sync;
-  if (sync === undefined) throw new Error("the &Open SDK's workflows module is not loaded yet: call `await init()` from `@andopen/sdk/workflows` once first (or `initSync({ module })`)");
+  if (sync === undefined) throw new ConfigError(report("config", "module_not_loaded", "init", "the &Open SDK's workflows module is not loaded yet: call `await init()` from `@andopen/sdk/workflows` once first (or `initSync({ module })`; in a Worker, import `@andopen/sdk/workflows`, which loads it)"));
   loadedModule = wbgInitSync({ module: sync() });
 }
 
@@ -56,7 +56,7 @@ export async function init(source?: InitInput | Promise<InitInput>): Promise<voi
   if (source === undefined) {
     const where = sources.workflows;
     if (where?.sync !== undefined) return ensure();
-    if (where?.async === undefined) throw new Error("no default place to load the &Open SDK's workflows module from here: pass it to init() or initSync({ module })");
+    if (where?.async === undefined) throw new ConfigError(report("config", "module_not_loaded", "init", "no default place to load the &Open SDK's workflows module from here: pass it to init() or initSync({ module }); in a Worker, import `@andopen/sdk/workflows`, which loads it"));
     source = where.async();
   }
   loadedModule = await wbgInit({ module_or_path: source });
