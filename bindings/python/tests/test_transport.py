@@ -315,3 +315,40 @@ def test_a_pool_option_out_of_range_is_refused_naming_it(transport: str, option:
     with pytest.raises(andopen.ConfigError) as refused:
         getattr(andopen, transport)(**{option: value})
     assert refused.value.param == option
+
+
+@pytest.mark.parametrize("value", [1e10, 1e300, float("inf"), float("nan"), 0, -1])
+def test_a_timeout_past_30_days_or_not_above_0_is_refused_naming_it(value: float) -> None:
+    # 1e10 s overflows the platform's clock in a socket deadline: refused before any call.
+    with pytest.raises(andopen.ConfigError) as refused:
+        andopen.Client("ao-v1-staging-abc", timeout=value)
+    assert refused.value.param == "timeout"
+    with pytest.raises(andopen.ConfigError) as refused:
+        andopen.Relay(secret="whsec_x", forward_to="https://example.com/hook", timeout=value)
+    assert refused.value.param == "timeout"
+
+
+def _post(port: int, head: bytes, body: bytes = b"") -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(head + body)
+        s.settimeout(5)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+        return answer
+
+
+def test_the_stdlib_relay_bounds_a_slow_body_and_a_huge_declared_length() -> None:
+    relay = andopen.Relay(secret="whsec_x", forward_to="https://example.com/hook", timeout=0.5)
+    server = relay.serve()
+    port = server.server_address[1]
+    try:
+        started = time.monotonic()
+        slow = _post(port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n", b"{}")
+        assert slow.startswith(b"HTTP/1.0 408") or slow.startswith(b"HTTP/1.1 408"), slow[:80]
+        assert time.monotonic() - started < 3
+        huge = _post(port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + b"9" * 5000 + b"\r\n\r\n")
+        assert b" 413 " in huge.split(b"\r\n")[0], huge[:80]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -55,7 +55,7 @@ class RelayApp:
             return
         headers = [(bytes(n).decode("latin-1"), bytes(v).decode("latin-1")) for n, v in scope.get("headers", [])]
         declared = next((v for n, v in headers if n.lower() == "content-length"), None)
-        if declared is not None and (not declared.isdecimal() or int(declared) > _MAX_BODY):
+        if declared is not None and (not declared.isdecimal() or len(declared) > len(str(_MAX_BODY)) or int(declared) > _MAX_BODY):
             if declared.isdecimal():
                 reply = f"refused: body_too_large: the body is {declared} bytes, over the limit of {_MAX_BODY} bytes\n"
                 await _answer(send, 413, reply, [(b"connection", b"close")])

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 from . import _native, models
 from .errors import ConfigError, from_core_error, from_report, unreadable_input
 from .payloads import _MAX_BODY_BYTES, Body, create_body, encode
-from .transport import Request, Transport, TransportFailure, default_transport, response_parts
+from .transport import Request, Transport, TransportFailure, checked_seconds, config_refused, default_transport, response_parts
 
 __all__ = ["Client", "RetryPolicy", "default_retry_policy"]
 
@@ -49,7 +49,7 @@ T = TypeVar("T")
 
 
 def _refuse(param: str, must: str) -> ConfigError:
-    return ConfigError(f"configuration refused: {param} {must}", kind="config", code="invalid", param=param)
+    return config_refused(param, must)
 
 
 def _choice(value: str | None, options: Mapping[str, T], param: str) -> T | None:
@@ -93,9 +93,7 @@ def _policy(policy: object) -> _native.RetryPolicy | None:
 
 
 def _seconds(value: object, param: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
-        raise _refuse(param, "must be a finite number of seconds above 0")
-    return float(value)
+    return checked_seconds(value, param)
 
 
 def _callable(value: object, param: str) -> Any:

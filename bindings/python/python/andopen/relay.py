@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable, Mapping, Union
 
 from . import _native
-from .transport import Request, Response, Transport, TransportFailure, UrllibTransport
+from .transport import Request, Response, Transport, TransportFailure, UrllibTransport, checked_seconds
 from .webhooks import EventStore, GiftHistory, WebhookReceiver, WebhookRefused, WebhookStoreFailed, _header_pairs
 
 __all__ = ["Relay", "RelayOutcome"]
@@ -70,7 +70,7 @@ class Relay:
         self._forward_to = forward_to
         self._transport: Transport = transport if transport is not None else UrllibTransport()
         self._history = history
-        self._timeout = timeout
+        self._timeout = checked_seconds(timeout, "timeout")
 
     def handle(self, headers: HeaderPairs, body: bytes) -> RelayOutcome:
         """Handles one delivery: the raw body bytes and the request's headers. Forwards the body unchanged
@@ -120,18 +120,31 @@ class Relay:
         largest = int(_native.limits().max_webhook_body_bytes)
 
         class Handler(BaseHTTPRequestHandler):
+            # Each read of a request (its head, its body) waits at most the relay's timeout: a client that
+            # declares a body and never sends it holds a thread no longer than that.
+            timeout = relay._timeout
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 declared = self.headers.get("Content-Length")
                 if declared is None or not declared.isdecimal():
                     # Without a length the body cannot be read whole (and the signature covers all of it).
                     status, reply = 411, b"refused: Content-Length must be given, as a whole number of bytes\n"
-                elif int(declared) > largest:
+                elif len(declared) > len(str(largest)) or int(declared) > largest:
                     # Refused before a byte is read: memory follows the limit, never the declared length.
                     status, reply = 413, f"refused: body_too_large: the body is {declared} bytes, over the limit of {largest} bytes\n".encode()
                     self.close_connection = True
                 else:
-                    outcome = relay.handle(list(self.headers.items()), self.rfile.read(int(declared)))
-                    status, reply = outcome.status, f"{outcome.action}: {outcome.detail}\n".encode()
+                    try:
+                        body = self.rfile.read(int(declared))
+                    except TimeoutError:
+                        body = None
+                    if body is None or len(body) < int(declared):
+                        # Cut short, or not there within the timeout: nothing to verify.
+                        status, reply = 408, b"refused: the body did not arrive in full within the timeout\n"
+                        self.close_connection = True
+                    else:
+                        outcome = relay.handle(list(self.headers.items()), body)
+                        status, reply = outcome.status, f"{outcome.action}: {outcome.detail}\n".encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Content-Length", str(len(reply)))

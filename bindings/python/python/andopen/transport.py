@@ -364,16 +364,29 @@ MAX_KEEP_ALIVE_SECONDS = 3_600.0
 def pool_options(max_idle_per_host: object, keep_alive: object, ssl_context: object) -> tuple[int, float]:
     """Checks the options every pooled transport takes; refuses, naming the option, what is out of range."""
     if isinstance(max_idle_per_host, bool) or not isinstance(max_idle_per_host, int) or not 0 <= max_idle_per_host <= MAX_IDLE_PER_HOST:
-        raise _config_refused("max_idle_per_host", f"must be a whole number from 0 to {MAX_IDLE_PER_HOST}")
+        raise config_refused("max_idle_per_host", f"must be a whole number from 0 to {MAX_IDLE_PER_HOST}")
     if isinstance(keep_alive, bool) or not isinstance(keep_alive, (int, float)) or not 0 <= keep_alive <= MAX_KEEP_ALIVE_SECONDS:
-        raise _config_refused("keep_alive", f"must be a number of seconds from 0 to {MAX_KEEP_ALIVE_SECONDS:g}")
+        raise config_refused("keep_alive", f"must be a number of seconds from 0 to {MAX_KEEP_ALIVE_SECONDS:g}")
     if ssl_context is not None and not isinstance(ssl_context, ssl.SSLContext):
-        raise _config_refused("ssl_context", f"must be an ssl.SSLContext, not {type(ssl_context).__name__}")
+        raise config_refused("ssl_context", f"must be an ssl.SSLContext, not {type(ssl_context).__name__}")
     return max_idle_per_host, float(keep_alive)
 
 
-def _config_refused(param: str, must: str) -> ConfigError:
+def config_refused(param: str, must: str) -> ConfigError:
+    """The package's refusal of an option, naming it and the rule it breaks."""
     return ConfigError(f"configuration refused: {param} {must}", kind="config", code="invalid", param=param)
+
+
+# The longest time any option may give (a deadline, a wait): 30 days. Longer is no deadline at all, and past
+# what the platform's clocks and sockets take (a timeout of 1e10 s overflows them).
+MAX_SECONDS = 30 * 86_400.0
+
+
+def checked_seconds(value: object, param: str) -> float:
+    """A number of seconds above 0 and at most :data:`MAX_SECONDS`, or the refusal naming ``param``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS:
+        raise config_refused(param, f"must be a number of seconds above 0 and at most {MAX_SECONDS:g}")
+    return float(value)
 
 
 class PooledTransport:
