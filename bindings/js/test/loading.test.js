@@ -65,15 +65,16 @@ test("the browser entry: a synchronous call before init() says to call it; initS
     import { readFileSync } from "node:fs";
     import { validateGiftRequest, initSync, limits } from "./dist/web.js";
     let before;
-    try { validateGiftRequest({}); } catch (e) { before = [e.constructor.name, e.message]; }
+    try { validateGiftRequest({}); } catch (e) { before = [e.constructor.name, e.message, e.code]; }
     let wrong;
     try { initSync({ module: "andopen_bg.wasm" }); } catch (e) { wrong = [e.constructor.name, e.message]; }
     initSync({ module: new WebAssembly.Module(readFileSync("wasm/andopen_bg.wasm")) });
     initSync({ module: new Uint8Array(0) }); // a second call is free, whatever it is given
     console.log(JSON.stringify({ before, wrong, params: validateGiftRequest(${PAYLOAD}).map((e) => e.param), max: limits().maxDepth }));
   `);
-  assert.equal(out.before[0], "Error");
+  assert.equal(out.before[0], "ConfigError");
   assert.match(out.before[1], /await init\(\)/);
+  assert.equal(out.before[2], "module_not_loaded");
   assert.deepEqual(out.wrong, ["TypeError", "initSync: options.module must be a WebAssembly.Module or the module's bytes, not string"]);
   assert.deepEqual(out.params, ["recipient.last_name"]);
   assert.ok(out.max > 0);
