@@ -22,10 +22,12 @@ function closure(file, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(new URL(file, root), "utf8");
+  // The files are minified: a statement may start anywhere on a line.
+  const clause = String.raw`(?:\*\s*as\s+[\w$]+|\*|\{[^}]*\}|[\w$]+(?:\s*,\s*(?:\{[^}]*\}|\*\s*as\s+[\w$]+))?)`;
   const specifiers = [
-    ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.[^"']+)["']/gms),
-    ...text.matchAll(/^\s*import\s*["'](\.[^"']+)["']/gm),
-    ...text.matchAll(/(?<!=> (?:__importStar\()?)\brequire\(["'](\.[^"']+)["']\)/g), // not a dynamic import's
+    ...text.matchAll(new RegExp(String.raw`\b(?:import|export)\s*${clause}\s*from\s*["'](\.[^"']+)["']`, "g")),
+    ...text.matchAll(/\bimport\s*["'](\.[^"']+)["']/g),
+    ...text.matchAll(/(?<!=>\s*(?:[\w$]+\()?)\brequire\(["'](\.[^"']+)["']\)/g), // not a dynamic import's
   ].map((m) => m[1]);
   for (const specifier of specifiers) {
     if (!specifier.endsWith(".js")) continue; // the module itself is counted apart
