@@ -185,7 +185,7 @@ pub(crate) fn read_gift_request(s: &mut Scanner<'_>) -> Result<GiftRequest, Unre
         ["id", "status", "campaign_id", "redemption_url", "recipient", "shipping_address", "line_items", "created_at", "updated_at"];
     let (mut id, mut status, mut campaign_id, mut redemption_url, mut recipient) = (None, None, None, None, None);
     let (mut shipping_address, mut line_items, mut created_at, mut updated_at) = (None, None, None, None);
-    members(s, "the gift request", &KEYS, |s, i| {
+    members(s, "the gift request", &KEYS, &mut |s, i| {
         match i {
             0 => id = Some(parsed(s, "id", "a UUID", Uuid::parse)?),
             1 => status = Some(GiftRequestStatus::from_wire(&text(s, "status")?)),
@@ -214,7 +214,7 @@ pub(crate) fn read_gift_request(s: &mut Scanner<'_>) -> Result<GiftRequest, Unre
 
 fn read_recipient(s: &mut Scanner<'_>) -> Result<Recipient, Unreadable> {
     let (mut id, mut first_name, mut last_name, mut email) = (None, None, None, None);
-    members(s, "recipient", &["id", "first_name", "last_name", "email"], |s, i| {
+    members(s, "recipient", &["id", "first_name", "last_name", "email"], &mut |s, i| {
         match i {
             0 => id = nullable(s, |s| parsed(s, "recipient.id", "a UUID", Uuid::parse))?,
             1 => first_name = Some(text(s, "recipient.first_name")?),
@@ -235,7 +235,7 @@ fn read_address(s: &mut Scanner<'_>) -> Result<ShippingAddress, Unreadable> {
     const KEYS: [&str; 7] = ["address1", "address2", "city", "region", "postal_code", "country_code", "phone"];
     let (mut address1, mut address2, mut city, mut region) = (None, None, None, None);
     let (mut postal_code, mut country_code, mut phone) = (None, None, None);
-    members(s, "shipping_address", &KEYS, |s, i| {
+    members(s, "shipping_address", &KEYS, &mut |s, i| {
         match i {
             0 => address1 = Some(text(s, "shipping_address.address1")?),
             1 => address2 = nullable(s, |s| text(s, "shipping_address.address2"))?,
@@ -273,7 +273,7 @@ fn read_line_items(s: &mut Scanner<'_>) -> Result<Vec<LineItem>, Unreadable> {
 
 fn read_line_item(s: &mut Scanner<'_>) -> Result<LineItem, Unreadable> {
     let (mut variant_id, mut sku, mut quantity) = (None, None, None);
-    members(s, "a line item", &["variant_id", "sku", "quantity"], |s, i| {
+    members(s, "a line item", &["variant_id", "sku", "quantity"], &mut |s, i| {
         match i {
             0 => variant_id = nullable(s, |s| parsed(s, "line_items[].variant_id", "a UUID", Uuid::parse))?,
             1 => sku = nullable(s, |s| text(s, "line_items[].sku"))?,

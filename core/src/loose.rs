@@ -641,11 +641,14 @@ pub(crate) fn mismatch(field: &str, expected: &str) -> Unreadable {
 }
 
 /// Reads the members of an object, refusing a key given twice among `known`; other keys are skipped.
+///
+/// `each` is called through a reference (not made generic): the object loop is compiled once for every
+/// reader of the API's bodies, which keeps the WebAssembly module small (the bodies are not a hot path).
 pub(crate) fn members<'a>(
     s: &mut Scanner<'a>,
     what: &str,
     known: &[&str],
-    mut each: impl FnMut(&mut Scanner<'a>, usize) -> Result<(), Unreadable>,
+    each: &mut dyn FnMut(&mut Scanner<'a>, usize) -> Result<(), Unreadable>,
 ) -> Result<(), Unreadable> {
     if s.peek() != Some(b'{') {
         s.skip()?;
