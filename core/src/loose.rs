@@ -683,7 +683,18 @@ pub(crate) fn nullable<'a, T>(
 
 /// A required member's value, or the error naming it.
 pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, Unreadable> {
-    value.ok_or_else(|| Unreadable(format!("the body does not match the contract: {field} is missing")))
+    value.ok_or_else(|| missing(field))
+}
+
+/// The error for the first of `fields` that is absent (`(absent, name)` pairs, in the order the reader
+/// reports them). For a reader that matches all its required members at once, so that a missing one drops
+/// what was read in one place, not once per member (which keeps the WebAssembly module small).
+pub(crate) fn first_missing(fields: &[(bool, &str)]) -> Unreadable {
+    missing(fields.iter().find(|(absent, _)| *absent).map_or("a member", |(_, name)| name))
+}
+
+fn missing(field: &str) -> Unreadable {
+    Unreadable(format!("the body does not match the contract: {field} is missing"))
 }
 
 #[cfg(test)]
