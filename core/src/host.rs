@@ -130,18 +130,27 @@ fn page_json(page: &Page<Campaign>) -> RawJson {
 /// Reports a step; `value` writes a result as JSON (`None` when it cannot, which reports a decode error).
 fn report<T>(step: Step<Reply<T>>, value: impl FnOnce(&T) -> Option<RawJson>) -> StepReport {
     match step {
-        Step::Done(reply) => match value(&reply.value) {
-            Some(value) => StepReport::Done { value, meta: MetaReport::from(&reply.meta) },
-            None => StepReport::Failed {
-                error: ErrorReport::of(&Error::Decode(Box::new(crate::error::DecodeError {
-                    meta: reply.meta,
-                    reason: "the result could not be written as JSON".to_owned(),
-                }))),
-            },
-        },
+        Step::Done(reply) => done(value(&reply.value), reply.meta),
         Step::Wait(delay) => StepReport::Wait { ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX) },
-        Step::Failed(error) => StepReport::Failed { error: ErrorReport::of(&error) },
+        Step::Failed(error) => failed(&error),
     }
+}
+
+/// [`report`] of a result written as JSON (or not): apart from it, so that it is compiled once, not once
+/// per kind of result.
+fn done(value: Option<RawJson>, meta: ResponseMeta) -> StepReport {
+    match value {
+        Some(value) => StepReport::Done { value, meta: MetaReport::from(&meta) },
+        None => failed(&Error::Decode(Box::new(crate::error::DecodeError {
+            meta,
+            reason: "the result could not be written as JSON".to_owned(),
+        }))),
+    }
+}
+
+/// [`report`] of an error.
+fn failed(error: &Error) -> StepReport {
+    StepReport::Failed { error: ErrorReport::of(error) }
 }
 
 /// A gift request is reported as the body that carried it: every field the API sent is kept, those this
