@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import socket
 import sqlite3
 import time
@@ -27,8 +28,9 @@ from contextlib import contextmanager
 from typing import IO, Any, Callable, ContextManager, Generator, Iterable, Iterator, Protocol, Sequence
 
 from . import _native
-from .batch import _line_item, _native_call, _open, _send
+from .batch import _line_item, _native_call, _open, _send, interval_ms
 from .client import Client
+from .transport import config_refused
 from .outcomes import BatchProgress, progress_from_native
 from .history_types import native_window
 from .webhooks import GiftHistory, look_back
@@ -86,11 +88,19 @@ class Store(Protocol):
 
 def open_store(url: str) -> Store:
     """``postgresql://…`` (or ``postgres://…``): PostgreSQL, for any number of workers; ``sqlite:///path``
-    or a plain path: SQLite, for the workers of one machine."""
+    or a plain path: SQLite, for the workers of one machine. Any other scheme (``mysql://…``, ``postgres:/x``)
+    is refused (:class:`andopen.ConfigError` naming ``url``), never taken for a file name."""
+    if not isinstance(url, str):
+        raise TypeError(f"url: must be a string, not {type(url).__name__}")
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresStore(url)
-    path = url.removeprefix("sqlite://") if url.startswith("sqlite://") else url
-    return SqliteStore(path)
+    if url.startswith("sqlite://"):
+        return SqliteStore(url.removeprefix("sqlite://"))
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]+):", url)  # two letters at least: a drive (C:) is a path
+    if scheme is not None or not url:
+        shown = scheme.group(1) if scheme is not None else "(empty)"
+        raise config_refused("url", f"must be postgresql://…, sqlite:///path or a file path; {shown} is not a journal database")
+    return SqliteStore(url)
 
 
 _TABLES = """
@@ -420,7 +430,7 @@ def work_batch(
     its journal (a gift that exists or may exist is never sent again). Returns the counts of the rows this
     worker settled; ``on_row`` is told them after each row."""
     options = _native.default_batch_options()
-    options.min_interval_ms = int(min_interval * 1000)
+    options.min_interval_ms = interval_ms(min_interval)
     options.wait_for_redemption_url = bool(wait_for_redemption_url)
     settings = _native.BatchSettings(campaign_id=batch.campaign_id, look_back=None, default_line_items=[])
     stream = _native_call(_native.BatchStream, client._native, settings, None, "", options)
