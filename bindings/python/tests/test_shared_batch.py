@@ -312,3 +312,29 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@pytest.mark.parametrize("interval", [float("nan"), float("inf"), -1, 1e30, True, "1"])
+def test_a_min_interval_out_of_range_is_refused_naming_it(tmp_path: Path, interval: object) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("row_key,first_name,last_name\nr1,Ann,Smith\n")
+    store = andopen.open_store(str(tmp_path / "journal.db"))
+    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
+    transport = FakeTransport()
+    with pytest.raises(andopen.ConfigError) as refused:
+        andopen.work_batch(andopen.Client(KEY, transport=transport), store, batch, min_interval=interval)  # type: ignore[arg-type]
+    assert refused.value.param == "min_interval" and transport.requests == []
+    with pytest.raises(andopen.ConfigError) as refused:
+        andopen.send_batch_csv(andopen.Client(KEY, transport=transport), "first_name,last_name\nA,B\n", campaign_id=CAMPAIGN_ID,
+                               journal=tmp_path / "j", min_interval=interval)  # type: ignore[arg-type]
+    assert refused.value.param == "min_interval" and transport.requests == []
+    store.close()
+
+
+@pytest.mark.parametrize("url", ["mysql://db/gifts", "postgres:/x", "redis://h", ""])
+def test_a_journal_url_of_an_unknown_scheme_is_refused_never_a_file(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(andopen.ConfigError) as refused:
+        andopen.open_store(url)
+    assert refused.value.param == "url"
+    assert list(tmp_path.iterdir()) == []
