@@ -244,3 +244,71 @@ def test_two_workers_on_one_sqlite_journal_send_each_row_once(sim: Simulator, ca
     assert out.returncode == 0, out.stderr
     gifts = collections.Counter(g["recipient"]["last_name"] for g in sim.gifts() if g["recipient"]["last_name"].startswith("Lite"))
     assert len(gifts) == 60 and all(n == 1 for n in gifts.values()), gifts
+
+
+def test_unknown_rows_are_settled_by_a_get_and_by_the_relay_s_deliveries(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    class Tool(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    tool = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tool)
+    threading.Thread(target=tool.serve_forever, daemon=True).start()
+    with Simulator("--webhook-backoff-ms", "50") as sim:
+        client = andopen.Client(KEY, base_url=sim.url)
+        campaign = next(c.id for c in client.list_campaigns() if c.name == CAMPAIGN)
+        rows = rows_file(tmp_path / "rows.csv", 3, "Res")
+        journal = f"sqlite://{tmp_path / 'j.db'}"
+        # Two workers died between announcing the sends of rows 0 and 1 and hearing the answers.
+        first, second = andopen.open_store(journal), andopen.open_store(journal)
+        batch = andopen.load_batch(first, rows, campaign_id=campaign)
+        at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        with first.claim(batch.batch_id) as r0, second.claim(batch.batch_id) as r1:
+            for store, row in ((first, r0), (second, r1)):
+                assert row is not None
+                store.append(batch.batch_id, row.send_key,
+                             f'{{"send_key":"{row.send_key}","row_key":"{row.row_key}","at":"{at}","event":"sending"}}')
+        first.close()
+        second.close()
+        # Both sends landed.
+        g0, g1 = (client.create_gift_request({"campaign_id": campaign, "recipient": {
+            "first_name": "Cli", "last_name": f"Res{i}", "email": f"res{i}@example.com"}}) for i in (0, 1))
+        out = run("batch", "send", str(rows), "--campaign", campaign, "--journal", journal, "--progress", "none", url=sim.url)
+        assert out.returncode == 3, out.stderr  # rows 0 and 1 outcome unknown, row 2 sent
+        # Row 0: its gift's id is known; a GET settles it.
+        settled = run("batch", "resolve", str(rows), "--campaign", campaign, "--journal", journal, "--gift-request", g0.id, url=sim.url)
+        assert settled.returncode == 3 and "1 rows settled as sent; 1 outcome unknown left" in settled.stderr, settled.stderr
+        # Row 1: the relay settles it from the gift's delivery (signed, verified).
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ANDOPEN_")}
+        env["ANDOPEN_WEBHOOK_SECRET"] = "whsec_cli"
+        relay = subprocess.Popen([str(ANDOPEN), "webhooks", "relay", "--forward", f"http://127.0.0.1:{tool.server_address[1]}/in",
+                                  "--port", "0", "--journal", journal, "--rows", str(rows), "--campaign", campaign],
+                                 env=env, stderr=subprocess.PIPE, text=True)
+        try:
+            assert relay.stderr is not None
+            address = relay.stderr.readline().split("from ", 1)[1].split(" to ", 1)[0]
+            sim.control("POST", "/_mock/webhooks", {"url": address + "hooks", "secret": "whsec_cli"})
+            sim.control("POST", f"/_mock/gift_requests/{g1.id}/advance", {"status": "redeemed"})
+            watch = andopen.open_store(journal)
+            for _ in range(300):
+                if andopen.batch_counts(watch, batch).get("outcome_unknown", 0) == 0:
+                    break
+                threading.Event().wait(0.05)
+            watch.close()
+        finally:
+            relay.send_signal(signal.SIGTERM)
+            _, said = relay.communicate(timeout=10)
+        assert f"settled as sent by gift {g1.id}" in said, said
+        again = run("batch", "send", str(rows), "--campaign", campaign, "--journal", journal, "--progress", "none",
+                    "--results", "-", url=sim.url)
+        assert again.returncode == 0, again.stderr
+        outcomes = {line.split(",")[0]: line.split(",")[1:3] for line in again.stdout.splitlines()[1:]}
+        assert outcomes["Res-0"] == ["sent", g0.id] and outcomes["Res-1"] == ["sent", g1.id], outcomes
+        assert len([g for g in sim.gifts() if g["recipient"]["last_name"].startswith("Res")]) == 3, "nothing sent twice"
+    tool.shutdown()

@@ -34,7 +34,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import andopen  # noqa: E402
-from fakes import CAMPAIGN_ID, KEY, FakeClock, FakeTransport, gift, reply  # noqa: E402
+from fakes import CAMPAIGN_ID, GIFT_ID, KEY, FakeClock, FakeTransport, gift, reply  # noqa: E402
 from simulator import Simulator  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -119,6 +119,37 @@ def test_a_garbage_journal_line_makes_its_row_outcome_unknown_and_the_other_rows
     store.close()
 
 
+def test_a_get_settles_an_unknown_row_where_the_id_is_known_and_the_history_and_crm_follow(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("row_key,first_name,last_name,email\nr1,Alice,Smith,alice@example.com\n")
+    store = andopen.open_store(str(tmp_path / "journal.db"))
+    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
+    with store.claim(batch.batch_id) as row:  # a worker died between announcing the send and its answer
+        assert row is not None
+        store.append(batch.batch_id, row.send_key,
+                     f'{{"send_key":"{row.send_key}","row_key":"r1","at":"2026-05-01T12:00:00.000Z","event":"sending"}}')
+    andopen.work_batch(andopen.Client(KEY, transport=FakeTransport()), store, batch)
+    assert andopen.batch_counts(store, batch) == {"outcome_unknown": 1}
+    alice = andopen.RecipientRef(first_name="Alice", last_name="Smith", email="alice@example.com")
+    history = andopen.GiftHistory()
+    # Another person's gift, read by its id, settles nothing.
+    bob = FakeTransport(reply(200, gift(id=GIFT_ID.replace("a", "b"), recipient={"id": None, "first_name": "Bob", "last_name": "Jones", "email": None})))
+    assert andopen.resolve_unknown_by_id(andopen.Client(KEY, transport=bob), store, batch, [GIFT_ID.replace("a", "b")], history=history) == 0
+    assert len(history) == 0
+    transport = FakeTransport(reply(200, gift()))
+    assert andopen.resolve_unknown_by_id(andopen.Client(KEY, transport=transport), store, batch, [GIFT_ID], history=history) == 1
+    assert [r.url.rsplit("/", 1)[-1] for r in transport.requests] == [GIFT_ID] and transport.requests[0].method == "GET"
+    assert andopen.batch_counts(store, batch) == {"sent": 1}
+    assert history.member_status(alice, CAMPAIGN_ID) == andopen.MemberStatus.INVITED
+    assert history.recipient_summary(alice).gift_count == 1
+    # A resumed run knows the row is sent: nothing goes out.
+    andopen.work_batch(andopen.Client(KEY, transport=FakeTransport()), store, batch)
+    out = tmp_path / "results.csv"
+    andopen.write_results(store, batch, out)
+    assert out.read_text().splitlines()[1].startswith(f"r1,sent,{GIFT_ID}")
+    store.close()
+
+
 def test_sqlite_a_row_held_by_a_live_worker_is_passed_over_and_a_stalled_worker_s_is_taken_over(tmp_path: Path) -> None:
     rows = tmp_path / "rows.csv"
     rows.write_text("row_key,first_name,last_name\nr1,Ann,Smith\nr2,Bob,Jones\n")
@@ -169,6 +200,8 @@ class Figures:
     unknown_before: int = 0
     resolved: int = 0
     webhooks: int = 0
+    refused: int = 0
+    history: int = 0
 
     def report(self) -> str:
         return "\n".join([
@@ -177,7 +210,8 @@ class Figures:
             f"results: {dict(sorted((self.counts or {}).items()))}",
             f"gifts the simulator holds: {self.created}; recipients with two or more: {self.duplicates}",
             f"rows without a result: {self.pending} (after the workers; a last sweep settled {self.swept})",
-            f"outcome unknown after the run: {self.unknown_before}; resolved to sent by {self.webhooks} webhook gifts: {self.resolved}",
+            f"outcome unknown after the run: {self.unknown_before}; resolved to sent by {self.webhooks} verified webhook gifts "
+            f"({self.refused} deliveries refused): {self.resolved}; gifts in the history: {self.history}",
         ])
 
 
@@ -217,16 +251,30 @@ def _postgres(data: str) -> Iterator[str]:
         subprocess.run([str(script), "stop", data], check=True)
 
 
+WEBHOOK_SECRET = "whsec_shared_batch_test"
+
+
 class Webhooks:
-    """A webhook receiver on 127.0.0.1 keeping the body of every delivery (the gift request)."""
+    """A webhook receiver on 127.0.0.1 keeping the gift request of every delivery whose signature and
+    timestamp the core verified; ``refused`` counts the others."""
 
     def __init__(self) -> None:
         bodies = self.bodies = []  # type: list[bytes]
+        self.refused = 0
+        receiver = andopen.WebhookReceiver(WEBHOOK_SECRET)
+        hooks = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
-                bodies.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-                self.send_response(200)
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                try:
+                    delivery = receiver.receive(list(self.headers.items()), body)
+                except andopen.WebhookRefused:
+                    hooks.refused += 1
+                    self.send_response(400)
+                else:
+                    bodies.append(delivery.body)
+                    self.send_response(200)
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:
@@ -243,7 +291,7 @@ class Webhooks:
 def run_shared(url: str, n: int, workers: int, fault_rate: float, kills: int, seed: int = 7) -> Figures:
     figures = Figures(n, workers, fault_rate)
     hooks = Webhooks()
-    flags = ("--fault-rate", str(fault_rate), "--seed", str(seed), "--webhook", hooks.url)
+    flags = ("--fault-rate", str(fault_rate), "--seed", str(seed), "--webhook", hooks.url, "--webhook-secret", WEBHOOK_SECRET)
     with Simulator(*flags) as sim, tempfile.TemporaryDirectory() as tmp:
         # The campaign is read before any fault can hit it: faults apply to every API request.
         lookup = andopen.Client(SIM_KEY, base_url=sim.url, retry_policy=andopen.RetryPolicy(max_attempts=20, base_delay_ms=1, max_delay_ms=10, max_retry_after_ms=2000))
@@ -293,7 +341,10 @@ def run_shared(url: str, n: int, workers: int, fault_rate: float, kills: int, se
         figures.webhooks = len(hooks.bodies)
         figures.unknown_before = andopen.batch_counts(store, batch).get("outcome_unknown", 0)
         # The workers' clocks ran ahead of the simulator's by the waits they skipped: a window of an hour.
-        figures.resolved = andopen.resolve_unknown(store, batch, list(hooks.bodies), window_seconds=3600)
+        history = andopen.GiftHistory()
+        figures.resolved = andopen.resolve_unknown(store, batch, list(hooks.bodies), window_seconds=3600, history=history)
+        figures.refused = hooks.refused
+        figures.history = len(history)
         figures.counts = andopen.batch_counts(store, batch)
         figures.pending = figures.counts.get("pending", 0)
         store.close()
@@ -313,6 +364,8 @@ def test_four_workers_two_killed_send_10000_rows_once_each(postgres: str) -> Non
     # rows left outcome unknown are exactly those whose attempt created nothing.
     assert figures.resolved > 0
     assert counts.get("sent", 0) == figures.created, figures.report()
+    assert figures.refused == 0 and figures.webhooks >= figures.created, "every delivery verified: " + figures.report()
+    assert figures.history == figures.resolved, "each resolved gift is in the history"
 
 
 def main() -> None:

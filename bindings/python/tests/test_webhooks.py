@@ -458,3 +458,24 @@ def test_the_history_answers_in_the_package_s_own_types() -> None:
         history.eligibility(("Ann", "Smith"), andopen.look_back(30))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="window"):
         history.eligibility(ann, 30)  # type: ignore[arg-type]
+
+
+def test_on_delivery_hears_each_new_delivery_once_and_its_failure_brings_the_retry() -> None:
+    clock = FakeClock()
+    heard: list[str] = []
+    broken = [True]
+
+    def on_delivery(delivery: andopen.WebhookDelivery) -> None:
+        if broken[0]:
+            raise OSError("the journal database is down")
+        heard.append(delivery.gift_request.id)
+
+    relay = andopen.Relay(secret=SECRET, forward_to="https://hooks.example.test/andopen", transport=FakeTransport(reply(200), reply(200)),
+                          clock=clock.time, on_delivery=on_delivery)
+    body = json.dumps(gift()).encode()
+    failed = relay.handle(signed(body, int(clock.now)), body)
+    assert (failed.status, failed.action) == (503, "store_failed") and "the journal database is down" in failed.detail
+    broken[0] = False
+    retried = relay.handle(signed(body, int(clock.now)), body)
+    assert retried.action == "forwarded" and heard == [gift()["id"]], "forgotten, so the retry is heard"
+    assert relay.handle(signed(body, int(clock.now)), body).action == "duplicate" and len(heard) == 1

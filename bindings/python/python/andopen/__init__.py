@@ -105,7 +105,7 @@ from .batch import (
     send_batch_file,
 )
 from .relay import Relay, RelayOutcome
-from .stores import SharedBatch, Store, batch_counts, load_batch, open_store, resolve_unknown, work_batch, write_results
+from .stores import SharedBatch, Store, batch_counts, load_batch, open_store, resolve_unknown, resolve_unknown_by_id, work_batch, write_results
 from .asgi import RelayApp
 
 API_VERSION: str = _api_version()
@@ -209,6 +209,7 @@ __all__ = [
     "validate_gift_request",
     "validate_gift_requests",
     "webhook_signature",
+    "resolve_unknown_by_id",
     "work_batch",
     "write_results",
 ]

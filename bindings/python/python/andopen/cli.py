@@ -4,7 +4,8 @@
                                 [--workers 4] [--results results.csv]
     andopen campaigns
     andopen gift get ID
-    andopen webhooks relay --forward URL [--port 8080]
+    andopen batch resolve rows.csv --campaign ID --journal URL --gift-request ID [--gift-request ID …]
+    andopen webhooks relay --forward URL [--port 8080] [--journal URL --rows rows.csv --campaign ID]
 
 The API key comes from ``ANDOPEN_API_KEY`` (never from an argument, so that it stays out of shell
 histories and process lists) and is never printed. Exit codes (see ``andopen --help``) tell a scheduler
@@ -20,16 +21,18 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
-from typing import IO, Any, Sequence
+from typing import IO, Any, Callable, Sequence
 
 from . import errors
 from .batch import interval_ms, send_batch_file
 from .client import Client
 from .outcomes import BatchProgress
 from .relay import Relay
-from .stores import SharedBatch, batch_counts, load_batch, open_store, work_batch, write_results
+from .history_types import WebhookDelivery
+from .stores import SharedBatch, batch_counts, load_batch, open_store, resolve_unknown, resolve_unknown_by_id, work_batch, write_results
 
 # Exit codes: a scheduler's next step for each.
 EXIT_OK = 0  # every row sent, skipped on purpose or answered from the journal: nothing to do
@@ -130,6 +133,22 @@ def _parser() -> argparse.ArgumentParser:
     work.add_argument("--wait-for-links", action="store_true")
     work.set_defaults(run=_batch_work)
 
+    resolve = batch_commands.add_parser(
+        "resolve", help="settle outcome-unknown rows from gifts whose ids are known (each read with GET)",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Reads each gift request ID with GET and settles the row of ROWS it belongs to as sent, when the row is "
+                    "outcome unknown and the gift matches it (same campaign and recipient, created within --window of the "
+                    "row's last attempt, not another row's gift). A resumed `batch send` then never sends that row again. "
+                    "`webhooks relay --journal` does the same for every gift its deliveries show.")
+    resolve.add_argument("rows", metavar="ROWS", help="the CSV file the batch was sent from")
+    resolve.add_argument("--campaign", required=True, metavar="ID")
+    resolve.add_argument("--journal", required=True, metavar="URL", help="the batch's postgresql:// or sqlite:/// journal")
+    resolve.add_argument("--gift-request", required=True, action="append", metavar="ID", dest="gift_requests",
+                         help="a gift request id (repeat for several)")
+    resolve.add_argument("--window", type=_seconds, default=900.0, metavar="SECONDS",
+                         help="how far from the row's last attempt the gift may be created (default 900)")
+    resolve.set_defaults(run=_batch_resolve)
+
     campaigns = commands.add_parser("campaigns", help="list the campaigns (id, name, direct send), one a line")
     campaigns.add_argument("--json", action="store_true", help="one JSON object a line, as the API returns it")
     campaigns.set_defaults(run=_campaigns)
@@ -149,6 +168,10 @@ def _parser() -> argparse.ArgumentParser:
     relay.add_argument("--forward", required=True, metavar="URL", help="where to forward each delivery")
     relay.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     relay.add_argument("--port", type=int, default=8080, help="the port to listen on (default 8080; 0 picks one)")
+    relay.add_argument("--journal", metavar="URL", help="also settle this batch's outcome-unknown rows from the gifts delivered "
+                                                        "(with --rows and --campaign: the batch `batch send` made)")
+    relay.add_argument("--rows", metavar="ROWS", help="the CSV file the batch was sent from (with --journal)")
+    relay.add_argument("--campaign", metavar="ID", help="the batch's campaign (with --journal)")
     relay.set_defaults(run=_relay)
     return parser
 
@@ -339,6 +362,16 @@ def _batch_work(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _batch_resolve(args: argparse.Namespace) -> int:
+    store = open_store(args.journal)
+    batch = load_batch(store, args.rows, campaign_id=args.campaign)
+    resolved = resolve_unknown_by_id(_client(), store, batch, args.gift_requests, window_seconds=args.window)
+    left = batch_counts(store, batch).get("outcome_unknown", 0)
+    store.close()
+    print(f"andopen: {resolved} rows settled as sent; {left} outcome unknown left", file=sys.stderr)
+    return EXIT_UNKNOWN_ROWS if left else EXIT_OK
+
+
 def _status(failed: int, unknown: int) -> int:
     if unknown:
         return EXIT_UNKNOWN_ROWS
@@ -369,7 +402,22 @@ def _relay(args: argparse.Namespace) -> int:
     secret = os.environ.get("ANDOPEN_WEBHOOK_SECRET")
     if not secret:
         raise _Refused("ANDOPEN_WEBHOOK_SECRET is not set")
-    relay = Relay(secret=secret, forward_to=args.forward)
+    resolver: Callable[[WebhookDelivery], None] | None = None
+    if args.journal or args.rows or args.campaign:
+        if not (args.journal and args.rows and args.campaign):
+            raise _Refused("--journal, --rows and --campaign go together: the batch whose unknown rows deliveries settle")
+        store = open_store(args.journal)
+        batch = load_batch(store, args.rows, campaign_id=args.campaign)
+        lock = threading.Lock()
+
+        def settle(delivery: WebhookDelivery) -> None:
+            with lock:  # one connection, deliveries from several threads
+                if resolve_unknown(store, batch, [delivery.body]):
+                    print(f"andopen: a row settled as sent by gift {delivery.gift_request.id}", file=sys.stderr, flush=True)
+
+        resolver = settle
+
+    relay = Relay(secret=secret, forward_to=args.forward, on_delivery=resolver)
     server = relay.serve(host=args.host, port=args.port)
     host, port = server.server_address[:2]
     host = host if isinstance(host, str) else host.decode()

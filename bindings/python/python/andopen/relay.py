@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Mapping, Union
 
 from . import _native
 from .transport import Request, Response, Transport, TransportFailure, UrllibTransport, checked_seconds, config_refused
+from .history_types import WebhookDelivery
 from .webhooks import EventStore, GiftHistory, WebhookReceiver, WebhookRefused, WebhookStoreFailed, _header_pairs
 
 __all__ = ["Relay", "RelayOutcome"]
@@ -60,8 +61,11 @@ class Relay:
         remember: int | None = None,
         timeout: float = 10.0,
         clock: Callable[[], float] = time.time,
+        on_delivery: Callable[[WebhookDelivery], None] | None = None,
     ) -> None:
         """``forward_to``: the tool's webhook URL. ``history``: also fold every new event into it.
+        ``on_delivery``: also hand every new delivery, once forwarded, to this (a batch's resolver, say); what
+        it raises is answered 503 and the delivery forgotten, so that &Open's retry brings it again.
         ``store``: de-duplicate through your own store (see :class:`andopen.EventStore`) instead of memory.
         ``secret``, ``tolerance``, ``remember``: as for :class:`andopen.WebhookReceiver`."""
         if not isinstance(forward_to, str) or not forward_to.startswith(("https://", "http://")):
@@ -70,6 +74,9 @@ class Relay:
         self._forward_to = forward_to
         self._transport: Transport = transport if transport is not None else UrllibTransport()
         self._history = history
+        if on_delivery is not None and not callable(on_delivery):
+            raise TypeError(f"on_delivery: must be callable, not {type(on_delivery).__name__}")
+        self._on_delivery = on_delivery
         self._timeout = checked_seconds(timeout, "timeout")
 
     def handle(self, headers: HeaderPairs, body: bytes) -> RelayOutcome:
@@ -102,6 +109,11 @@ class Relay:
             return RelayOutcome(502, "forward_failed", f"the destination answered {status}" + self._forget(delivery.event_id))
         if self._history is not None:
             self._history.record_delivery(delivery)
+        if self._on_delivery is not None:
+            try:
+                self._on_delivery(delivery)
+            except Exception as e:  # noqa: BLE001 (the host's own work: its failure must not lose the delivery)
+                return RelayOutcome(503, "store_failed", f"on_delivery failed: {type(e).__name__}: {e}" + self._forget(delivery.event_id))
         return RelayOutcome(200, "forwarded", delivery.event_id)
 
     def _forget(self, event_id: str) -> str:

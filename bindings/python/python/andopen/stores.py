@@ -35,7 +35,7 @@ from .outcomes import BatchProgress, progress_from_native
 from .history_types import native_window
 from .webhooks import GiftHistory, look_back
 
-__all__ = ["ClaimLost", "SharedBatch", "Store", "batch_counts", "load_batch", "open_store", "resolve_unknown", "work_batch", "write_results"]
+__all__ = ["ClaimLost", "SharedBatch", "Store", "batch_counts", "load_batch", "open_store", "resolve_unknown", "resolve_unknown_by_id", "work_batch", "write_results"]
 
 _PIECE_CHARS = 64 * 1024
 
@@ -142,7 +142,8 @@ class SqliteStore:
     row was taken over never announces a send: two workers never both send a row."""
 
     def __init__(self, path: str, *, clock: Callable[[], float] = time.time) -> None:
-        self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        # One thread at a time, but not always the one that opened it (a relay's handler threads, under a lock).
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_TABLES.format(blob="BLOB", serial="INTEGER PRIMARY KEY AUTOINCREMENT") + _SQLITE_CLAIMS)
@@ -514,12 +515,14 @@ def resolve_unknown(
     *,
     window_seconds: float = 900,
     now_ms: int | None = None,
+    history: GiftHistory | None = None,
 ) -> int:
     """Settles as sent the batch's outcome-unknown rows that a gift heard of by webhook resolves (``gifts``:
     the gift request bodies of verified deliveries, ``gift_request_created`` or later), by the core's rule:
     the same campaign and recipient, created within ``window_seconds`` of the row's last attempt, not
     already another row's gift. Each is journaled ``finished`` ``sent`` (so a later run never sends it
-    again) and its result rewritten. Returns how many rows were resolved."""
+    again), its result rewritten, and its gift folded into ``history`` (and so into the CRM fields and the
+    campaign member's status it projects). Returns how many rows were resolved."""
     now = int(time.time() * 1000) if now_ms is None else now_ms
     resolver = _native.UnknownResolver(batch.campaign_id, int(window_seconds * 1000), store.gift_ids(batch.batch_id))
     unknown = store.unknown_rows(batch.batch_id)
@@ -536,6 +539,25 @@ def resolve_unknown(
             continue
         store.append(batch.batch_id, send_key, found.line)
         store.resolved(batch.batch_id, index, found.gift_request_id, found.result_csv)
+        if history is not None:
+            history._native.record_gift_json(body.decode("utf-8", "replace"))
         del unknown[recipient]
         resolved += 1
     return resolved
+
+
+def resolve_unknown_by_id(
+    client: Client,
+    store: Store,
+    batch: SharedBatch,
+    gift_request_ids: Iterable[str],
+    *,
+    window_seconds: float = 900,
+    history: GiftHistory | None = None,
+) -> int:
+    """Settles outcome-unknown rows from gifts whose ids are known (from a person, a CRM, a relay's log):
+    each is read with ``GET /gift_requests/{id}`` and resolves a row by the same rule as a webhook's gift
+    (:func:`resolve_unknown`); an id that resolves no row changes nothing. Returns how many rows were
+    resolved; an id the server does not know raises :class:`andopen.NotFoundError`."""
+    bodies = [client.get_gift_request(gift_id).json for gift_id in gift_request_ids]
+    return resolve_unknown(store, batch, bodies, window_seconds=window_seconds, history=history)
