@@ -86,7 +86,31 @@ impl<O: Operation> Call<O> {
     /// byte more and hands over what it read). A status outside 100–599 is not an HTTP answer: it counts as
     /// a connection that failed after sending. For a creation, any answer that does not prove that nothing
     /// was created, an unreadable 2xx included, is [`Error::OutcomeUnknown`].
+    ///
+    /// The client's API key never comes back in a message: a server error that echoes it has it replaced
+    /// by `[redacted]` ([`Error::redact`]).
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> Step<Reply<O::Output>> {
+        match self.judge(response, now) {
+            Step::Failed(mut error) => {
+                if let Some(key) = self.key() {
+                    error.redact(key);
+                }
+                Step::Failed(error)
+            }
+            step => step,
+        }
+    }
+
+    /// The API key this call's request carries, if any.
+    fn key(&self) -> Option<&str> {
+        self.request
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+            .and_then(|(_, value)| value.strip_prefix("Bearer "))
+    }
+
+    fn judge(&mut self, response: &Response, now: Timestamp) -> Step<Reply<O::Output>> {
         if self.finished {
             return Step::Failed(Error::Finished);
         }

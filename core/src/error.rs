@@ -169,6 +169,37 @@ impl Error {
         }
     }
 
+    /// Replaces every occurrence of `secret` (the client's API key) in the texts that came from the
+    /// server (each problem's message, field and code, a decode or outcome reason) by `[redacted]`, so that
+    /// a server echoing the key never gets it printed. Linear in the texts' length.
+    pub fn redact(&mut self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        let clean = |text: &mut String| {
+            if text.contains(secret) {
+                *text = text.replace(secret, "[redacted]");
+            }
+        };
+        match self {
+            Error::Api(api) => {
+                for item in &mut api.errors {
+                    if item.message.contains(secret) {
+                        item.message = std::borrow::Cow::Owned(item.message.replace(secret, "[redacted]"));
+                    }
+                    if let Some(param) = item.param.as_mut() {
+                        clean(param);
+                    }
+                    item.code.redact(secret);
+                    item.error_type.redact(secret);
+                }
+            }
+            Error::Decode(decode) => clean(&mut decode.reason),
+            Error::OutcomeUnknown(unknown) => clean(&mut unknown.reason),
+            _ => {}
+        }
+    }
+
     /// The first problem's code.
     pub fn code(&self) -> Option<&ErrorCode> {
         self.errors().first().map(|e| &e.code)
@@ -176,7 +207,10 @@ impl Error {
 
     /// The first problem's field, in dot notation.
     pub fn param(&self) -> Option<&str> {
-        self.errors().first().and_then(|e| e.param.as_deref())
+        match self {
+            Error::Config(c) => c.param,
+            _ => self.errors().first().and_then(|e| e.param.as_deref()),
+        }
     }
 
     /// The HTTP status of the response behind the error, when there was one.

@@ -5,13 +5,15 @@
 //! [`HostCall::handle_response`] (or [`HostCall::handle_transport_failure`]), do what the
 //! [`StepReport`] says.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::call::{Call, Reply, Step};
 use crate::campaign::Campaign;
 use crate::error::Error;
 use crate::http::{Request, Response};
-use crate::json::{ObjectWriter, RawJson, write_str, write_u64};
+use crate::json::{JsonValue, ObjectWriter, RawJson, write_str, write_u64};
 use crate::operations::{CreateGiftRequest, GetCampaign, GetGiftRequest};
 use crate::page::Page;
 use crate::paginate::CampaignPages;
@@ -145,9 +147,27 @@ fn report<T>(step: Step<Reply<T>>, value: impl FnOnce(&T) -> Option<RawJson>) ->
 }
 
 /// A gift request is reported as the body that carried it: every field the API sent is kept, those this
-/// SDK does not model included (the core has read it, so it is the contract's shape).
+/// SDK does not model included (the core has read it, so it is the contract's shape). A status this SDK
+/// does not know is reported as `"status": "unknown"` with its text in `"unknown_status"`, so that a
+/// binding's status type stays the closed set of [`crate::GiftRequestStatus`].
 fn as_received(body: &[u8]) -> impl FnOnce(&crate::GiftRequest) -> Option<RawJson> + '_ {
-    |_| std::str::from_utf8(body).ok().map(|text| RawJson::new(text.trim().to_owned()))
+    |gift| match &gift.status {
+        crate::GiftRequestStatus::Unknown(text) => with_unknown_status(body, text),
+        _ => std::str::from_utf8(body).ok().map(|text| RawJson::new(text.trim().to_owned())),
+    }
+}
+
+/// The body with its `status` member replaced by `"unknown"` and `unknown_status` set to `text` (every
+/// other member kept, in order).
+fn with_unknown_status(body: &[u8], text: &str) -> Option<RawJson> {
+    let JsonValue::Object(members) = JsonValue::parse(body).ok()? else {
+        return None;
+    };
+    let mut kept: Vec<(Cow<'_, str>, JsonValue<'_>)> =
+        members.into_iter().filter(|(key, _)| key != "status" && key != "unknown_status").collect();
+    kept.insert(0, (Cow::Borrowed("unknown_status"), JsonValue::String(Cow::Borrowed(text))));
+    kept.insert(0, (Cow::Borrowed("status"), JsonValue::String(Cow::Borrowed("unknown"))));
+    Some(RawJson::new(JsonValue::Object(kept).to_json()))
 }
 
 /// No result comes from a transport failure.
@@ -265,5 +285,33 @@ mod tests {
             StepReport::Done { value, .. } => assert!(value.get().contains(r#""gift_note":{"text":"thanks"}"#)),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_status_this_sdk_does_not_know_is_reported_as_unknown_with_its_text() {
+        let client = Client::new(Config::from_api_key("ao-v1-production-x").unwrap());
+        let id = "4fb4cb3f-9666-43b5-8884-7f5194483d1a";
+        let body = |status: &str| {
+            format!(
+                r#"{{"id":"{id}","status":"{status}","campaign_id":null,"redemption_url":null,
+                "recipient":{{"id":null,"first_name":"A","last_name":"B","email":null}},"shipping_address":null,"line_items":null,
+                "created_at":"2026-04-16T10:30:00.000Z","updated_at":"2026-04-16T10:30:00.000Z","extra":1}}"#
+            )
+        };
+        let value = |status: &str| {
+            let mut call = HostCall::GetGiftRequest(client.get_gift_request(id).unwrap());
+            match call.handle_response(&Response::new(200, Headers::new(), body(status)), Timestamp::from_unix_seconds(0)) {
+                StepReport::Done { value, .. } => value.get().to_owned(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let unknown = value("on_hold");
+        let parsed = JsonValue::parse(unknown.as_bytes()).unwrap();
+        assert_eq!(parsed.get("status").and_then(JsonValue::as_str), Some("unknown"));
+        assert_eq!(parsed.get("unknown_status").and_then(JsonValue::as_str), Some("on_hold"));
+        assert_eq!(unknown.matches("\"status\"").count(), 1, "{unknown}");
+        assert!(unknown.contains(r#""extra":1"#));
+        let known = value("redeemed");
+        assert!(known.contains(r#""status":"redeemed""#) && !known.contains("unknown_status"));
     }
 }
