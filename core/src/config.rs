@@ -80,8 +80,8 @@ pub enum ConfigErrorCode {
     /// An option given through a binding has the wrong type or an unknown value, or a figure out of its
     /// bounds (a timeout, a poll interval).
     InvalidOption,
-    /// A call that sends a request was made on a client configured without an API key: nothing is sent
-    /// (the server would answer 401).
+    /// A client without an API key was asked to send to the &Open API: nothing is sent (the server would
+    /// answer 401). See [`crate::Client::check_can_send`].
     MissingApiKey,
 }
 
@@ -356,9 +356,10 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
 
 /// Everything a client needs to build requests: the base URL, the key (if any) and the retry policy.
 ///
-/// A configuration without a key is valid: it validates, and builds requests without an `Authorization`
-/// header for a custom base URL (a browser that sends through its own backend, a host that adds the header
-/// itself). A request to the &Open API's own URLs without a key is refused as `missing_api_key`.
+/// A configuration without a key is valid: it validates and builds requests without an `Authorization`
+/// header, for a browser that sends through its own backend, or a host that adds the header itself. A
+/// client that sends refuses to send to the &Open API's own URLs without a key
+/// ([`crate::Client::check_can_send`]).
 #[derive(Clone, Debug)]
 pub struct Config {
     base_url: BaseUrl,

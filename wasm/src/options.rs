@@ -108,11 +108,6 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
     b.build()
 }
 
-/// A JavaScript number of milliseconds as a duration; `None` when negative or not finite.
-pub(crate) fn checked_millis(ms: f64) -> Option<Duration> {
-    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_millis(ms as u64))
-}
-
 /// A JavaScript `Date.now()` as an instant.
 pub(crate) fn instant(now_ms: f64) -> Timestamp {
     Timestamp::from_unix_millis(if now_ms.is_finite() { now_ms as i64 } else { 0 })
