@@ -392,11 +392,12 @@ def checked_seconds(value: object, param: str) -> float:
         raise config_refused(param, f"must be a number of seconds, not {type(value).__name__}")
     ms = value * 1000
     whole = int(ms) if math.isfinite(ms) and abs(ms) < 2**62 else -1
+    refused: Exception | None = None
     try:
         _native.check_timeout_ms(whole)
     except _native.CoreError as e:  # pyright: ignore[reportGeneralTypeIssues] (the generated class is typed apart from Exception)
         refused = from_core_error(e)
-    else:
+    if refused is None:
         return float(value)
     raise refused  # outside the handler: the internal exception is not its context
 
