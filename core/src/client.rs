@@ -135,10 +135,16 @@ mod tests {
         assert_eq!(PollTarget::parse("delivered").unwrap(), PollTarget::Status(GiftRequestStatus::Delivered));
         let url = || PollTarget::RedemptionUrl;
         for interval in [Duration::ZERO, Duration::from_millis(99), Duration::from_micros(100_500)] {
-            assert_eq!(refusal(client.wait_for_gift_request(ID, url(), interval, minute)), (ConfigErrorCode::InvalidOption, Some("interval")));
+            assert_eq!(
+                refusal(client.wait_for_gift_request(ID, url(), interval, minute)),
+                (ConfigErrorCode::InvalidOption, Some("interval"))
+            );
         }
         for timeout in [Duration::ZERO, Duration::from_millis(crate::limits::MAX_TIMEOUT_MS + 1), Duration::MAX] {
-            assert_eq!(refusal(client.wait_for_gift_request(ID, url(), second, timeout)), (ConfigErrorCode::InvalidOption, Some("timeout")));
+            assert_eq!(
+                refusal(client.wait_for_gift_request(ID, url(), second, timeout)),
+                (ConfigErrorCode::InvalidOption, Some("timeout"))
+            );
         }
         assert!(client.wait_for_gift_request(ID, url(), Duration::from_millis(100), minute).is_ok());
     }

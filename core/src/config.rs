@@ -164,7 +164,7 @@ pub fn checked_interval(ms: f64, param: &'static str) -> Result<std::time::Durat
 /// negative number).
 fn whole_millis(ms: f64) -> Option<u64> {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every whole number up to it is exact
-    (ms.is_finite() && ms >= 0.0 && ms <= EXACT && ms.fract() == 0.0).then(|| ms as u64)
+    ((0.0..=EXACT).contains(&ms) && ms.fract() == 0.0).then_some(ms as u64)
 }
 
 /// The API key. It has admin-level access: it prints as `ApiKey(production, redacted)` and its text is
