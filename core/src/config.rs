@@ -490,8 +490,9 @@ impl ConfigBuilder {
     /// Checks everything and returns the configuration, or the first problem found.
     pub fn build(self) -> Result<Config, ConfigError> {
         if self.api_key.is_some() && self.in_browser && !self.allow_key_in_browser {
-            return Err(refuse(
+            return Err(refuse_option(
                 ConfigErrorCode::KeyInBrowser,
+                "allow_key_in_browser",
                 "refusing an API key in a web browser: it has admin-level access and anyone who loads the page can read it; \
                  send through your own backend, or opt in explicitly for a private internal tool",
             ));
@@ -500,8 +501,9 @@ impl ConfigBuilder {
         let key_stage = api_key.as_ref().and_then(ApiKey::stage);
         if let (Some(chosen), Some(stage)) = (self.environment, key_stage) {
             if chosen != stage {
-                return Err(refuse(
+                return Err(refuse_option(
                     ConfigErrorCode::EnvironmentMismatch,
+                    "environment",
                     format!("a {} key cannot be used in the {} environment", stage.as_str(), chosen.as_str()),
                 ));
             }
@@ -514,15 +516,20 @@ impl ConfigBuilder {
                 (Environment::Production, Region::Eu) => PRODUCTION_EU,
                 (Environment::Staging, Region::Us) => STAGING,
                 (Environment::Staging, Region::Eu) => {
-                    return Err(refuse(ConfigErrorCode::EnvironmentMismatch, "staging has no EU region: use the staging base URL"));
+                    return Err(refuse_option(
+                        ConfigErrorCode::EnvironmentMismatch,
+                        "region",
+                        "staging has no EU region: use the staging base URL",
+                    ));
                 }
             })?,
         };
         if let Some(served) = base_url.environment() {
             let wanted = self.environment.or(key_stage);
             if let Some(wanted) = wanted.filter(|w| *w != served) {
-                return Err(refuse(
+                return Err(refuse_option(
                     ConfigErrorCode::EnvironmentMismatch,
+                    "base_url",
                     format!(
                         "a {} key or environment cannot be used against the {} base URL {}",
                         wanted.as_str(),
@@ -533,8 +540,9 @@ impl ConfigBuilder {
             }
         }
         if api_key.is_some() && !base_url.is_https() && !base_url.is_loopback() {
-            return Err(refuse(
+            return Err(refuse_option(
                 ConfigErrorCode::InsecureTransport,
+                "base_url",
                 format!("refusing to send the API key over plain http to {}: use https, or a loopback host", base_url.as_str()),
             ));
         }
@@ -565,7 +573,7 @@ mod tests {
     }
 
     #[test]
-    fn a_key_too_long_is_refused_naming_it() {
+    fn a_refused_configuration_names_its_option_and_a_key_too_long_is_refused() {
         let long = format!("ao-v1-production-{}", "k".repeat(crate::limits::MAX_API_KEY_CHARS));
         let e = Config::from_api_key(&long).unwrap_err();
         assert_eq!((e.code, e.param), (ConfigErrorCode::MalformedApiKey, Some("api_key")));
@@ -574,6 +582,12 @@ mod tests {
         assert_eq!(e.param, Some("api_key"));
         let e = Config::builder().base_url("ftp://x").build().unwrap_err();
         assert_eq!(e.param, Some("base_url"));
+        let e = Config::builder().api_key("ao-v1-staging-abc").environment(Environment::Production).build().unwrap_err();
+        assert_eq!((e.code, e.param), (ConfigErrorCode::EnvironmentMismatch, Some("environment")));
+        let e = Config::builder().api_key("ao-v1-production-abc").base_url("http://example.com").build().unwrap_err();
+        assert_eq!((e.code, e.param), (ConfigErrorCode::InsecureTransport, Some("base_url")));
+        let e = Config::builder().api_key("ao-v1-production-abc").in_browser(true).build().unwrap_err();
+        assert_eq!((e.code, e.param), (ConfigErrorCode::KeyInBrowser, Some("allow_key_in_browser")));
     }
 
     #[test]
