@@ -36,15 +36,6 @@ pub enum ErrorType {
 }
 
 impl ErrorType {
-    /// Replaces `secret` in an unknown type's text by `[redacted]` (see [`crate::Error::redact`]).
-    pub(crate) fn redact(&mut self, secret: &str) {
-        if let ErrorType::Unknown(text) = self {
-            if text.contains(secret) {
-                *text = text.replace(secret, "[redacted]");
-            }
-        }
-    }
-
     /// Parses the wire text; an unknown text is kept in [`ErrorType::Unknown`].
     pub fn from_wire(text: &str) -> ErrorType {
         match text {
@@ -121,15 +112,6 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// Replaces `secret` in an unknown code's text by `[redacted]` (see [`crate::Error::redact`]).
-    pub(crate) fn redact(&mut self, secret: &str) {
-        if let ErrorCode::Other(text) = self {
-            if text.contains(secret) {
-                *text = text.replace(secret, "[redacted]");
-            }
-        }
-    }
-
     /// Parses the wire text; an unknown text is kept in [`ErrorCode::Other`].
     pub fn from_wire(text: &str) -> ErrorCode {
         match text {

@@ -51,17 +51,35 @@ pub struct Reply<T> {
 #[derive(Debug)]
 pub struct Call<O: Operation> {
     request: Request,
+    attempts: Attempts,
+    op: PhantomData<O>,
+}
+
+/// The part of a call that does not depend on its endpoint: the retry state and every decision short of
+/// decoding a success body. Kept apart from [`Call`] so that it is compiled once, not once per endpoint.
+#[derive(Debug)]
+struct Attempts {
     policy: RetryPolicy,
-    attempts: u32,
+    count: u32,
     jitter: Jitter,
     finished: bool,
-    op: PhantomData<O>,
+}
+
+/// What an answer comes to before a success body is decoded.
+enum Judged {
+    /// A 2xx: decode the body.
+    Success(ResponseMeta),
+    /// Send the request again after this wait.
+    Wait(Duration),
+    /// The call failed.
+    Failed(Error),
 }
 
 impl<O: Operation> Call<O> {
     pub(crate) fn new(request: Request, config: &Config) -> Call<O> {
         let seed = config.jitter_seed() ^ fingerprint(&request);
-        Call { request, policy: config.retry_policy().clone(), attempts: 1, jitter: Jitter::new(seed), finished: false, op: PhantomData }
+        let attempts = Attempts { policy: config.retry_policy().clone(), count: 1, jitter: Jitter::new(seed), finished: false };
+        Call { request, attempts, op: PhantomData }
     }
 
     /// The request to send now (and again after each [`Step::Wait`]).
@@ -71,12 +89,12 @@ impl<O: Operation> Call<O> {
 
     /// How many requests this call has asked the host to send so far.
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.attempts.count
     }
 
     /// Whether the call has reached [`Step::Done`] or [`Step::Failed`].
     pub fn is_finished(&self) -> bool {
-        self.finished
+        self.attempts.finished
     }
 
     /// Judges the response to the last request sent. `now` is the current time (it turns
@@ -90,64 +108,77 @@ impl<O: Operation> Call<O> {
     /// The client's API key never comes back in a message: a server error that echoes it has it replaced
     /// by `[redacted]` ([`Error::redact`]).
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> Step<Reply<O::Output>> {
-        match self.judge(response, now) {
-            Step::Failed(mut error) => {
-                if let Some(key) = self.key() {
-                    error.redact(key);
+        let error = match self.attempts.judge(O::SAFETY, response, now) {
+            Judged::Success(meta) => {
+                let decoded = if response.body.len() > MAX_RESPONSE_BYTES {
+                    Err(describe_unreadable(&response.body, ""))
+                } else {
+                    O::decode(&response.body)
+                };
+                match decoded {
+                    Ok(value) => return Step::Done(Reply { value, meta }),
+                    Err(reason) => undecodable(O::SAFETY, meta, reason),
                 }
-                Step::Failed(error)
             }
-            step => step,
+            Judged::Wait(delay) => return Step::Wait(delay),
+            Judged::Failed(error) => error,
+        };
+        Step::Failed(without_key(error, &self.request))
+    }
+
+    /// Reports that the last request got no response. `now` is the current time.
+    pub fn handle_transport_failure(&mut self, failure: TransportFailure, now: Timestamp) -> Step<Reply<O::Output>> {
+        match self.attempts.transport_failure(O::SAFETY, failure, now) {
+            Ok(delay) => Step::Wait(delay),
+            Err(error) => Step::Failed(error),
         }
     }
+}
 
-    /// The API key this call's request carries, if any.
-    fn key(&self) -> Option<&str> {
-        self.request
-            .headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
-            .and_then(|(_, value)| value.strip_prefix("Bearer "))
+/// `error` with the API key that `request` carries (if any) replaced by `[redacted]` wherever the server's
+/// words or body are quoted ([`Error::redact`]). One function for every kind of call.
+fn without_key(mut error: Error, request: &Request) -> Error {
+    let key = request
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        .and_then(|(_, value)| value.strip_prefix("Bearer "));
+    if let Some(key) = key {
+        error.redact(key);
     }
+    error
+}
 
-    fn judge(&mut self, response: &Response, now: Timestamp) -> Step<Reply<O::Output>> {
+impl Attempts {
+    /// [`Call::handle_response`] up to the decoding of a success body.
+    fn judge(&mut self, safety: ReplaySafety, response: &Response, now: Timestamp) -> Judged {
         if self.finished {
-            return Step::Failed(Error::Finished);
+            return Judged::Failed(Error::Finished);
         }
         if !(100..=599).contains(&response.status) {
             let reason = match response.status {
                 0 => "the answer's status is not an HTTP status (100–599)".to_owned(),
                 other => format!("the answer's status {other} is not an HTTP status (100–599)"),
             };
-            return self.no_answer(TransportFailure::MaybeSent, now, reason);
+            return match self.no_answer(safety, TransportFailure::MaybeSent, now, reason) {
+                Ok(delay) => Judged::Wait(delay),
+                Err(error) => Judged::Failed(error),
+            };
         }
         let meta = ResponseMeta::read(response, now);
         if (200..300).contains(&response.status) {
             self.finished = true;
-            let decoded = if response.body.len() > MAX_RESPONSE_BYTES {
-                Err(describe_unreadable(&response.body, ""))
-            } else {
-                O::decode(&response.body)
-            };
-            return match decoded {
-                Ok(value) => Step::Done(Reply { value, meta }),
-                Err(reason) if O::SAFETY == ReplaySafety::Unsafe => Step::Failed(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
-                    status: Some(meta.status),
-                    request_id: meta.request_id,
-                    reason: format!("the server answered {} but its body could not be read: {reason}", meta.status),
-                }))),
-                Err(reason) => Step::Failed(Error::Decode(Box::new(DecodeError { meta, reason }))),
-            };
+            return Judged::Success(meta);
         }
         let attempt = Attempt::Status { status: response.status, retry_after: meta.retry_after, reset: meta.rate_limit.reset };
-        match decide(&self.policy, O::SAFETY, self.attempts, attempt, now, &mut self.jitter) {
+        match decide(&self.policy, safety, self.count, attempt, now, &mut self.jitter) {
             Verdict::Retry(delay) => {
-                self.attempts += 1;
-                Step::Wait(delay)
+                self.count += 1;
+                Judged::Wait(delay)
             }
             Verdict::OutcomeUnknown => {
                 self.finished = true;
-                Step::Failed(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
+                Judged::Failed(Error::OutcomeUnknown(Box::new(OutcomeUnknown {
                     status: Some(meta.status),
                     request_id: meta.request_id,
                     reason: format!("the server answered {}", response.status),
@@ -155,35 +186,50 @@ impl<O: Operation> Call<O> {
             }
             Verdict::Stop | Verdict::Exhausted | Verdict::WaitTooLong => {
                 self.finished = true;
-                Step::Failed(error_from(response, meta))
+                Judged::Failed(error_from(response, meta))
             }
         }
     }
 
-    /// Reports that the last request got no response. `now` is the current time.
-    pub fn handle_transport_failure(&mut self, failure: TransportFailure, now: Timestamp) -> Step<Reply<O::Output>> {
+    /// [`Call::handle_transport_failure`]: the wait before sending again, or the error.
+    fn transport_failure(&mut self, safety: ReplaySafety, failure: TransportFailure, now: Timestamp) -> Result<Duration, Error> {
         if self.finished {
-            return Step::Failed(Error::Finished);
+            return Err(Error::Finished);
         }
-        self.no_answer(failure, now, "the connection failed after the request was sent".to_owned())
+        self.no_answer(safety, failure, now, "the connection failed after the request was sent".to_owned())
     }
 
-    /// Decides after an attempt that brought no usable answer; `reason` says why, for an outcome unknown.
-    fn no_answer(&mut self, failure: TransportFailure, now: Timestamp, reason: String) -> Step<Reply<O::Output>> {
-        match decide(&self.policy, O::SAFETY, self.attempts, Attempt::Transport(failure), now, &mut self.jitter) {
+    /// Decides after an attempt that brought no usable answer (the wait before sending again, or the
+    /// error); `reason` says why, for an outcome unknown.
+    fn no_answer(&mut self, safety: ReplaySafety, failure: TransportFailure, now: Timestamp, reason: String) -> Result<Duration, Error> {
+        match decide(&self.policy, safety, self.count, Attempt::Transport(failure), now, &mut self.jitter) {
             Verdict::Retry(delay) => {
-                self.attempts += 1;
-                Step::Wait(delay)
+                self.count += 1;
+                Ok(delay)
             }
             Verdict::OutcomeUnknown => {
                 self.finished = true;
-                Step::Failed(Error::OutcomeUnknown(Box::new(OutcomeUnknown { status: None, request_id: None, reason })))
+                Err(Error::OutcomeUnknown(Box::new(OutcomeUnknown { status: None, request_id: None, reason })))
             }
             Verdict::Stop | Verdict::Exhausted | Verdict::WaitTooLong => {
                 self.finished = true;
-                Step::Failed(Error::Transport { attempts: self.attempts, failure })
+                Err(Error::Transport { attempts: self.count, failure })
             }
         }
+    }
+}
+
+/// The error a 2xx whose body could not be read stands for: for a creation an outcome unknown (something
+/// may have been created), else a decode error.
+fn undecodable(safety: ReplaySafety, meta: ResponseMeta, reason: String) -> Error {
+    if safety == ReplaySafety::Unsafe {
+        Error::OutcomeUnknown(Box::new(OutcomeUnknown {
+            status: Some(meta.status),
+            request_id: meta.request_id,
+            reason: format!("the server answered {} but its body could not be read: {reason}", meta.status),
+        }))
+    } else {
+        Error::Decode(Box::new(DecodeError { meta, reason }))
     }
 }
 

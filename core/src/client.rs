@@ -106,7 +106,7 @@ fn millis_of(d: Duration) -> f64 {
         return f64::NAN;
     }
     // Exact up to 2^53; anything larger is refused as over the limit either way.
-    d.as_millis() as f64
+    d.as_secs() as f64 * 1000.0 + f64::from(d.subsec_millis())
 }
 
 #[cfg(test)]

@@ -134,22 +134,19 @@ impl ConfigError {
 /// number (a JavaScript number, a Python float times 1000, a Kotlin `Long`): a fraction, NaN, an
 /// infinity, 0, a negative or a larger number is refused as `invalid_option` naming `param`.
 pub fn checked_timeout(ms: f64, param: &'static str) -> Result<std::time::Duration, ConfigError> {
-    let max = crate::limits::MAX_TIMEOUT_MS;
-    match whole_millis(ms) {
-        Some(ms) if ms > 0 && ms <= max => Ok(std::time::Duration::from_millis(ms)),
-        _ => Err(refuse_option(
-            ConfigErrorCode::InvalidOption,
-            param,
-            format!("{param} must be a whole number of milliseconds above 0 and at most {max} (24 days)"),
-        )),
-    }
+    checked_millis(ms, param, 1)
 }
 
 /// An interval between two polls of `ms` milliseconds: at least
 /// [`MIN_POLL_INTERVAL_MS`](crate::limits::MIN_POLL_INTERVAL_MS) and at most
 /// [`MAX_TIMEOUT_MS`](crate::limits::MAX_TIMEOUT_MS), else `invalid_option` naming `param`.
 pub fn checked_interval(ms: f64, param: &'static str) -> Result<std::time::Duration, ConfigError> {
-    let (min, max) = (crate::limits::MIN_POLL_INTERVAL_MS, crate::limits::MAX_TIMEOUT_MS);
+    checked_millis(ms, param, crate::limits::MIN_POLL_INTERVAL_MS)
+}
+
+/// A whole number of milliseconds from `min` to [`MAX_TIMEOUT_MS`](crate::limits::MAX_TIMEOUT_MS).
+fn checked_millis(ms: f64, param: &'static str, min: u64) -> Result<std::time::Duration, ConfigError> {
+    let max = crate::limits::MAX_TIMEOUT_MS;
     match whole_millis(ms) {
         Some(ms) if (min..=max).contains(&ms) => Ok(std::time::Duration::from_millis(ms)),
         _ => Err(refuse_option(

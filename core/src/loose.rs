@@ -641,11 +641,14 @@ pub(crate) fn mismatch(field: &str, expected: &str) -> Unreadable {
 }
 
 /// Reads the members of an object, refusing a key given twice among `known`; other keys are skipped.
+///
+/// `each` is called through a reference (not made generic): the object loop is compiled once for every
+/// reader of the API's bodies, which keeps the WebAssembly module small (the bodies are not a hot path).
 pub(crate) fn members<'a>(
     s: &mut Scanner<'a>,
     what: &str,
     known: &[&str],
-    mut each: impl FnMut(&mut Scanner<'a>, usize) -> Result<(), Unreadable>,
+    each: &mut dyn FnMut(&mut Scanner<'a>, usize) -> Result<(), Unreadable>,
 ) -> Result<(), Unreadable> {
     if s.peek() != Some(b'{') {
         s.skip()?;
@@ -680,7 +683,18 @@ pub(crate) fn nullable<'a, T>(
 
 /// A required member's value, or the error naming it.
 pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, Unreadable> {
-    value.ok_or_else(|| Unreadable(format!("the body does not match the contract: {field} is missing")))
+    value.ok_or_else(|| missing(field))
+}
+
+/// The error for the first of `fields` that is absent (`(absent, name)` pairs, in the order the reader
+/// reports them). For a reader that matches all its required members at once, so that a missing one drops
+/// what was read in one place, not once per member (which keeps the WebAssembly module small).
+pub(crate) fn first_missing(fields: &[(bool, &str)]) -> Unreadable {
+    missing(fields.iter().find(|(absent, _)| *absent).map_or("a member", |(_, name)| name))
+}
+
+fn missing(field: &str) -> Unreadable {
+    Unreadable(format!("the body does not match the contract: {field} is missing"))
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ fn read_gift_request(s: &mut Scanner<'_>) -> Result<GiftRequest, Unreadable> {
 /// `{ "data": [campaign…], "has_more": bool }`.
 fn read_campaign_page(s: &mut Scanner<'_>) -> Result<Page<Campaign>, Unreadable> {
     let (mut data, mut has_more) = (None, None);
-    members(s, "the page", &["data", "has_more"], |s, i| {
+    members(s, "the page", &["data", "has_more"], &mut |s, i| {
         if i == 0 {
             if s.peek() != Some(b'[') {
                 s.skip()?;

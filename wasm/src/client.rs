@@ -23,7 +23,8 @@ pub struct CoreClient {
 #[wasm_bindgen]
 impl CoreClient {
     /// Builds a client from options (JSON text: `apiKey`, `environment`, `region`, `baseUrl`,
-    /// `allowCustomKey`, `inBrowser`, `allowKeyInBrowser`, `retry`, `jitterSeed`); throws a `config` error.
+    /// `allowCustomKey`, `inBrowser`, `allowKeyInBrowser`, `retry`, `jitterSeed`, `timeoutMs`); throws a
+    /// `config` error.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<CoreClient, JsValue> {
         let config = options::config(options).map_err(|e| thrown(&andopen_core::Error::Config(e)))?;
@@ -116,11 +117,4 @@ impl CoreCall {
         let failure = if maybe_sent { TransportFailure::MaybeSent } else { TransportFailure::NotSent };
         self.inner.handle_transport_failure(failure, options::instant(now_ms)).to_json()
     }
-}
-
-/// Checks an exchange's `timeoutMs` as the core bounds every timeout (above 0, at most 24 days); throws a
-/// `config` error naming `timeoutMs`.
-#[wasm_bindgen(js_name = checkTimeout)]
-pub fn check_timeout(timeout_ms: f64) -> Result<(), JsValue> {
-    andopen_core::config::checked_timeout(timeout_ms, "timeoutMs").map(|_| ()).map_err(|e| thrown(&andopen_core::Error::Config(e)))
 }

@@ -7,20 +7,12 @@ use andopen_core::JsonValue as Value;
 use andopen_core::limits::quoted;
 use andopen_core::{Config, ConfigError, Environment, Region, RetryPolicy, Timestamp};
 
-const KNOWN: [&str; 9] =
-    ["apiKey", "environment", "region", "baseUrl", "allowCustomKey", "inBrowser", "allowKeyInBrowser", "retry", "jitterSeed"];
+const KNOWN: [&str; 10] =
+    ["apiKey", "environment", "region", "baseUrl", "allowCustomKey", "inBrowser", "allowKeyInBrowser", "retry", "jitterSeed", "timeoutMs"];
 const KNOWN_RETRY: [&str; 4] = ["maxAttempts", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"];
 
 fn refuse(message: String) -> ConfigError {
     ConfigError::invalid_option(message)
-}
-
-/// The refusal of the option `key`, naming it in `param` (the option's name as the package spells it).
-fn refuse_named(key: &str, message: String) -> ConfigError {
-    match KNOWN.iter().find(|k| **k == key) {
-        Some(name) => ConfigError::invalid_named_option(name, message),
-        None => refuse(message),
-    }
 }
 
 fn object<'v, 'a>(value: &'v Value<'a>, name: &str, known: &[&str]) -> Result<&'v Value<'a>, ConfigError> {
@@ -35,7 +27,7 @@ fn text<'v>(map: &'v Value<'_>, key: &str) -> Result<Option<&'v str>, ConfigErro
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_ref())),
-        Some(_) => Err(refuse_named(key, format!("{key} must be a string"))),
+        Some(_) => Err(refuse(format!("{key} must be a string"))),
     }
 }
 
@@ -43,7 +35,7 @@ fn flag(map: &Value<'_>, key: &str) -> Result<bool, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(refuse_named(key, format!("{key} must be true or false"))),
+        Some(_) => Err(refuse(format!("{key} must be true or false"))),
     }
 }
 
@@ -52,7 +44,7 @@ fn millis_option(map: &Value<'_>, key: &str) -> Result<Option<Duration>, ConfigE
         None | Some(Value::Null) => Ok(None),
         Some(v) => whole(v)
             .map(|ms| Some(Duration::from_millis(ms)))
-            .ok_or_else(|| refuse_named("retry", format!("retry.{key} must be a whole number of milliseconds, at least 0"))),
+            .ok_or_else(|| refuse(format!("retry.{key} must be a whole number of milliseconds, at least 0"))),
     }
 }
 
@@ -68,7 +60,7 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
     let o = object(&value, "the client options", &KNOWN)?;
     let seed = match o.get("jitterSeed") {
         None | Some(Value::Null) => 0,
-        Some(v) => whole(v).ok_or_else(|| refuse_named("jitterSeed", "jitterSeed must be a whole number, at least 0".to_owned()))?,
+        Some(v) => whole(v).ok_or_else(|| refuse("jitterSeed must be a whole number, at least 0".to_owned()))?,
     };
     let mut b = Config::builder()
         .allow_custom_key(flag(o, "allowCustomKey")?)
@@ -83,16 +75,18 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
         Some("production") => b = b.environment(Environment::Production),
         Some("staging") => b = b.environment(Environment::Staging),
         Some(other) => {
-            return Err(refuse_named(
-                "environment",
-                format!("environment must be \"production\" or \"staging\", not \"{}\"", quoted(other)),
-            ));
+            return Err(refuse(format!("environment must be \"production\" or \"staging\", not \"{}\"", quoted(other))));
         }
     }
     match text(o, "region")? {
         None | Some("us") => {}
         Some("eu") => b = b.region(Region::Eu),
-        Some(other) => return Err(refuse_named("region", format!("region must be \"us\" or \"eu\", not \"{}\"", quoted(other)))),
+        Some(other) => return Err(refuse(format!("region must be \"us\" or \"eu\", not \"{}\"", quoted(other)))),
+    }
+    // The package's transport keeps an exchange's timeout; its bounds are the core's, checked here.
+    if let Some(v) = o.get("timeoutMs").filter(|v| !v.is_null()) {
+        let ms = whole(v).map_or(f64::NAN, |ms| ms as f64);
+        andopen_core::config::checked_timeout(ms, "timeoutMs")?;
     }
     if let Some(url) = text(o, "baseUrl")? {
         b = b.base_url(url);
@@ -105,7 +99,7 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
                 .as_u64()
                 .filter(|n| *n >= 1)
                 .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| refuse_named("retry", "retry.maxAttempts must be an integer, at least 1".to_owned()))?;
+                .ok_or_else(|| refuse("retry.maxAttempts must be an integer, at least 1".to_owned()))?;
         }
         if let Some(d) = millis_option(r, "baseDelayMs")? {
             policy.base_delay = d;

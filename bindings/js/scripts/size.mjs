@@ -8,13 +8,17 @@ import { gzipSync } from "node:zlib";
 const root = new URL("../", import.meta.url);
 const kb = (n) => (n / 1024).toFixed(1);
 
-/** An entry: its title, its JavaScript file, its module, and its budget in bytes gzipped (or none). */
+/**
+ * An entry: its title, its JavaScript file, its module, and its budget in bytes gzipped (or none). A budget
+ * is about what the entry weighs today, rounded up, so that growth is a decision. The full browser entry
+ * aims at 64 KB and is not there (see the package's README, "Size").
+ */
 const ENTRIES = [
   { title: "@andopen/sdk/validate (browser; validation only)", js: "validate/dist/validate-web.js", wasm: "validate/wasm/andopen_bg.wasm", budget: 40 * 1024 },
-  { title: "@andopen/sdk (browser; the client and validation)", js: "dist/web.js", wasm: "wasm/andopen_bg.wasm", budget: 80 * 1024 },
+  { title: "@andopen/sdk (browser; the client and validation)", js: "dist/web.js", wasm: "wasm/andopen_bg.wasm", budget: 77 * 1024 },
   { title: "@andopen/sdk (Node, Bun, Deno)", js: "dist/node.js", wasm: "wasm/andopen_bg.wasm" },
   { title: "@andopen/sdk (require)", js: "cjs/dist/node-cjs.js", wasm: "wasm/andopen_bg.wasm" },
-  { title: "@andopen/sdk/workflows (browser; loaded on demand)", js: "dist/workflows-web.js", wasm: "wasm/andopen_workflows_bg.wasm" },
+  { title: "@andopen/sdk/workflows (browser; loaded on demand)", js: "dist/workflows-web.js", wasm: "wasm/andopen_workflows_bg.wasm", budget: 150 * 1024 },
 ];
 
 /** Every file `file` loads statically, itself included (relative imports and requires of JavaScript). */
@@ -22,10 +26,12 @@ function closure(file, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(new URL(file, root), "utf8");
+  // The files are minified: a statement may start anywhere on a line.
+  const clause = String.raw`(?:\*\s*as\s+[\w$]+|\*|\{[^}]*\}|[\w$]+(?:\s*,\s*(?:\{[^}]*\}|\*\s*as\s+[\w$]+))?)`;
   const specifiers = [
-    ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*["'](\.[^"']+)["']/gms),
-    ...text.matchAll(/^\s*import\s*["'](\.[^"']+)["']/gm),
-    ...text.matchAll(/(?<!=> (?:__importStar\()?)\brequire\(["'](\.[^"']+)["']\)/g), // not a dynamic import's
+    ...text.matchAll(new RegExp(String.raw`\b(?:import|export)\s*${clause}\s*from\s*["'](\.[^"']+)["']`, "g")),
+    ...text.matchAll(/\bimport\s*["'](\.[^"']+)["']/g),
+    ...text.matchAll(/(?<!=>\s*(?:[\w$]+\()?)\brequire\(["'](\.[^"']+)["']\)/g), // not a dynamic import's
   ].map((m) => m[1]);
   for (const specifier of specifiers) {
     if (!specifier.endsWith(".js")) continue; // the module itself is counted apart

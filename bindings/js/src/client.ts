@@ -3,7 +3,7 @@
  * sends, reads and sleeps where the core says to.
  */
 import { AndOpenError, ConfigError } from "./errors.js";
-import { type Call, type CoreOptions, SansIo, checkFunction, checkNumber, checkTimeout, coreOptionsOf } from "./sansio.js";
+import { type Call, type CoreOptions, SansIo, checkFunction, checkNumber, coreOptionsOf } from "./sansio.js";
 import { sources } from "./sources.js";
 import { LIMITS, init, kindOf, loadable, reading } from "./wasm.js";
 import type { GiftRequestStatus } from "./generated.js";
@@ -99,10 +99,7 @@ export class Client {
       if (fromEnv !== undefined) copy.apiKey = fromEnv;
     }
     this.#options = copy;
-    if (loadable()) {
-      this.#sansIo = new SansIo(copy); // checks every core option now
-      checkTimeout(timeoutMs, "options.timeoutMs");
-    }
+    if (loadable()) this.#sansIo = new SansIo(copy); // checks every core option now, timeoutMs's bounds included
     this.#fetch = f;
     this.#sleep = sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#now = now ?? Date.now;
@@ -133,12 +130,14 @@ export class Client {
     if (this.#sansIo === undefined) {
       await init();
       this.#sansIo ??= new SansIo(this.#options);
-      checkTimeout(this.#options.timeoutMs, "options.timeoutMs");
     }
-    // The core's rules: a wait's timeoutMs is checked with its interval; an exchange's here.
-    if (!wait) checkTimeout(timeoutMs, "options.timeoutMs");
     this.#sansIo.checkCanSend();
-    const sansIo = retry === undefined ? this.#sansIo : new SansIo({ ...this.#options, retry: { ...this.#options.retry, ...retry } });
+    // The call's figures over the client's, checked by the core (a wait's timeoutMs with its interval).
+    const exchange = wait ? undefined : timeoutMs;
+    const sansIo =
+      retry === undefined && exchange === undefined
+        ? this.#sansIo
+        : new SansIo({ ...this.#options, timeoutMs: exchange ?? this.#options.timeoutMs, retry: { ...this.#options.retry, ...retry } } as ClientOptions);
     // A wait's `timeoutMs` is the whole wait's (the core's deadline); each exchange keeps the client's.
     return { sansIo, signal, timeoutMs: wait ? this.#timeoutMs : (timeoutMs ?? this.#timeoutMs) };
   }

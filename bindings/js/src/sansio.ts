@@ -6,6 +6,7 @@ import { ConfigError, ValidationError, errorFromReport, report, type AndOpenErro
 import type { HttpRequest, ListCampaignsParams } from "./types.js";
 
 export { report };
+import { closeStatus } from "./status.js";
 import { LIMITS, bodyText, core, ensure, guarded, kindOf, reading } from "./wasm.js";
 
 /** Options of a configuration (see `ClientOptions` for the transport options). */
@@ -34,15 +35,18 @@ export type Step<T> =
   | { step: "wait"; ms: number }
   | { step: "failed"; error: AndOpenError };
 
-type RawStep = { step: "done"; value: unknown; meta: never } | { step: "wait"; ms: number } | { step: "failed"; error: ErrorReport };
+type RawStep = { step: "done"; value: unknown; meta: never; unknown_status?: string } | { step: "wait"; ms: number } | { step: "failed"; error: ErrorReport };
 
 function inBrowser(): boolean {
   const g = globalThis as { window?: { document?: unknown } };
   return typeof g.window === "object" && g.window !== null && typeof g.window.document !== "undefined";
 }
 
-/** The options a `Client` uses itself (transport); every other option goes to the core, which refuses unknown ones. */
-const TRANSPORT_OPTIONS = new Set(["fetch", "sleep", "now", "timeoutMs"]);
+/**
+ * The options a `Client` uses itself (transport); every other option goes to the core, which refuses unknown
+ * ones (`timeoutMs` too: the transport keeps it, the core checks its bounds).
+ */
+const TRANSPORT_OPTIONS = new Set(["fetch", "sleep", "now"]);
 
 
 /**
@@ -117,19 +121,10 @@ export function checkFunction(value: unknown, name: string): void {
 
 /**
  * A number of milliseconds for `name` (a `TypeError` for another type); its bounds are the core's, checked
- * by `checkTimeout` once the module is loaded.
+ * with the options (`timeoutMs`) or the wait (`intervalMs`, `timeoutMs`) once the module is loaded.
  */
 export function checkNumber(value: unknown, name: string): void {
   if (value !== undefined && typeof value !== "number") throw new TypeError(`${name} must be a number of milliseconds, not ${kindOf(value)}`);
-}
-
-/**
- * An exchange's `timeoutMs` as the core bounds every timeout (above 0, at most `limits().maxTimeoutMs`): a
- * `ConfigError` (`invalid_option`, param `timeoutMs`) otherwise. The module must be loaded.
- */
-export function checkTimeout(value: unknown, name: string): void {
-  checkNumber(value, name);
-  if (value !== undefined) guarded(() => core.checkTimeout(value as number));
 }
 
 /** A string the core reads (an id, a status): refused when it is not one; cut just past the body limit. */
@@ -214,12 +209,17 @@ export class Call<T> {
 }
 
 /**
- * A step as the core wrote it. A gift request's status the SDK does not know is already `"unknown"`, its
- * text in `unknown_status` (the core decides which statuses it knows).
+ * A step as the core wrote it. A gift request whose status the core does not know comes with that status's
+ * text in the step's `unknown_status`: the result is reported with `status: "unknown"` and the text in its
+ * own `unknown_status` (see `status.ts`; the core decides which statuses it knows).
  */
 function toStep<T>(text: string): Step<T> {
   const raw = JSON.parse(text) as RawStep;
   if (raw.step === "failed") return { step: "failed", error: errorFromReport(raw.error) };
+  if (raw.step === "done") {
+    const { unknown_status: unknown, ...done } = raw;
+    return { ...done, value: closeStatus(done.value, unknown) } as Step<T>;
+  }
   return raw as Step<T>;
 }
 

@@ -2,7 +2,7 @@
  * Gift-request statuses as a closed union. The API may add statuses; one this SDK does not know arrives
  * as `status: "unknown"`, its text kept beside it in `unknown_status`, so that `status` never widens to
  * `string` and a misspelt comparison is a type error. Which statuses are known is the core's to say: a
- * step's result comes from it already closed; a webhook's body is closed with the text the core reports.
+ * step, and a webhook's delivery, name the status the core does not know; it is closed here.
  */
 
 /**

@@ -161,3 +161,86 @@ def test_the_relay_forwards_a_signed_delivery_and_stops_on_sigterm(tmp_path: Pat
         relay.send_signal(signal.SIGTERM)
         assert relay.wait(timeout=10) == 0
         tool.shutdown()
+
+
+def test_workers_get_the_journal_in_their_environment_never_on_their_command_line(
+        sim: Simulator, campaign_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from andopen import cli
+
+    started: list[tuple[list[str], dict[str, str]]] = []
+
+    class Worker:
+        """A worker that does nothing (the command's own process works every row) and exits 0."""
+
+        def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+            started.append((argv, env))
+
+        def wait(self, timeout: float | None = None) -> int:
+            return 0
+
+        def poll(self) -> int:
+            return 0
+
+    monkeypatch.setattr(cli.subprocess, "Popen", Worker)
+    monkeypatch.setenv("ANDOPEN_API_KEY", KEY)
+    monkeypatch.setenv("ANDOPEN_BASE_URL", sim.url)
+    rows = rows_file(tmp_path / "rows.csv", 5, "Env")
+    journal = f"sqlite://{tmp_path / 'secret-journal.db'}"
+    status = cli.main(["batch", "send", str(rows), "--campaign", campaign_id, "--journal", journal, "--workers", "3",
+                       "--wait-for-links", "--progress", "none", "--results", str(tmp_path / "out.csv")])
+    assert status == 0
+    assert len(started) == 2
+    for argv, env in started:
+        assert not any("secret-journal" in a for a in argv), argv
+        assert env["ANDOPEN_JOURNAL"] == journal
+        assert "--wait-for-links" in argv, "the workers wait for links as the command does"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://gifts:pa55word@db.example/gifts",
+        "postgresql://gifts:p%40ss%2Fword@db.example/gifts",
+        "postgresql://gifts@db.example/gifts?sslmode=require&password=pa55word",
+        "postgresql://gifts@db.example/gifts?password=p%40ss",
+    ],
+)
+def test_a_journal_url_s_password_is_cut_from_every_message_in_every_form(url: str) -> None:
+    from andopen.cli import _redacted
+
+    import urllib.parse
+
+    secret = url.split("password=")[-1] if "password=" in url else url.split(":")[2].split("@")[0]
+    message = f"connection failed: {url} / password {urllib.parse.unquote(secret)} / raw {secret}"
+    cut = _redacted(message, url)
+    assert secret not in cut and urllib.parse.unquote(secret) not in cut, cut
+    assert "db.example" in cut
+
+
+def test_a_database_that_cannot_be_reached_a_non_utf8_file_or_an_unknown_scheme_is_exit_4_without_a_traceback(
+        sim: Simulator, campaign_id: str, tmp_path: Path) -> None:
+    rows = rows_file(tmp_path / "rows.csv", 3, "Exit")
+    down = run("batch", "send", str(rows), "--campaign", campaign_id, "--journal",
+               "postgresql://gifts:pa55word@127.0.0.1:1/gifts", url=sim.url, timeout=60)
+    assert down.returncode == 4, down.stderr
+    assert "Traceback" not in down.stderr and "pa55word" not in down.stderr and down.stderr.startswith("andopen: ")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("row_key,first_name,last_name\nr1,Jos\xe9,M\xfcller\n".encode("latin-1"))
+    bad_text = run("batch", "send", str(latin), "--campaign", campaign_id, "--journal", f"sqlite://{tmp_path / 'j.db'}",
+                   url=sim.url, timeout=60)
+    assert bad_text.returncode == 4 and "Traceback" not in bad_text.stderr and "UTF-8" in bad_text.stderr, bad_text.stderr
+    unknown = run("batch", "send", str(rows), "--campaign", campaign_id, "--journal", "mysql://db/gifts", url=sim.url, timeout=60)
+    assert unknown.returncode == 4 and "mysql" in unknown.stderr and "Traceback" not in unknown.stderr, unknown.stderr
+    assert not (Path.cwd() / "mysql:").exists()
+    for interval in ("nan", "inf", "-1", "1e30"):
+        refused = run("batch", "send", str(rows), "--campaign", campaign_id, "--min-interval", interval, url=sim.url, timeout=60)
+        assert refused.returncode == 2 and "--min-interval" in refused.stderr, (interval, refused.stderr)
+
+
+def test_two_workers_on_one_sqlite_journal_send_each_row_once(sim: Simulator, campaign_id: str, tmp_path: Path) -> None:
+    rows = rows_file(tmp_path / "rows.csv", 60, "Lite")
+    out = run("batch", "send", str(rows), "--campaign", campaign_id, "--journal", f"sqlite://{tmp_path / 'j.db'}",
+              "--workers", "2", "--results", str(tmp_path / "out.csv"), "--progress", "none", url=sim.url)
+    assert out.returncode == 0, out.stderr
+    gifts = collections.Counter(g["recipient"]["last_name"] for g in sim.gifts() if g["recipient"]["last_name"].startswith("Lite"))
+    assert len(gifts) == 60 and all(n == 1 for n in gifts.values()), gifts

@@ -159,5 +159,7 @@ def test_the_app_checks_its_options() -> None:
     with pytest.raises(TypeError, match="relay"):
         andopen.RelayApp(object())  # type: ignore[arg-type]
     relay = andopen.Relay(secret=SECRET, forward_to="http://127.0.0.1:9/")
-    with pytest.raises(ValueError, match="body_timeout"):
-        andopen.RelayApp(relay, body_timeout=float("nan"))
+    for bad in (float("nan"), float("inf"), 0, -1, 1e10, "10"):
+        with pytest.raises(andopen.ConfigError) as refused:
+            andopen.RelayApp(relay, body_timeout=bad)  # type: ignore[arg-type]
+        assert refused.value.param == "body_timeout"

@@ -97,6 +97,38 @@ def test_sqlite_a_row_a_dead_worker_left_at_sending_is_outcome_unknown_never_res
     store.close()
 
 
+def test_sqlite_a_row_held_by_a_live_worker_is_passed_over_and_a_stalled_worker_s_is_taken_over(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("row_key,first_name,last_name\nr1,Ann,Smith\nr2,Bob,Jones\n")
+    now = [1_000_000.0]
+    first = andopen.stores.SqliteStore(str(tmp_path / "journal.db"), clock=lambda: now[0])
+    second = andopen.stores.SqliteStore(str(tmp_path / "journal.db"), clock=lambda: now[0])
+    batch = andopen.load_batch(first, rows, campaign_id=CAMPAIGN_ID)
+    with first.claim(batch.batch_id) as held:
+        assert held is not None and held.row_key == "r1"
+        with second.claim(batch.batch_id) as other:
+            assert other is not None and other.row_key == "r2", "a row a live worker holds is passed over"
+        # The first worker stalls past its lease: the second takes its row over, and the first may then
+        # write nothing more of it (it would have announced a send the second also makes).
+        now[0] += andopen.stores.SQLITE_CLAIM_LEASE_SECONDS + 1
+        with second.claim(batch.batch_id) as taken:
+            assert taken is not None and taken.row_key == "r1"
+            with pytest.raises(andopen.stores.ClaimLost, match="row 0"):
+                first.append(batch.batch_id, held.send_key, '{"event":"sending"}')
+            second.append(batch.batch_id, taken.send_key, '{"event":"sending"}')
+    assert first.journal_lines(batch.batch_id, held.send_key) == ['{"event":"sending"}'], "one line, the second worker's"
+    first.close()
+    second.close()
+
+
+def test_sqlite_three_worker_processes_one_killed_send_each_row_once() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = run_shared(f"sqlite://{Path(tmp) / 'journal.db'}", 600, 3, 0.3, kills=1)
+    print(figures.report())
+    assert figures.duplicates == 0, figures.report()
+    assert figures.pending == 0 and sum(figures.counts.values()) == 600, figures.report()  # type: ignore[union-attr]
+
+
 # --- PostgreSQL: several workers, killed and restarted -------------------------------------------------------
 
 
@@ -118,7 +150,7 @@ class Figures:
 
     def report(self) -> str:
         return "\n".join([
-            f"{self.rows} rows, {self.workers} workers on one PostgreSQL journal, {self.fault_rate:.0%} of requests faulted, "
+            f"{self.rows} rows, {self.workers} workers on one shared journal, {self.fault_rate:.0%} of requests faulted, "
             f"{self.kills} workers killed (SIGKILL) and restarted: {self.elapsed:.1f} s",
             f"results: {dict(sorted((self.counts or {}).items()))}",
             f"gifts the simulator holds: {self.created}; recipients with two or more: {self.duplicates}",
@@ -280,3 +312,29 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@pytest.mark.parametrize("interval", [float("nan"), float("inf"), -1, 1e30, True, "1"])
+def test_a_min_interval_out_of_range_is_refused_naming_it(tmp_path: Path, interval: object) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("row_key,first_name,last_name\nr1,Ann,Smith\n")
+    store = andopen.open_store(str(tmp_path / "journal.db"))
+    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
+    transport = FakeTransport()
+    with pytest.raises(andopen.ConfigError) as refused:
+        andopen.work_batch(andopen.Client(KEY, transport=transport), store, batch, min_interval=interval)  # type: ignore[arg-type]
+    assert refused.value.param == "min_interval" and transport.requests == []
+    with pytest.raises(andopen.ConfigError) as refused:
+        andopen.send_batch_csv(andopen.Client(KEY, transport=transport), "first_name,last_name\nA,B\n", campaign_id=CAMPAIGN_ID,
+                               journal=tmp_path / "j", min_interval=interval)  # type: ignore[arg-type]
+    assert refused.value.param == "min_interval" and transport.requests == []
+    store.close()
+
+
+@pytest.mark.parametrize("url", ["mysql://db/gifts", "postgres:/x", "redis://h", ""])
+def test_a_journal_url_of_an_unknown_scheme_is_refused_never_a_file(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(andopen.ConfigError) as refused:
+        andopen.open_store(url)
+    assert refused.value.param == "url"
+    assert list(tmp_path.iterdir()) == []

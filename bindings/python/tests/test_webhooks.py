@@ -218,6 +218,95 @@ def test_a_host_store_de_duplicates_across_receivers_and_its_failures_are_report
     assert (outcome.status, outcome.action) == (503, "store_failed")
 
 
+def _post_raw(server: Any, head: str, body: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection(server.server_address[:2], timeout=5) as conn:
+        conn.sendall(head.encode() + body)
+        return b"".join(iter(lambda: conn.recv(4096), b""))
+
+
+def _chunked(body: bytes, size: int) -> bytes:
+    pieces = [body[i:i + size] for i in range(0, len(body), size)]
+    return b"".join(f"{len(p):x};ext=1\r\n".encode() + p + b"\r\n" for p in pieces) + b"0\r\nX-Trailer: 1\r\n\r\n"
+
+
+def test_the_relay_server_takes_a_chunked_delivery_as_the_asgi_app_does() -> None:
+    import time
+
+    tool = FakeTransport(reply(200))
+    relay = andopen.Relay(secret=SECRET, forward_to="https://hooks.example.test/andopen", transport=tool)
+    server = relay.serve()
+    try:
+        body = json.dumps(gift()).encode()
+        headers = "".join(f"{n}: {v}\r\n" for n, v in signed(body, int(time.time())))
+        head = f"POST /hooks HTTP/1.1\r\nHost: relay\r\nTransfer-Encoding: chunked\r\n{headers}Connection: close\r\n\r\n"
+        answer = _post_raw(server, head, _chunked(body, 7))
+        assert b" 200 " in answer.split(b"\r\n", 1)[0] and b"forwarded" in answer, answer
+        assert [r.body for r in tool.requests] == [body], "the body is forwarded whole, as signed"
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("chunks", "status"),
+    [
+        (b"zz\r\n{}\r\n0\r\n\r\n", b"400"),  # a size that is not hexadecimal
+        (b"10\r\n{}", b"400"),  # cut short
+        (b"5\r\n{}{}{}\r\n0\r\n\r\n", b"400"),  # a chunk longer than its size
+        (b"1" * 5000 + b"\r\n", b"400"),  # a size line without end
+        (b"7fffffffffffffff\r\n", b"413"),  # a size past the limit: refused before it is read
+        (b"100001\r\n", b"413"),
+    ],
+)
+def test_the_relay_server_refuses_a_bad_chunked_body_without_reading_past_the_limit(chunks: bytes, status: bytes) -> None:
+    tool = FakeTransport()
+    relay = andopen.Relay(secret=SECRET, forward_to="https://hooks.example.test/andopen", transport=tool, timeout=2)
+    server = relay.serve()
+    try:
+        head = "POST /hooks HTTP/1.1\r\nHost: relay\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        answer = _post_raw(server, head, chunks)
+        assert answer.split(b"\r\n", 1)[0].split(b" ")[1] == status, answer
+        assert tool.requests == []
+    finally:
+        server.shutdown()
+
+
+def test_a_relay_transport_that_raises_its_own_error_is_a_forward_failure_not_a_crash() -> None:
+    class Broken:
+        def send(self, request: andopen.Request, timeout: float) -> andopen.Response:
+            raise OSError(28, "No space left on device")
+
+    clock = FakeClock()
+    relay = andopen.Relay(secret=SECRET, forward_to="https://hooks.example.test/andopen", transport=Broken(), clock=clock.time)
+    body = json.dumps(gift()).encode()
+    outcome = relay.handle(signed(body, int(clock.now)), body)
+    assert (outcome.status, outcome.action) == (502, "forward_failed")
+    assert "OSError" in outcome.detail and "No space left" in outcome.detail
+    # Forgotten, so that &Open's retry is forwarded once the transport works.
+    assert relay.handle(signed(body, int(clock.now)), body).action == "forward_failed"
+
+
+@pytest.mark.parametrize(
+    ("make", "param"),
+    [
+        (lambda: andopen.Relay(secret=SECRET, forward_to="ftp://hooks.example.test/"), "forward_to"),
+        (lambda: andopen.Relay(secret=SECRET, forward_to="https://hooks.example.test/", timeout=float("nan")), "timeout"),
+        (lambda: andopen.WebhookReceiver(SECRET, tolerance=300.5), "tolerance"),
+        (lambda: andopen.WebhookReceiver(SECRET, tolerance=-1), "tolerance"),
+        (lambda: andopen.WebhookReceiver(SECRET, store=object(), remember=5), "remember"),  # type: ignore[arg-type]
+        (lambda: andopen.look_back(-1), "days"),
+        (lambda: andopen.look_back(2**40), "days"),
+    ],
+)
+def test_an_option_s_bad_value_is_the_package_s_config_error_naming_it(make: Any, param: str) -> None:
+    with pytest.raises(andopen.ConfigError) as refused:
+        make()
+    assert refused.value.param == param and refused.value.kind == "config"
+    assert param in str(refused.value)
+    assert isinstance(refused.value, ValueError), "still a ValueError, as Python's own refusals of a value are"
+
+
 @pytest.mark.parametrize("length", [None, "ten", "-5"])
 def test_the_relay_server_refuses_a_delivery_without_a_usable_length(length: str | None) -> None:
     import socket

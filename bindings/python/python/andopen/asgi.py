@@ -18,6 +18,7 @@ from typing import Any, Awaitable, Callable, MutableMapping
 
 from . import _native
 from .relay import Relay
+from .transport import checked_seconds
 
 __all__ = ["RelayApp"]
 
@@ -39,10 +40,8 @@ class RelayApp:
     def __init__(self, relay: Relay, *, body_timeout: float = 10.0) -> None:
         if not isinstance(relay, Relay):
             raise TypeError(f"relay: must be an andopen.Relay, not {type(relay).__name__}")
-        if isinstance(body_timeout, bool) or not isinstance(body_timeout, (int, float)) or not 0 < body_timeout < float("inf"):
-            raise ValueError("body_timeout: must be a finite number of seconds above 0")
         self._relay = relay
-        self._body_timeout = float(body_timeout)
+        self._body_timeout = checked_seconds(body_timeout, "body_timeout")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

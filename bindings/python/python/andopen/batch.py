@@ -46,7 +46,7 @@ from .outcomes import (
     result_from_native,
 )
 from .payloads import encode
-from .transport import Request, Response, TransportFailure, response_parts
+from .transport import MAX_SECONDS, Request, Response, TransportFailure, config_refused, response_parts
 from .history_types import native_window
 from .webhooks import GiftHistory, look_back
 
@@ -406,13 +406,21 @@ def _native_call(method: Callable[..., Any], *args: Any) -> Any:
         raise from_core_error(e) from None
 
 
+def interval_ms(min_interval: object) -> int:
+    """``min_interval`` (seconds, 0 for none) in milliseconds, or the refusal naming it: NaN, an infinity, a
+    negative figure or one past :data:`andopen.transport.MAX_SECONDS` is refused, never rounded."""
+    if isinstance(min_interval, bool) or not isinstance(min_interval, (int, float)) or not 0 <= min_interval <= MAX_SECONDS:
+        raise config_refused("min_interval", f"must be a number of seconds from 0 to {MAX_SECONDS:g}, not {min_interval!r}")
+    return int(min_interval * 1000)
+
+
 def _stream(client: _Calls, settings: _Settings) -> _native.BatchStream:
     # `False`: no look-back; `None`: forever; anything else is checked as a number of days (never rounded).
     window = None if settings.look_back_days is False else native_window(look_back(settings.look_back_days))
     items = [_line_item(i, n) for n, i in enumerate(settings.default_line_items or [])]
     native = _native.BatchSettings(campaign_id=settings.campaign_id, look_back=window, default_line_items=items)
     options = _native.default_batch_options()
-    options.min_interval_ms = int(settings.min_interval * 1000)
+    options.min_interval_ms = interval_ms(settings.min_interval)
     options.wait_for_redemption_url = bool(settings.wait_for_redemption_url)
     history = None if settings.history is None else settings.history._native
     return _native_call(_native.BatchStream, client._native, native, history, _recorded(settings.journal), options)  # type: ignore[no-any-return]

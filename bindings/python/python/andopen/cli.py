@@ -17,13 +17,15 @@ import argparse
 import dataclasses
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 from typing import IO, Any, Sequence
 
 from . import errors
-from .batch import send_batch_file
+from .batch import interval_ms, send_batch_file
 from .client import Client
 from .outcomes import BatchProgress
 from .relay import Relay
@@ -34,20 +36,24 @@ EXIT_OK = 0  # every row sent, skipped on purpose or answered from the journal: 
 EXIT_FAILED_ROWS = 1  # some rows failed (invalid, refused): fix them and run again; nothing is sent twice
 EXIT_USAGE = 2  # the command line is wrong (argparse's own code)
 EXIT_UNKNOWN_ROWS = 3  # some rows are outcome unknown: reconcile them before sending them again
-EXIT_CANNOT_START = 4  # no key, a bad key, an unreadable file or journal, an unreachable database: nothing was sent
+EXIT_CANNOT_START = 4  # no key, a bad key, an unreadable file or journal, an unreachable database: fix it, run again
 EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM: run the same command again to resume
 
 EPILOG = """\
 environment:
   ANDOPEN_API_KEY     the API key (ao-v1-{staging|production}-…); never printed
   ANDOPEN_BASE_URL    send elsewhere (a local simulator, a custom deployment)
+  ANDOPEN_JOURNAL     the journal database for `batch work` (how --workers hands it over, off
+                      the process list: its URL may hold a password)
 
 exit status:
   0    every row sent, skipped on purpose, or already done in the journal
   1    some rows failed (invalid or refused): fix them and run again
   2    the command line is wrong
   3    some rows are outcome unknown: check them before sending them again
-  4    could not start (no key, unreadable rows or journal, database down): nothing sent
+  4    could not start or go on (no key, unreadable or non-UTF-8 rows, journal or
+       database down, disk full): fix it and run the same command again; no row is
+       sent twice
   130  interrupted: run the same command again to resume; no row is sent twice
 """
 
@@ -67,6 +73,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CANNOT_START
     except errors.AndOpenError as e:
         print(f"andopen: {e}", file=sys.stderr)
+        return EXIT_CANNOT_START
+    except UnicodeDecodeError as e:
+        print(f"andopen: {getattr(args, 'rows', 'the input')}: not UTF-8 text (byte {e.start}): save it as UTF-8", file=sys.stderr)
+        return EXIT_CANNOT_START
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"andopen: {where}{e.strerror or _redacted(str(e), _journal_of(args))}", file=sys.stderr)
+        return EXIT_CANNOT_START
+    except Exception as e:
+        if not _is_database_error(e):
+            raise
+        print(f"andopen: the journal database: {type(e).__name__}: {_redacted(str(e), _journal_of(args))}", file=sys.stderr)
         return EXIT_CANNOT_START
     except KeyboardInterrupt:
         print("andopen: interrupted; run the same command again to resume", file=sys.stderr)
@@ -96,19 +114,20 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--journal", metavar="PATH|URL",
                       help="a journal file (default ROWS.journal), or a database shared by workers: postgresql://… or sqlite:///…")
     send.add_argument("--workers", type=_positive, default=1, metavar="N",
-                      help="worker processes (a postgresql:// journal only; default 1)")
+                      help="worker processes (a postgresql:// or sqlite:/// journal; default 1)")
     send.add_argument("--results", metavar="PATH", help="write one result per row as CSV here (default ROWS.results.csv; - for stdout)")
-    send.add_argument("--min-interval", type=float, default=0.0, metavar="SECONDS", help="the least time between two creations")
+    send.add_argument("--min-interval", type=_seconds, default=0.0, metavar="SECONDS", help="the least time between two creations")
     send.add_argument("--wait-for-links", action="store_true", help="poll each new gift until its redemption link appears")
     send.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="auto",
                       help="a bar on a terminal, plain lines in a log (auto: a bar when stderr is a terminal)")
     send.set_defaults(run=_batch_send)
 
     work = batch_commands.add_parser("work", help="work a batch loaded into a shared journal (what --workers starts)")
-    work.add_argument("--journal", required=True, metavar="URL")
+    work.add_argument("--journal", metavar="URL", help="the journal database (default: ANDOPEN_JOURNAL)")
     work.add_argument("--batch", required=True, metavar="ID")
     work.add_argument("--campaign", required=True, metavar="ID")
-    work.add_argument("--min-interval", type=float, default=0.0, metavar="SECONDS")
+    work.add_argument("--min-interval", type=_seconds, default=0.0, metavar="SECONDS")
+    work.add_argument("--wait-for-links", action="store_true")
     work.set_defaults(run=_batch_work)
 
     campaigns = commands.add_parser("campaigns", help="list the campaigns (id, name, direct send), one a line")
@@ -141,6 +160,15 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
     if not 1 <= value <= 64:
         raise argparse.ArgumentTypeError("must be between 1 and 64")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+        interval_ms(value)
+    except (ValueError, errors.ConfigError):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0 to 2592000, not {text!r}") from None
     return value
 
 
@@ -195,8 +223,8 @@ def _batch_send(args: argparse.Namespace) -> int:
     journal = args.journal or args.rows + ".journal"
     results = args.results or args.rows + ".results.csv"
     shared = journal.startswith(("postgresql://", "postgres://", "sqlite://"))
-    if args.workers > 1 and not journal.startswith(("postgresql://", "postgres://")):
-        raise _Refused("--workers above 1 needs a postgresql:// journal (rows are claimed with the database's locks)")
+    if args.workers > 1 and not shared:
+        raise _Refused("--workers above 1 needs a postgresql:// or sqlite:/// journal (rows are claimed in the database)")
     client = _client()
     progress = _Progress(args.progress, sys.stderr, os.path.getsize(args.rows))
     if not shared:
@@ -214,30 +242,28 @@ def _batch_send(args: argparse.Namespace) -> int:
 
 
 def _send_shared(args: argparse.Namespace, client: Client, journal: str, results: str, progress: _Progress) -> int:
-    try:
-        store = open_store(journal)
-    except Exception as e:  # the driver's own errors: a database down, a bad URL
-        raise _Refused(f"the journal database: {type(e).__name__}: {_without_password(str(e), journal)}") from None
+    store = open_store(journal)
     batch = load_batch(store, args.rows, campaign_id=args.campaign)
     progress.read(os.path.getsize(args.rows))
     if batch.ignored_columns:
         print(f"andopen: columns not read: {', '.join(batch.ignored_columns)}", file=sys.stderr)
-    workers = [
-        subprocess.Popen([sys.executable, "-m", "andopen.cli", "batch", "work", "--journal", journal, "--batch", batch.batch_id,
-                          "--campaign", batch.campaign_id, "--min-interval", str(args.min_interval)])
-        for _ in range(args.workers - 1)
-    ]
+    # The journal's URL goes to the workers in their environment, never on their command lines (which any
+    # user of the machine can list): it may hold a password.
+    argv = [sys.executable, "-m", "andopen.cli", "batch", "work", "--batch", batch.batch_id, "--campaign", batch.campaign_id,
+            "--min-interval", repr(args.min_interval)] + (["--wait-for-links"] if args.wait_for_links else [])
+    env = {**os.environ, "ANDOPEN_JOURNAL": journal}
+    workers = [subprocess.Popen(argv, env=env) for _ in range(args.workers - 1)]
     try:
         # This process is a worker too, then it sweeps what a worker that died left.
         work_batch(client, store, batch, min_interval=args.min_interval, wait_for_redemption_url=args.wait_for_links,
                    on_row=lambda _: progress.show(_counts(store, batch)))
-        for worker in workers:
-            worker.wait()
-        work_batch(client, store, batch, min_interval=args.min_interval)
+        for n, worker in enumerate(workers, start=1):
+            status = worker.wait()
+            if status != 0:
+                print(f"andopen: worker {n} stopped with status {status}; its rows are swept here", file=sys.stderr)
+        work_batch(client, store, batch, min_interval=args.min_interval, wait_for_redemption_url=args.wait_for_links)
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
+        _stop(workers)
     final = _counts(store, batch)
     progress.show(final, final=True)
     if results == "-":
@@ -254,18 +280,61 @@ def _counts(store: Any, batch: SharedBatch) -> BatchProgress:
     return BatchProgress(batch.rows, done, c.get("sent", 0), c.get("skipped", 0), c.get("failed", 0), c.get("outcome_unknown", 0))
 
 
-def _without_password(message: str, url: str) -> str:
-    """A driver's message with the URL's password, if any, cut out."""
-    if "@" in url and ":" in url.split("@", 1)[0].split("//", 1)[-1]:
-        password = url.split("@", 1)[0].split("//", 1)[-1].split(":", 1)[1]
-        if password:
-            return message.replace(password, "***")
+# How long workers are given to stop on SIGTERM before they are killed (their rows are safe either way: a
+# row's journal says what its next claimer may do).
+WORKER_GRACE_SECONDS = 10.0
+
+
+def _stop(workers: list[subprocess.Popen[bytes]]) -> None:
+    """Stops the workers still running: SIGTERM, then SIGKILL after :data:`WORKER_GRACE_SECONDS`."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+    deadline = time.monotonic() + WORKER_GRACE_SECONDS
+    for worker in workers:
+        try:
+            worker.wait(max(deadline - time.monotonic(), 0.01))
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def _journal_of(args: argparse.Namespace) -> str:
+    return str(getattr(args, "journal", None) or os.environ.get("ANDOPEN_JOURNAL") or "")
+
+
+def _is_database_error(e: Exception) -> bool:
+    """A database driver's own error (the database down, a refused login, a locked file)."""
+    if isinstance(e, sqlite3.Error):
+        return True
+    return any(c.__module__.split(".")[0] == "psycopg" and c.__name__ == "Error" for c in type(e).__mro__)
+
+
+def _redacted(message: str, url: str) -> str:
+    """``message`` without the secrets of a journal URL: its password as written, percent-decoded, and in the
+    query string (``?password=``)."""
+    if not url:
+        return message
+    try:
+        parts = urllib.parse.urlsplit(url)
+        secrets = [parts.password or ""] + [v for k, v in urllib.parse.parse_qsl(parts.query) if k.lower() in ("password", "passfile")]
+        raw = parts.netloc.rpartition("@")[0].partition(":")[2]
+        secrets += [raw, urllib.parse.unquote(raw)]
+        secrets += [v for k, v in (p.partition("=")[::2] for p in parts.query.split("&")) if k.lower() == "password"]
+    except ValueError:
+        return message.replace(url, "<the journal URL>")
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        message = message.replace(secret, "***")
     return message
 
 
 def _batch_work(args: argparse.Namespace) -> int:
-    store = open_store(args.journal)
-    work_batch(_client(), store, SharedBatch(args.batch, args.campaign, 0, []), min_interval=args.min_interval)
+    journal = _journal_of(args)
+    if not journal:
+        raise _Refused("batch work needs --journal or ANDOPEN_JOURNAL")
+    store = open_store(journal)
+    work_batch(_client(), store, SharedBatch(args.batch, args.campaign, 0, []), min_interval=args.min_interval,
+               wait_for_redemption_url=args.wait_for_links)
     store.close()
     return EXIT_OK
 

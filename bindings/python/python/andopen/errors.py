@@ -190,8 +190,12 @@ def field_errors(report: Mapping[str, Any]) -> list[FieldError]:
     return [FieldError(e["type"], e["code"], e["message"], e.get("param")) for e in report.get("errors", ())]
 
 
-class ConfigError(AndOpenError):
-    """The configuration was refused before anything was sent (``code`` says why)."""
+class ConfigError(AndOpenError, ValueError):
+    """The configuration was refused before anything was sent (``code`` says why, ``param`` names the
+    option). Every option of the package is refused this way, the client's, the transports', the webhook
+    receiver's and the relay's; it is also a ``ValueError``, as Python's own refusals of a value are. A call
+    argument of the wrong Python type (bytes where a string goes) may be a ``TypeError``, as in the standard
+    library."""
 
 
 class ValidationError(AndOpenError):

@@ -20,10 +20,10 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Iterable, Mapping, Union
+from typing import Any, Callable, Iterable, Mapping, Union
 
 from . import _native
-from .transport import Request, Response, Transport, TransportFailure, UrllibTransport, checked_seconds
+from .transport import Request, Response, Transport, TransportFailure, UrllibTransport, checked_seconds, config_refused
 from .webhooks import EventStore, GiftHistory, WebhookReceiver, WebhookRefused, WebhookStoreFailed, _header_pairs
 
 __all__ = ["Relay", "RelayOutcome"]
@@ -65,7 +65,7 @@ class Relay:
         ``store``: de-duplicate through your own store (see :class:`andopen.EventStore`) instead of memory.
         ``secret``, ``tolerance``, ``remember``: as for :class:`andopen.WebhookReceiver`."""
         if not isinstance(forward_to, str) or not forward_to.startswith(("https://", "http://")):
-            raise ValueError("forward_to: must be an absolute http(s) URL")
+            raise config_refused("forward_to", "must be an absolute http(s) URL")
         self._receiver = WebhookReceiver(secret, tolerance=tolerance, remember=remember, store=store, clock=clock)
         self._forward_to = forward_to
         self._transport: Transport = transport if transport is not None else UrllibTransport()
@@ -95,6 +95,8 @@ class Relay:
             answer = self._transport.send(Request("POST", self._forward_to, forwarded, bytes(body)), self._timeout)
         except TransportFailure as e:
             return RelayOutcome(502, "forward_failed", str(e) + self._forget(delivery.event_id))
+        except Exception as e:  # noqa: BLE001 (a host transport's own failure, an OSError say: not delivered)
+            return RelayOutcome(502, "forward_failed", f"the transport failed: {type(e).__name__}: {e}" + self._forget(delivery.event_id))
         if not isinstance(answer, Response) or not 200 <= answer.status < 300:
             status = getattr(answer, "status", "?")
             return RelayOutcome(502, "forward_failed", f"the destination answered {status}" + self._forget(delivery.event_id))
@@ -126,8 +128,24 @@ class Relay:
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 declared = self.headers.get("Content-Length")
-                if declared is None or not declared.isdecimal():
-                    # Without a length the body cannot be read whole (and the signature covers all of it).
+                chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+                if chunked and declared is None:
+                    try:
+                        body = _read_chunked(self.rfile, largest, time.monotonic() + relay._timeout)
+                    except TimeoutError:
+                        body = None
+                    if isinstance(body, bytes):
+                        outcome = relay.handle(list(self.headers.items()), body)
+                        status, reply = outcome.status, f"{outcome.action}: {outcome.detail}\n".encode()
+                    elif body is _TOO_LARGE:
+                        status, reply = 413, f"refused: body_too_large: the body is over the limit of {largest} bytes\n".encode()
+                    else:
+                        status, reply = 400, b"refused: the chunked body was malformed, cut short or late\n"
+                    if not isinstance(body, bytes):
+                        self.close_connection = True
+                elif declared is None or not declared.isdecimal():
+                    # Neither a length nor chunks: where the body ends is unknown (and the signature covers
+                    # all of it).
                     status, reply = 411, b"refused: Content-Length must be given, as a whole number of bytes\n"
                 elif len(declared) > len(str(largest)) or int(declared) > largest:
                     # Refused before a byte is read: memory follows the limit, never the declared length.
@@ -157,3 +175,41 @@ class Relay:
         server = ThreadingHTTPServer((host, port), Handler)
         threading.Thread(target=server.serve_forever, name="andopen-relay", daemon=True).start()
         return server
+
+
+_TOO_LARGE = object()
+_MAX_CHUNK_LINE = 1024  # a chunk's size line with its extensions, and a trailer line
+
+
+def _read_chunked(rfile: Any, largest: int, deadline: float) -> bytes | object | None:
+    """A chunked body (``Transfer-Encoding: chunked``), read no further than ``largest`` bytes of data:
+    the body, ``_TOO_LARGE`` past the limit, or ``None`` when it is malformed, cut short or still coming
+    at ``deadline`` (a monotonic time)."""
+    parts: list[bytes] = []
+    got = 0
+    while True:
+        if time.monotonic() > deadline:
+            return None
+        line = rfile.readline(_MAX_CHUNK_LINE + 1)
+        if not line.endswith(b"\n") or len(line) > _MAX_CHUNK_LINE:
+            return None
+        size_text = line.split(b";", 1)[0].strip()
+        if not size_text or len(size_text) > 16 or any(c not in b"0123456789abcdefABCDEF" for c in size_text):
+            return None
+        size = int(size_text, 16)
+        if size == 0:
+            break
+        got += size
+        if got > largest:
+            return _TOO_LARGE
+        chunk = rfile.read(size)
+        if chunk is None or len(chunk) < size or rfile.read(2) != b"\r\n":
+            return None
+        parts.append(chunk)
+    for _ in range(64):  # the trailer section, each line bounded, ended by an empty line
+        line = rfile.readline(_MAX_CHUNK_LINE + 1)
+        if not line.endswith(b"\n") or len(line) > _MAX_CHUNK_LINE:
+            return None
+        if line in (b"\r\n", b"\n"):
+            return b"".join(parts)
+    return None

@@ -9,15 +9,18 @@ machines. The SQL is here; every rule (what a claimed row may do, given its jour
 
 Two tables, created when missing: ``andopen_batch_rows`` (each planned row, ``done`` once it has its
 result) and ``andopen_batch_journal`` (the journal lines, appended and committed before the worker goes
-on). A worker claims a row that is not done with ``SELECT … FOR UPDATE SKIP LOCKED`` in a transaction it
-keeps open while it works on the row: the database's own lock, gone with the worker's connection if the
-worker dies, so that the next worker finds the row and its journal as the dead one left them.
+on). On PostgreSQL a worker claims a row that is not done with ``SELECT … FOR UPDATE SKIP LOCKED`` in a
+transaction it keeps open while it works on the row: the database's own lock, gone with the worker's
+connection if the worker dies, so that the next worker finds the row and its journal as the dead one left
+them. On SQLite (the workers of one machine) a row is claimed by a lease (see :class:`SqliteStore`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import socket
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -25,13 +28,14 @@ from contextlib import contextmanager
 from typing import IO, Any, Callable, ContextManager, Generator, Iterable, Iterator, Protocol, Sequence
 
 from . import _native
-from .batch import _line_item, _native_call, _open, _send
+from .batch import _line_item, _native_call, _open, _send, interval_ms
 from .client import Client
+from .transport import config_refused
 from .outcomes import BatchProgress, progress_from_native
 from .history_types import native_window
 from .webhooks import GiftHistory, look_back
 
-__all__ = ["SharedBatch", "Store", "batch_counts", "load_batch", "open_store", "resolve_unknown", "work_batch", "write_results"]
+__all__ = ["ClaimLost", "SharedBatch", "Store", "batch_counts", "load_batch", "open_store", "resolve_unknown", "work_batch", "write_results"]
 
 _PIECE_CHARS = 64 * 1024
 
@@ -84,11 +88,19 @@ class Store(Protocol):
 
 def open_store(url: str) -> Store:
     """``postgresql://…`` (or ``postgres://…``): PostgreSQL, for any number of workers; ``sqlite:///path``
-    or a plain path: SQLite, for one worker at a time."""
+    or a plain path: SQLite, for the workers of one machine. Any other scheme (``mysql://…``, ``postgres:/x``)
+    is refused (:class:`andopen.ConfigError` naming ``url``), never taken for a file name."""
+    if not isinstance(url, str):
+        raise TypeError(f"url: must be a string, not {type(url).__name__}")
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresStore(url)
-    path = url.removeprefix("sqlite://") if url.startswith("sqlite://") else url
-    return SqliteStore(path)
+    if url.startswith("sqlite://"):
+        return SqliteStore(url.removeprefix("sqlite://"))
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]+):", url)  # two letters at least: a drive (C:) is a path
+    if scheme is not None or not url:
+        shown = scheme.group(1) if scheme is not None else "(empty)"
+        raise config_refused("url", f"must be postgresql://…, sqlite:///path or a file path; {shown} is not a journal database")
+    return SqliteStore(url)
 
 
 _TABLES = """
@@ -104,14 +116,40 @@ CREATE INDEX IF NOT EXISTS andopen_batch_rows_open ON andopen_batch_rows (batch_
 """
 
 
-class SqliteStore:
-    """A batch journal in an SQLite file: one worker at a time (SQLite has no row locks to skip)."""
+class ClaimLost(Exception):
+    """Another worker took over the row this worker claimed (its lease ran out while this worker was
+    stalled): this worker leaves the row, sending nothing more for it."""
 
-    def __init__(self, path: str) -> None:
+
+# How long an SQLite claim holds without a journal line before another worker may take the row over: longer
+# than any one exchange of a row (its attempts, their Retry-After waits), so that only a stalled or dead
+# worker loses its row. A dead worker on this machine loses it at once.
+SQLITE_CLAIM_LEASE_SECONDS = 15 * 60.0
+
+_SQLITE_CLAIMS = """
+CREATE TABLE IF NOT EXISTS andopen_batch_claims (
+    batch_id TEXT NOT NULL, idx BIGINT NOT NULL, owner TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,
+    renewed REAL NOT NULL, PRIMARY KEY (batch_id, idx));
+"""
+
+
+class SqliteStore:
+    """A batch journal in an SQLite file, for the workers of one machine. SQLite has no row locks to skip, so
+    a row is claimed by a lease written in a write transaction (``BEGIN IMMEDIATE``, SQLite's own lock on
+    the file): a row another live worker holds is passed over; a row whose worker died on this machine, or
+    whose lease (:data:`SQLITE_CLAIM_LEASE_SECONDS`) ran out, is taken over. Every journal line is written
+    only while the lease is this worker's, in the same transaction that checks it, so that a worker whose
+    row was taken over never announces a send: two workers never both send a row."""
+
+    def __init__(self, path: str, *, clock: Callable[[], float] = time.time) -> None:
         self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_TABLES.format(blob="BLOB", serial="INTEGER PRIMARY KEY AUTOINCREMENT"))
+        self._db.executescript(_TABLES.format(blob="BLOB", serial="INTEGER PRIMARY KEY AUTOINCREMENT") + _SQLITE_CLAIMS)
+        self._owner = os.urandom(16).hex()
+        self._host = socket.gethostname()
+        self._clock = clock
+        self._held: tuple[str, int] | None = None
 
     def insert_rows(self, batch_id: str, rows: Sequence[_native.StoredRow]) -> None:
         self._db.execute("BEGIN")
@@ -124,12 +162,66 @@ class SqliteStore:
 
     @contextmanager
     def claim(self, batch_id: str) -> Generator[ClaimedRow | None, None, None]:
-        row = self._db.execute(
-            "SELECT idx, row_key, send_key, body, known, recipient FROM andopen_batch_rows WHERE batch_id = ? AND NOT done "
-            "ORDER BY idx LIMIT 1",
-            (batch_id,),
-        ).fetchone()
-        yield None if row is None else ClaimedRow(row[0], row[1], row[2], row[3], row[4], row[5])
+        row = self._take(batch_id)
+        try:
+            yield row
+        finally:
+            if row is not None:
+                self._held = None
+                self._db.execute("DELETE FROM andopen_batch_claims WHERE batch_id = ? AND idx = ? AND owner = ?",
+                                 (batch_id, row.index, self._owner))
+
+    def _take(self, batch_id: str) -> ClaimedRow | None:
+        """The first row not done that no live worker holds, with this worker's lease on it: a row a gone
+        worker held first, else the first row nobody holds (the claims are few: one a worker)."""
+        now = self._clock()
+        columns = "r.idx, r.row_key, r.send_key, r.body, r.known, r.recipient"
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            found = None
+            for *row, host, pid, renewed in self._db.execute(
+                f"SELECT {columns}, c.host, c.pid, c.renewed FROM andopen_batch_claims c JOIN andopen_batch_rows r "
+                "ON r.batch_id = c.batch_id AND r.idx = c.idx WHERE c.batch_id = ? AND NOT r.done ORDER BY r.idx",
+                (batch_id,),
+            ).fetchall():
+                if self._abandoned(host, pid, renewed, now):
+                    found = row
+                    break
+            if found is None:
+                found = self._db.execute(
+                    f"SELECT {columns} FROM andopen_batch_rows r WHERE r.batch_id = ? AND NOT r.done AND NOT EXISTS "
+                    "(SELECT 1 FROM andopen_batch_claims c WHERE c.batch_id = r.batch_id AND c.idx = r.idx) ORDER BY r.idx LIMIT 1",
+                    (batch_id,),
+                ).fetchone()
+            if found is not None:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO andopen_batch_claims (batch_id, idx, owner, host, pid, renewed) VALUES (?, ?, ?, ?, ?, ?)",
+                    (batch_id, found[0], self._owner, self._host, os.getpid(), now),
+                )
+                self._held = (batch_id, found[0])
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            self._held = None
+            raise
+        return None if found is None else ClaimedRow(*found)
+
+    def _abandoned(self, host: str, pid: int, renewed: float, now: float) -> bool:
+        """Whether a claim's worker is gone: its lease ran out, or it was a process of this machine that
+        no longer runs (on POSIX; elsewhere the lease alone says)."""
+        if now - renewed > SQLITE_CLAIM_LEASE_SECONDS:
+            return True
+        if host != self._host or os.name != "posix":
+            return False
+        if pid == os.getpid():
+            return False  # another store of this process: alive
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # alive, another user's
+        return False
 
     def journal_lines(self, batch_id: str, send_key: str) -> list[str]:
         rows = self._db.execute(
@@ -138,7 +230,22 @@ class SqliteStore:
         return [r[0] for r in rows]
 
     def append(self, batch_id: str, send_key: str, line: str) -> None:
-        self._db.execute("INSERT INTO andopen_batch_journal (batch_id, send_key, line) VALUES (?, ?, ?)", (batch_id, send_key, line))
+        """Appends a line of the claimed row's journal, renewing the lease; :class:`ClaimLost` (nothing
+        written) when another worker took the row over."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if self._held is not None:
+                renewed = self._db.execute(
+                    "UPDATE andopen_batch_claims SET renewed = ? WHERE batch_id = ? AND idx = ? AND owner = ?",
+                    (self._clock(), self._held[0], self._held[1], self._owner),
+                )
+                if renewed.rowcount != 1:
+                    raise ClaimLost(f"row {self._held[1]} was taken over by another worker; this worker leaves it")
+            self._db.execute("INSERT INTO andopen_batch_journal (batch_id, send_key, line) VALUES (?, ?, ?)", (batch_id, send_key, line))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def settle(self, batch_id: str, index: int, outcome: str, gift_request_id: str | None, result_csv: str) -> None:
         self._db.execute(
@@ -323,26 +430,37 @@ def work_batch(
     its journal (a gift that exists or may exist is never sent again). Returns the counts of the rows this
     worker settled; ``on_row`` is told them after each row."""
     options = _native.default_batch_options()
-    options.min_interval_ms = int(min_interval * 1000)
+    options.min_interval_ms = interval_ms(min_interval)
     options.wait_for_redemption_url = bool(wait_for_redemption_url)
     settings = _native.BatchSettings(campaign_id=batch.campaign_id, look_back=None, default_line_items=[])
     stream = _native_call(_native.BatchStream, client._native, settings, None, "", options)
     while True:
-        with store.claim(batch.batch_id) as row:
-            if row is None:
+        try:
+            if not _work_one(client, store, batch, stream):
                 break
-            lines = store.journal_lines(batch.batch_id, row.send_key)
-            claimed = _native.StoredRow(index=row.index, row_key=row.row_key, send_key=row.send_key, body=row.body, known=row.known,
-                                        recipient=row.recipient)
-            _native_call(stream.push_claimed, claimed, "\n".join(lines))
-            _settle_claimed(client, store, batch.batch_id, row.send_key, stream)
-            taken = stream.take_results_with_csv(False)
-            for result in taken.results:
-                gift_id = result.outcome.gift_request_id if result.outcome.is_sent() else None
-                store.settle(batch.batch_id, result.index, _label(result.outcome), gift_id, taken.csv)
+        except ClaimLost:
+            break  # this worker stalled past its lease and its row went to another: the others go on
         if on_row is not None:
             on_row(progress_from_native(stream.progress()))
     return progress_from_native(stream.progress())
+
+
+def _work_one(client: Client, store: Store, batch: SharedBatch, stream: _native.BatchStream) -> bool:
+    """Claims and settles one row; ``False`` when none is left that another worker does not hold."""
+    with store.claim(batch.batch_id) as row:
+        if row is None:
+            return False
+        lines = store.journal_lines(batch.batch_id, row.send_key)
+        claimed = _native.StoredRow(index=row.index, row_key=row.row_key, send_key=row.send_key, body=row.body, known=row.known,
+                                    recipient=row.recipient)
+        _native_call(stream.push_claimed, claimed, "\n".join(lines))
+        _settle_claimed(client, store, batch.batch_id, row.send_key, stream)
+        taken = stream.take_results_with_csv(False)
+        for result in taken.results:
+            outcome: Any = result.outcome  # a native enum: its variant's fields are read as the variant says
+            gift_id: str | None = outcome.gift_request_id if outcome.is_sent() else None
+            store.settle(batch.batch_id, result.index, _label(outcome), gift_id, taken.csv)
+        return True
 
 
 def _settle_claimed(client: Client, store: Store, batch_id: str, send_key: str, stream: _native.BatchStream) -> None:

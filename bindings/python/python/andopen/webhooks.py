@@ -43,6 +43,7 @@ from .history_types import (
 )
 from .errors import from_core_error
 from .models import Campaign, GiftRequest
+from .transport import config_refused
 
 __all__ = [
     "Eligibility",
@@ -146,7 +147,7 @@ def _tolerance(tolerance: object) -> int:
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
         raise TypeError(f"tolerance: must be a number of seconds, not {type(tolerance).__name__}")
     if not 0 <= tolerance <= _U32_MAX or tolerance != int(tolerance):
-        raise ValueError(f"tolerance: must be a whole number of seconds from 0 to {_U32_MAX}, not {tolerance!r}")
+        raise config_refused("tolerance", f"must be a whole number of seconds from 0 to {_U32_MAX}, not {tolerance!r}")
     return int(tolerance)
 
 
@@ -182,7 +183,7 @@ class WebhookReceiver:
         secrets = _secrets(secret)
         seconds = _tolerance(tolerance)
         if store is not None and remember is not None:
-            raise ValueError("remember: is for the in-memory store; a host store keeps every delivery itself")
+            raise config_refused("remember", "is for the in-memory store; a host store keeps every delivery itself")
         if not callable(clock):
             raise TypeError(f"clock: must be callable, not {type(clock).__name__}")
         try:
@@ -287,7 +288,7 @@ def look_back(days: int | None) -> LookBackWindow:
     if days is None:
         return LookBackWindow(None)
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 2**32 - 1:
-        raise ValueError(f"days: must be a whole number of days (0 to 4294967295) or None, not {days!r}")
+        raise config_refused("days", f"must be a whole number of days (0 to 4294967295) or None, not {days!r}")
     return LookBackWindow(days)
 
 
