@@ -385,21 +385,26 @@ MAX_SECONDS = _native.limits().max_timeout_ms / 1000
 
 def checked_seconds(value: object, param: str) -> float:
     """A timeout in seconds as the core bounds every timeout (a whole number of milliseconds above 0 and at
-    most :data:`MAX_SECONDS`): else the core's refusal, ``invalid_option`` naming ``timeout`` (every
-    language refuses the same values with the same code); a value that is no number is refused naming
-    ``param``."""
+    most :data:`MAX_SECONDS`): else the core's refusal, ``invalid_option`` (every language refuses the same
+    values with the same code), naming ``param``; a value that is no number is refused naming it too."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise config_refused(param, f"must be a number of seconds, not {type(value).__name__}")
     ms = value * 1000
     whole = int(ms) if math.isfinite(ms) and abs(ms) < 2**62 else -1
-    refused: Exception | None = None
+    refused: str | None = None
     try:
         _native.check_timeout_ms(whole)
     except _native.CoreError as e:  # pyright: ignore[reportGeneralTypeIssues] (the generated class is typed apart from Exception)
-        refused = from_core_error(e)
+        refused = from_core_error(e).code or "invalid_option"
     if refused is None:
         return float(value)
-    raise refused  # outside the handler: the internal exception is not its context
+    # The core's refusal (its code), naming this option as the caller knows it, in seconds.
+    raise ConfigError(
+        f"configuration refused: {param} must be a number of seconds, a whole number of milliseconds above 0 and at most {MAX_SECONDS:g}",
+        kind="config",
+        code=refused,
+        param=param,
+    )
 
 
 class PooledTransport:
