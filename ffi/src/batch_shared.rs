@@ -119,12 +119,10 @@ impl BatchPlanner {
 impl BatchStream {
     /// Pushes a row this worker claimed from the shared batch, with the row's journal lines (in the order
     /// they were appended): settled from them when they show that the gift exists or may exist, sent when
-    /// they prove that nothing was created. Throws kind `validation` naming a journal line that cannot be
-    /// read.
-    pub fn push_claimed(&self, row: StoredRow, journal_lines: String) -> Result<(), CoreError> {
-        let planned = core::claimed_row(&row.into(), &journal_lines).map_err(|e| CoreError::invalid_text("journal", e.to_string()))?;
-        self.push_planned(planned);
-        Ok(())
+    /// they prove that nothing was created. A journal line that cannot be read makes the row outcome
+    /// unknown, its reason naming the row and the line (the other rows go on).
+    pub fn push_claimed(&self, row: StoredRow, journal_lines: String) {
+        self.push_planned(core::claimed_row(&row.into(), &journal_lines));
     }
 }
 

@@ -97,6 +97,28 @@ def test_sqlite_a_row_a_dead_worker_left_at_sending_is_outcome_unknown_never_res
     store.close()
 
 
+def test_a_garbage_journal_line_makes_its_row_outcome_unknown_and_the_other_rows_go_on(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("row_key,first_name,last_name\nr1,Ann,Smith\nr2,Bob,Jones\n")
+    store = andopen.open_store(str(tmp_path / "journal.db"))
+    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
+    with store.claim(batch.batch_id) as row:
+        assert row is not None and row.row_key == "r1"
+        store.append(batch.batch_id, row.send_key, "\x00 not a journal line {")
+    for _ in range(2):  # every worker that claims it, not only the first
+        transport = FakeTransport(created(2))
+        andopen.work_batch(andopen.Client(KEY, transport=transport), store, batch)
+        if transport.requests:
+            break
+    assert len(transport.requests) == 1, "only r2 is sent"
+    assert andopen.batch_counts(store, batch) == {"outcome_unknown": 1, "sent": 1}
+    out = tmp_path / "results.csv"
+    andopen.write_results(store, batch, out)
+    r1 = out.read_text().splitlines()[1]
+    assert r1.startswith("r1,outcome_unknown,") and "row 0: its journal cannot be read" in r1 and "line 1" in r1, r1
+    store.close()
+
+
 def test_sqlite_a_row_held_by_a_live_worker_is_passed_over_and_a_stalled_worker_s_is_taken_over(tmp_path: Path) -> None:
     rows = tmp_path / "rows.csv"
     rows.write_text("row_key,first_name,last_name\nr1,Ann,Smith\nr2,Bob,Jones\n")

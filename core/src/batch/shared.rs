@@ -23,7 +23,7 @@
 //! its lock released and its journal saying how far it got: the next claimer settles or sends it by the
 //! rules above, so no row is sent twice and every row gets a result.
 
-use crate::batch::journal::{Journal, JournalError};
+use crate::batch::journal::Journal;
 use crate::batch::outcome::RowOutcome;
 use crate::batch::plan::{PlannedAction, PlannedRow, decide_from_journal};
 use crate::history::RecipientKey;
@@ -70,29 +70,33 @@ impl StoredRow {
 }
 
 /// What a worker does with a row it claimed, given the row and its journal lines (in the order they were
-/// appended): the planned row to push into its run. An error names the journal line that cannot be read,
-/// or a stored row with neither a body nor an outcome that can be read.
-pub fn claimed_row(row: &StoredRow, journal_lines: &str) -> Result<PlannedRow, JournalError> {
-    let journal = Journal::from_json_lines(journal_lines)?;
-    let stored_error = |message: String| JournalError { line: 0, message: format!("stored row {}: {message}", row.index) };
-    let action = match (&row.body, &row.known) {
-        (_, Some(known)) => {
-            let value = JsonValue::parse(known.as_bytes()).map_err(stored_error)?;
-            let outcome = RowOutcome::from_json_value(&value).map_err(stored_error)?;
-            PlannedAction::Known { outcome, from_journal: false }
-        }
-        (Some(body), None) => {
+/// appended): the planned row to push into its run. A journal line that cannot be read (or a stored row
+/// with neither a body nor an outcome that can be read) makes the row **outcome unknown**, its reason
+/// naming the row and the line: a send may be behind it, so the row is never sent and never called failed,
+/// and the other rows go on.
+pub fn claimed_row(row: &StoredRow, journal_lines: &str) -> PlannedRow {
+    let unreadable = |message: String| PlannedAction::Known {
+        outcome: RowOutcome::OutcomeUnknown { request_id: None, reason: format!("row {}: {message}: check it by hand", row.index) },
+        from_journal: true,
+    };
+    let action = match (&row.body, &row.known, Journal::from_json_lines(journal_lines)) {
+        (_, _, Err(e)) => unreadable(format!("its journal cannot be read ({e})")),
+        (_, Some(known), Ok(_)) => match JsonValue::parse(known.as_bytes()).and_then(|v| RowOutcome::from_json_value(&v)) {
+            Ok(outcome) => PlannedAction::Known { outcome, from_journal: false },
+            Err(message) => unreadable(format!("its stored outcome cannot be read ({message})")),
+        },
+        (Some(body), None, Ok(journal)) => {
             decide_from_journal(journal.state(&row.send_key)).unwrap_or_else(|| PlannedAction::Send { body: body.clone() })
         }
-        (None, None) => return Err(stored_error("neither a body nor an outcome".to_owned())),
+        (None, None, Ok(_)) => unreadable("its stored row has neither a body nor an outcome".to_owned()),
     };
-    Ok(PlannedRow {
+    PlannedRow {
         index: row.index,
         row_key: row.row_key.clone(),
         send_key: row.send_key.clone(),
         recipient: RecipientKey::from_stored(&row.recipient),
         action,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -124,31 +128,39 @@ mod tests {
         assert!(rows[0].body.is_some() && rows[0].known.is_none());
         // r2 repeats r1 and r3 has no last name: known when loaded, settled as planned.
         for row in &rows[1..] {
-            let claimed = claimed_row(row, "").unwrap();
+            let claimed = claimed_row(row, "");
             assert!(matches!(claimed.action, PlannedAction::Known { from_journal: false, .. }), "{claimed:?}");
         }
         let r1 = &rows[0];
         let send = |lines: &[JournalEvent]| {
             let text: Vec<String> = lines.iter().map(|e| line(r1, e.clone())).collect();
-            matches!(claimed_row(r1, &text.join("\n")).unwrap().action, PlannedAction::Send { .. })
+            matches!(claimed_row(r1, &text.join("\n")).action, PlannedAction::Send { .. })
         };
         assert!(send(&[]));
         assert!(send(&[JournalEvent::Sending, JournalEvent::NotSent { status: Some(429) }]));
         // A worker died after announcing the send: the gift may exist.
         assert!(!send(&[JournalEvent::Sending]));
-        let unknown = claimed_row(r1, &line(r1, JournalEvent::Sending)).unwrap();
+        let unknown = claimed_row(r1, &line(r1, JournalEvent::Sending));
         assert!(matches!(unknown.action, PlannedAction::Known { outcome: RowOutcome::OutcomeUnknown { .. }, from_journal: true }));
         let sent = RowOutcome::Sent { gift_request_id: crate::uuid::Uuid::from_bytes([1; 16]), redemption_url: None, request_id: None };
         assert!(!send(&[JournalEvent::Sending, JournalEvent::Finished { outcome: sent }]));
     }
 
     #[test]
-    fn a_journal_or_a_stored_row_that_cannot_be_read_is_named() {
+    fn a_journal_or_a_stored_row_that_cannot_be_read_makes_the_row_outcome_unknown_naming_it() {
         let rows = stored(&[("r1", "Smith")]);
-        assert_eq!(claimed_row(&rows[0], "{\"send_key\":1}\n").unwrap_err().line, 1);
+        let reason = |row: &StoredRow, lines: &str| match claimed_row(row, lines).action {
+            PlannedAction::Known { outcome: RowOutcome::OutcomeUnknown { reason, .. }, from_journal: true } => reason,
+            other => panic!("{other:?}"),
+        };
+        // A line that is not a journal entry, after the send was announced: never sent again, never failed.
+        let garbage = format!("{}\n{{\"send_key\":1}}\n", line(&rows[0], JournalEvent::Sending));
+        let text = reason(&rows[0], &garbage);
+        assert!(text.starts_with("row 0: its journal cannot be read (") && text.contains("line 2"), "{text}");
+        assert!(reason(&rows[0], "\u{0}\u{ffff}not json").contains("row 0"));
         let broken = StoredRow { body: None, known: Some("{".into()), ..rows[0].clone() };
-        assert!(claimed_row(&broken, "").unwrap_err().message.contains("stored row 0"));
+        assert!(reason(&broken, "").contains("its stored outcome cannot be read"));
         let empty = StoredRow { body: None, known: None, ..rows[0].clone() };
-        assert!(claimed_row(&empty, "").unwrap_err().message.contains("neither a body nor an outcome"));
+        assert!(reason(&empty, "").contains("neither a body nor an outcome"));
     }
 }

@@ -453,7 +453,7 @@ def _work_one(client: Client, store: Store, batch: SharedBatch, stream: _native.
         lines = store.journal_lines(batch.batch_id, row.send_key)
         claimed = _native.StoredRow(index=row.index, row_key=row.row_key, send_key=row.send_key, body=row.body, known=row.known,
                                     recipient=row.recipient)
-        _native_call(stream.push_claimed, claimed, "\n".join(lines))
+        stream.push_claimed(claimed, "\n".join(lines))
         _settle_claimed(client, store, batch.batch_id, row.send_key, stream)
         taken = stream.take_results_with_csv(False)
         for result in taken.results:
