@@ -104,8 +104,11 @@ impl<O: Operation> Call<O> {
     /// byte more and hands over what it read). A status outside 100–599 is not an HTTP answer: it counts as
     /// a connection that failed after sending. For a creation, any answer that does not prove that nothing
     /// was created, an unreadable 2xx included, is [`Error::OutcomeUnknown`].
+    ///
+    /// The client's API key never comes back in a message: a server error that echoes it has it replaced
+    /// by `[redacted]` ([`Error::redact`]).
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> Step<Reply<O::Output>> {
-        match self.attempts.judge(O::SAFETY, response, now) {
+        let error = match self.attempts.judge(O::SAFETY, response, now) {
             Judged::Success(meta) => {
                 let decoded = if response.body.len() > MAX_RESPONSE_BYTES {
                     Err(describe_unreadable(&response.body, ""))
@@ -113,13 +116,14 @@ impl<O: Operation> Call<O> {
                     O::decode(&response.body)
                 };
                 match decoded {
-                    Ok(value) => Step::Done(Reply { value, meta }),
-                    Err(reason) => Step::Failed(undecodable(O::SAFETY, meta, reason)),
+                    Ok(value) => return Step::Done(Reply { value, meta }),
+                    Err(reason) => undecodable(O::SAFETY, meta, reason),
                 }
             }
-            Judged::Wait(delay) => Step::Wait(delay),
-            Judged::Failed(error) => Step::Failed(error),
-        }
+            Judged::Wait(delay) => return Step::Wait(delay),
+            Judged::Failed(error) => error,
+        };
+        Step::Failed(without_key(error, &self.request))
     }
 
     /// Reports that the last request got no response. `now` is the current time.
@@ -129,6 +133,20 @@ impl<O: Operation> Call<O> {
             Err(error) => Step::Failed(error),
         }
     }
+}
+
+/// `error` with the API key that `request` carries (if any) replaced by `[redacted]` wherever the server's
+/// words or body are quoted ([`Error::redact`]). One function for every kind of call.
+fn without_key(mut error: Error, request: &Request) -> Error {
+    let key = request
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        .and_then(|(_, value)| value.strip_prefix("Bearer "));
+    if let Some(key) = key {
+        error.redact(key);
+    }
+    error
 }
 
 impl Attempts {

@@ -59,6 +59,9 @@ pub struct ConfigError {
     pub code: ConfigErrorCode,
     /// A readable explanation (without the key).
     pub message: String,
+    /// The option refused, by its core name (`api_key`, `base_url`, `timeout`, `interval`, `status`, …),
+    /// when one option is to blame.
+    pub param: Option<&'static str>,
 }
 
 /// The kinds of configuration problem.
@@ -74,8 +77,12 @@ pub enum ConfigErrorCode {
     InvalidBaseUrl,
     /// A key was given in a web browser without the caller opting in.
     KeyInBrowser,
-    /// An option given through a binding has the wrong type or an unknown value.
+    /// An option given through a binding has the wrong type or an unknown value, or a figure out of its
+    /// bounds (a timeout, a poll interval).
     InvalidOption,
+    /// A client without an API key was asked to send to the &Open API: nothing is sent (the server would
+    /// answer 401). See [`crate::Client::check_can_send`].
+    MissingApiKey,
 }
 
 impl ConfigErrorCode {
@@ -88,12 +95,17 @@ impl ConfigErrorCode {
             ConfigErrorCode::InvalidBaseUrl => "invalid_base_url",
             ConfigErrorCode::KeyInBrowser => "key_in_browser",
             ConfigErrorCode::InvalidOption => "invalid_option",
+            ConfigErrorCode::MissingApiKey => "missing_api_key",
         }
     }
 }
 
 fn refuse(code: ConfigErrorCode, message: impl Into<String>) -> ConfigError {
-    ConfigError { code, message: message.into() }
+    ConfigError { code, message: message.into(), param: None }
+}
+
+fn refuse_option(code: ConfigErrorCode, param: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError { code, message: message.into(), param: Some(param) }
 }
 
 impl ConfigError {
@@ -101,6 +113,55 @@ impl ConfigError {
     pub fn invalid_option(message: impl Into<String>) -> ConfigError {
         refuse(ConfigErrorCode::InvalidOption, message)
     }
+
+    /// The same, naming the option in [`ConfigError::param`] too.
+    pub fn invalid_named_option(param: &'static str, message: impl Into<String>) -> ConfigError {
+        refuse_option(ConfigErrorCode::InvalidOption, param, message)
+    }
+
+    /// The refusal of a call that would send a request from a client without an API key.
+    pub fn missing_api_key() -> ConfigError {
+        refuse_option(
+            ConfigErrorCode::MissingApiKey,
+            "api_key",
+            "no API key: pass api_key (on a server, or set ANDOPEN_API_KEY); nothing was sent",
+        )
+    }
+}
+
+/// A timeout (of one exchange, or of a whole wait) of `ms` milliseconds, as every language takes it:
+/// above 0 and at most [`MAX_TIMEOUT_MS`](crate::limits::MAX_TIMEOUT_MS). Call it with the host's
+/// number (a JavaScript number, a Python float times 1000, a Kotlin `Long`): a fraction, NaN, an
+/// infinity, 0, a negative or a larger number is refused as `invalid_option` naming `param`.
+pub fn checked_timeout(ms: f64, param: &'static str) -> Result<std::time::Duration, ConfigError> {
+    checked_millis(ms, param, 1)
+}
+
+/// An interval between two polls of `ms` milliseconds: at least
+/// [`MIN_POLL_INTERVAL_MS`](crate::limits::MIN_POLL_INTERVAL_MS) and at most
+/// [`MAX_TIMEOUT_MS`](crate::limits::MAX_TIMEOUT_MS), else `invalid_option` naming `param`.
+pub fn checked_interval(ms: f64, param: &'static str) -> Result<std::time::Duration, ConfigError> {
+    checked_millis(ms, param, crate::limits::MIN_POLL_INTERVAL_MS)
+}
+
+/// A whole number of milliseconds from `min` to [`MAX_TIMEOUT_MS`](crate::limits::MAX_TIMEOUT_MS).
+fn checked_millis(ms: f64, param: &'static str, min: u64) -> Result<std::time::Duration, ConfigError> {
+    let max = crate::limits::MAX_TIMEOUT_MS;
+    match whole_millis(ms) {
+        Some(ms) if (min..=max).contains(&ms) => Ok(std::time::Duration::from_millis(ms)),
+        _ => Err(refuse_option(
+            ConfigErrorCode::InvalidOption,
+            param,
+            format!("{param} must be a whole number of milliseconds from {min} to {max} (24 days)"),
+        )),
+    }
+}
+
+/// `ms` as a whole number of milliseconds from 0 to 2^53, or `None` (a fraction, NaN, an infinity, a
+/// negative number).
+fn whole_millis(ms: f64) -> Option<u64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every whole number up to it is exact
+    ((0.0..=EXACT).contains(&ms) && ms.fract() == 0.0).then_some(ms as u64)
 }
 
 /// The API key. It has admin-level access: it prints as `ApiKey(production, redacted)` and its text is
@@ -120,16 +181,26 @@ impl ApiKey {
     /// Reads a key, accepting any shape when `allow_custom` is set (custom deployments). A key must
     /// always be non-empty visible ASCII, since it goes into a header.
     pub fn read(text: &str, allow_custom: bool) -> Result<ApiKey, ConfigError> {
-        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(refuse(
+        let most = crate::limits::MAX_API_KEY_CHARS;
+        if text.len() > most {
+            return Err(refuse_option(
                 ConfigErrorCode::MalformedApiKey,
+                "api_key",
+                format!("api_key is longer than {most} characters (MAX_API_KEY_CHARS): it is not an API key"),
+            ));
+        }
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(refuse_option(
+                ConfigErrorCode::MalformedApiKey,
+                "api_key",
                 "api_key must be non-empty and made of visible ASCII characters (no spaces or line breaks)",
             ));
         }
         let stage = stage_of(text);
         if stage.is_none() && !allow_custom {
-            return Err(refuse(
+            return Err(refuse_option(
                 ConfigErrorCode::MalformedApiKey,
+                "api_key",
                 "api_key must look like ao-v1-{staging|production}-{secret}; for a custom deployment, allow custom keys",
             ));
         }
@@ -181,7 +252,7 @@ impl BaseUrl {
     /// Reads an absolute `http://` or `https://` URL with a host, an optional port and an optional path
     /// prefix; no credentials, query or fragment. A trailing slash is dropped.
     pub fn parse(text: &str) -> Result<BaseUrl, ConfigError> {
-        let bad = |why: &str| refuse(ConfigErrorCode::InvalidBaseUrl, format!("base_url {why}"));
+        let bad = |why: &str| refuse_option(ConfigErrorCode::InvalidBaseUrl, "base_url", format!("base_url {why}"));
         let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(text, "https://") {
             (true, rest)
         } else if let Some(rest) = strip_prefix_ignore_case(text, "http://") {
@@ -283,7 +354,9 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
 /// Everything a client needs to build requests: the base URL, the key (if any) and the retry policy.
 ///
 /// A configuration without a key is valid: it validates and builds requests without an `Authorization`
-/// header, for a browser that sends through its own backend, or a host that adds the header itself.
+/// header, for a browser that sends through its own backend, or a host that adds the header itself. A
+/// client that sends refuses to send to the &Open API's own URLs without a key
+/// ([`crate::Client::check_can_send`]).
 #[derive(Clone, Debug)]
 pub struct Config {
     base_url: BaseUrl,
@@ -414,8 +487,9 @@ impl ConfigBuilder {
     /// Checks everything and returns the configuration, or the first problem found.
     pub fn build(self) -> Result<Config, ConfigError> {
         if self.api_key.is_some() && self.in_browser && !self.allow_key_in_browser {
-            return Err(refuse(
+            return Err(refuse_option(
                 ConfigErrorCode::KeyInBrowser,
+                "allow_key_in_browser",
                 "refusing an API key in a web browser: it has admin-level access and anyone who loads the page can read it; \
                  send through your own backend, or opt in explicitly for a private internal tool",
             ));
@@ -424,8 +498,9 @@ impl ConfigBuilder {
         let key_stage = api_key.as_ref().and_then(ApiKey::stage);
         if let (Some(chosen), Some(stage)) = (self.environment, key_stage) {
             if chosen != stage {
-                return Err(refuse(
+                return Err(refuse_option(
                     ConfigErrorCode::EnvironmentMismatch,
+                    "environment",
                     format!("a {} key cannot be used in the {} environment", stage.as_str(), chosen.as_str()),
                 ));
             }
@@ -438,15 +513,20 @@ impl ConfigBuilder {
                 (Environment::Production, Region::Eu) => PRODUCTION_EU,
                 (Environment::Staging, Region::Us) => STAGING,
                 (Environment::Staging, Region::Eu) => {
-                    return Err(refuse(ConfigErrorCode::EnvironmentMismatch, "staging has no EU region: use the staging base URL"));
+                    return Err(refuse_option(
+                        ConfigErrorCode::EnvironmentMismatch,
+                        "region",
+                        "staging has no EU region: use the staging base URL",
+                    ));
                 }
             })?,
         };
         if let Some(served) = base_url.environment() {
             let wanted = self.environment.or(key_stage);
             if let Some(wanted) = wanted.filter(|w| *w != served) {
-                return Err(refuse(
+                return Err(refuse_option(
                     ConfigErrorCode::EnvironmentMismatch,
+                    "base_url",
                     format!(
                         "a {} key or environment cannot be used against the {} base URL {}",
                         wanted.as_str(),
@@ -457,8 +537,9 @@ impl ConfigBuilder {
             }
         }
         if api_key.is_some() && !base_url.is_https() && !base_url.is_loopback() {
-            return Err(refuse(
+            return Err(refuse_option(
                 ConfigErrorCode::InsecureTransport,
+                "base_url",
                 format!("refusing to send the API key over plain http to {}: use https, or a loopback host", base_url.as_str()),
             ));
         }
@@ -469,6 +550,42 @@ impl ConfigBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeouts_and_intervals_are_bounded_here_for_every_language() {
+        use crate::limits::{MAX_TIMEOUT_MS, MIN_POLL_INTERVAL_MS};
+        let max = MAX_TIMEOUT_MS as f64;
+        assert_eq!(checked_timeout(1.0, "timeout").unwrap().as_millis(), 1);
+        assert_eq!(checked_timeout(max, "timeout").unwrap().as_millis(), u128::from(MAX_TIMEOUT_MS));
+        for bad in [0.0, -1.0, 0.5, max + 1.0, f64::NAN, f64::INFINITY, 1e300] {
+            let e = checked_timeout(bad, "timeoutMs").unwrap_err();
+            assert_eq!((e.code, e.param), (ConfigErrorCode::InvalidOption, Some("timeoutMs")), "{bad}");
+            assert!(e.message.starts_with("timeoutMs must be"), "{}", e.message);
+        }
+        assert_eq!(checked_interval(MIN_POLL_INTERVAL_MS as f64, "interval").unwrap().as_millis(), 100);
+        for bad in [0.0, 1.0, (MIN_POLL_INTERVAL_MS - 1) as f64, max + 1.0, f64::NAN] {
+            let e = checked_interval(bad, "interval").unwrap_err();
+            assert_eq!((e.code, e.param), (ConfigErrorCode::InvalidOption, Some("interval")), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_refused_configuration_names_its_option_and_a_key_too_long_is_refused() {
+        let long = format!("ao-v1-production-{}", "k".repeat(crate::limits::MAX_API_KEY_CHARS));
+        let e = Config::from_api_key(&long).unwrap_err();
+        assert_eq!((e.code, e.param), (ConfigErrorCode::MalformedApiKey, Some("api_key")));
+        assert!(e.message.contains("MAX_API_KEY_CHARS") && !e.message.contains(&long));
+        let e = Config::from_api_key("not a key").unwrap_err();
+        assert_eq!(e.param, Some("api_key"));
+        let e = Config::builder().base_url("ftp://x").build().unwrap_err();
+        assert_eq!(e.param, Some("base_url"));
+        let e = Config::builder().api_key("ao-v1-staging-abc").environment(Environment::Production).build().unwrap_err();
+        assert_eq!((e.code, e.param), (ConfigErrorCode::EnvironmentMismatch, Some("environment")));
+        let e = Config::builder().api_key("ao-v1-production-abc").base_url("http://example.com").build().unwrap_err();
+        assert_eq!((e.code, e.param), (ConfigErrorCode::InsecureTransport, Some("base_url")));
+        let e = Config::builder().api_key("ao-v1-production-abc").in_browser(true).build().unwrap_err();
+        assert_eq!((e.code, e.param), (ConfigErrorCode::KeyInBrowser, Some("allow_key_in_browser")));
+    }
 
     #[test]
     fn the_key_picks_the_environment() {

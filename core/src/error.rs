@@ -169,6 +169,33 @@ impl Error {
         }
     }
 
+    /// Replaces every occurrence of `secret` (the client's API key) in the texts that came from the
+    /// server (each problem's message, field and code, a decode or outcome reason) by `[redacted]`, so that
+    /// a server echoing the key never gets it printed. Linear in the texts' length.
+    pub fn redact(&mut self, secret: &str) {
+        match self {
+            Error::Api(api) => {
+                for item in &mut api.errors {
+                    if let Some(clean) = redacted(&item.message, secret) {
+                        item.message = std::borrow::Cow::Owned(clean);
+                    }
+                    if let Some(param) = item.param.as_mut() {
+                        redact_in(param, secret);
+                    }
+                    if let ErrorCode::Other(code) = &mut item.code {
+                        redact_in(code, secret);
+                    }
+                    if let ErrorType::Unknown(kind) = &mut item.error_type {
+                        redact_in(kind, secret);
+                    }
+                }
+            }
+            Error::Decode(decode) => redact_in(&mut decode.reason, secret),
+            Error::OutcomeUnknown(unknown) => redact_in(&mut unknown.reason, secret),
+            _ => {}
+        }
+    }
+
     /// The first problem's code.
     pub fn code(&self) -> Option<&ErrorCode> {
         self.errors().first().map(|e| &e.code)
@@ -176,7 +203,10 @@ impl Error {
 
     /// The first problem's field, in dot notation.
     pub fn param(&self) -> Option<&str> {
-        self.errors().first().and_then(|e| e.param.as_deref())
+        match self {
+            Error::Config(c) => c.param,
+            _ => self.errors().first().and_then(|e| e.param.as_deref()),
+        }
     }
 
     /// The HTTP status of the response behind the error, when there was one.
@@ -290,5 +320,75 @@ mod tests {
         assert!(message.contains("and 990 more"), "{message}");
         assert!(message.contains(&format!("{}…", "r".repeat(crate::limits::MAX_QUOTED_CHARS))));
         assert_eq!(error.request_id().map(str::len), Some(10_000_000), "the field keeps the whole id");
+    }
+}
+
+fn redact_in(text: &mut String, secret: &str) {
+    if let Some(clean) = redacted(text, secret) {
+        *text = clean;
+    }
+}
+
+/// `text` with every occurrence of `secret` replaced by `[redacted]`, or `None` when there is none.
+/// Knuth–Morris–Pratt: one pass over `text` whatever the two hold (a hostile message of megabytes against
+/// a key of hundreds of characters), and one small function rather than the standard library's searcher.
+/// `secret` is visible ASCII (an API key), so every match starts and ends on a character boundary.
+fn redacted(text: &str, secret: &str) -> Option<String> {
+    let (t, s) = (text.as_bytes(), secret.as_bytes());
+    let n = s.len();
+    if n == 0 || t.len() < n {
+        return None;
+    }
+    let at = |i: usize| s.get(i).copied();
+    // fail[i]: the length of the longest proper prefix of s[..=i] that is also its suffix.
+    let mut fail = vec![0usize; n];
+    let mut k = 0;
+    for i in 1..n {
+        while k > 0 && at(i) != at(k) {
+            k = fail.get(k - 1).copied().unwrap_or(0);
+        }
+        if at(i) == at(k) {
+            k += 1;
+        }
+        if let Some(f) = fail.get_mut(i) {
+            *f = k;
+        }
+    }
+    let mut out: Option<String> = None;
+    let (mut copied, mut k) = (0, 0);
+    for (i, &b) in t.iter().enumerate() {
+        while k > 0 && Some(b) != at(k) {
+            k = fail.get(k - 1).copied().unwrap_or(0);
+        }
+        if Some(b) == at(k) {
+            k += 1;
+        }
+        if k == n {
+            let o = out.get_or_insert_with(|| String::with_capacity(t.len()));
+            o.push_str(text.get(copied..i + 1 - n).unwrap_or_default());
+            o.push_str("[redacted]");
+            copied = i + 1;
+            k = 0;
+        }
+    }
+    let mut o = out?;
+    o.push_str(text.get(copied..).unwrap_or_default());
+    Some(o)
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::redacted;
+
+    #[test]
+    fn every_occurrence_is_replaced_in_one_pass() {
+        assert_eq!(redacted("no key here", "ao-v1-x"), None);
+        assert_eq!(redacted("ao-v1-x", "ao-v1-x").as_deref(), Some("[redacted]"));
+        assert_eq!(redacted("é ao-v1-x, aao-v1-xao-v1-x!", "ao-v1-x").as_deref(), Some("é [redacted], a[redacted][redacted]!"));
+        assert_eq!(redacted("aaab", "aab").as_deref(), Some("a[redacted]"));
+        assert_eq!(redacted("abababc", "ababc").as_deref(), Some("ab[redacted]"));
+        assert_eq!(redacted("", "k"), None);
+        let long = "ab".repeat(1 << 20) + "abc";
+        assert_eq!(redacted(&long, "abc").map(|r| r.len()), Some(long.len() - 3 + "[redacted]".len()));
     }
 }

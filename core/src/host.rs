@@ -47,6 +47,11 @@ pub enum StepReport {
         value: RawJson,
         /// Status, request id, rate-limit figures.
         meta: MetaReport,
+        /// For a gift request whose status this SDK does not know: that status's text. The binding reports
+        /// the gift with `status: "unknown"` and this text in `unknown_status`, so that its status type stays
+        /// the closed set of [`crate::GiftRequestStatus`]; which statuses are known is the core's to say.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unknown_status: Option<String>,
     },
     /// Sleep `ms` milliseconds, then send the call's request again.
     Wait {
@@ -84,10 +89,13 @@ impl StepReport {
         let mut out = String::with_capacity(256);
         let mut o = ObjectWriter::open(&mut out);
         match self {
-            StepReport::Done { value, meta } => {
+            StepReport::Done { value, meta, unknown_status } => {
                 o.str("step", "done");
                 o.raw("value", value.get());
                 meta.write_json(o.key("meta"));
+                if let Some(text) = unknown_status {
+                    o.str("unknown_status", text);
+                }
             }
             StepReport::Wait { ms } => {
                 o.str("step", "wait");
@@ -140,7 +148,7 @@ fn report<T>(step: Step<Reply<T>>, value: impl FnOnce(&T) -> Option<RawJson>) ->
 /// per kind of result.
 fn done(value: Option<RawJson>, meta: ResponseMeta) -> StepReport {
     match value {
-        Some(value) => StepReport::Done { value, meta: MetaReport::from(&meta) },
+        Some(value) => StepReport::Done { value, meta: MetaReport::from(&meta), unknown_status: None },
         None => failed(&Error::Decode(Box::new(crate::error::DecodeError {
             meta,
             reason: "the result could not be written as JSON".to_owned(),
@@ -154,9 +162,21 @@ fn failed(error: &Error) -> StepReport {
 }
 
 /// A gift request is reported as the body that carried it: every field the API sent is kept, those this
-/// SDK does not model included (the core has read it, so it is the contract's shape).
-fn as_received(body: &[u8]) -> impl FnOnce(&crate::GiftRequest) -> Option<RawJson> + '_ {
-    |_| std::str::from_utf8(body).ok().map(|text| RawJson::new(text.trim().to_owned()))
+/// SDK does not model included (the core has read it, so it is the contract's shape). A status this SDK
+/// does not know is named beside it, in the step's `unknown_status`.
+fn gift_report(step: Step<Reply<crate::GiftRequest>>, body: &[u8]) -> StepReport {
+    let unknown = match &step {
+        Step::Done(reply) => match &reply.value.status {
+            crate::GiftRequestStatus::Unknown(text) => Some(text.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut report = report(step, |_| std::str::from_utf8(body).ok().map(|text| RawJson::new(text.trim().to_owned())));
+    if let StepReport::Done { unknown_status, .. } = &mut report {
+        *unknown_status = unknown;
+    }
+    report
 }
 
 /// No result comes from a transport failure.
@@ -190,11 +210,11 @@ impl HostCall {
     /// Judges the answer to the last request sent.
     pub fn handle_response(&mut self, response: &Response, now: Timestamp) -> StepReport {
         match self {
-            HostCall::CreateGiftRequest(c) => report(c.handle_response(response, now), as_received(&response.body)),
-            HostCall::GetGiftRequest(c) => report(c.handle_response(response, now), as_received(&response.body)),
+            HostCall::CreateGiftRequest(c) => gift_report(c.handle_response(response, now), &response.body),
+            HostCall::GetGiftRequest(c) => gift_report(c.handle_response(response, now), &response.body),
             HostCall::GetCampaign(c) => report(c.handle_response(response, now), |c| Some(RawJson::new(c.raw_json().to_owned()))),
             HostCall::ListCampaigns(p) => report(p.handle_response(response, now), |p| Some(page_json(p))),
-            HostCall::Poll(p) => report(p.handle_response(response, now), as_received(&response.body)),
+            HostCall::Poll(p) => gift_report(p.handle_response(response, now), &response.body),
         }
     }
 
@@ -274,5 +294,28 @@ mod tests {
             StepReport::Done { value, .. } => assert!(value.get().contains(r#""gift_note":{"text":"thanks"}"#)),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_status_this_sdk_does_not_know_is_reported_as_unknown_with_its_text() {
+        let client = Client::new(Config::from_api_key("ao-v1-production-x").unwrap());
+        let id = "4fb4cb3f-9666-43b5-8884-7f5194483d1a";
+        let body = |status: &str| {
+            format!(
+                r#"{{"id":"{id}","status":"{status}","campaign_id":null,"redemption_url":null,
+                "recipient":{{"id":null,"first_name":"A","last_name":"B","email":null}},"shipping_address":null,"line_items":null,
+                "created_at":"2026-04-16T10:30:00.000Z","updated_at":"2026-04-16T10:30:00.000Z","extra":1}}"#
+            )
+        };
+        let value = |status: &str| {
+            let mut call = HostCall::GetGiftRequest(client.get_gift_request(id).unwrap());
+            call.handle_response(&Response::new(200, Headers::new(), body(status)), Timestamp::from_unix_seconds(0)).to_json()
+        };
+        let unknown = value("on_hold");
+        let parsed = crate::json::JsonValue::parse(unknown.as_bytes()).unwrap();
+        assert_eq!(parsed.get("unknown_status").and_then(crate::json::JsonValue::as_str), Some("on_hold"), "{unknown}");
+        assert!(unknown.contains(r#""extra":1"#), "the body is kept: {unknown}");
+        let known = value("redeemed");
+        assert!(known.contains(r#""status":"redeemed""#) && !known.contains("unknown_status"), "{known}");
     }
 }

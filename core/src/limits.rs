@@ -12,6 +12,9 @@
 //! | [`MAX_SIGNATURES`] | 8 | a signature header listing more is refused |
 //! | [`MAX_REMEMBERED_EVENTS`] | 1,000,000 | the largest `remember` an in-memory de-duplication store takes |
 //! | [`DEFAULT_REMEMBERED_EVENTS`] | 100,000 | what it remembers when not told |
+//! | [`MAX_TIMEOUT_MS`] | 24 days | a timeout or a poll interval longer is refused (`invalid_option`, naming it) |
+//! | [`MIN_POLL_INTERVAL_MS`] | 100 ms | a poll interval shorter is refused (`invalid_option`, naming `interval`) |
+//! | [`MAX_API_KEY_CHARS`] | 512 | a longer API key is refused (`malformed_api_key`, naming `api_key`) |
 //!
 //! Memory grows with use, never with an option's value: a store sized for a million events holds nothing
 //! until events arrive. Every reader of the core is linear in the size of its input.
@@ -51,6 +54,20 @@ pub const MAX_REMEMBERED_EVENTS: usize = 1_000_000;
 
 /// How many event ids an in-memory de-duplication store remembers by default.
 pub const DEFAULT_REMEMBERED_EVENTS: usize = 100_000;
+
+/// The longest timeout or wait any option may give, in milliseconds (24 days). It is under what a
+/// JavaScript timer holds (2^31 - 1 ms, about 24.8 days: a longer one fires at once), and longer is no
+/// deadline at all. Every language refuses a longer one with the same error: see
+/// [`crate::config::checked_timeout`].
+pub const MAX_TIMEOUT_MS: u64 = 24 * 86_400_000;
+
+/// The shortest interval between two polls of a gift request, in milliseconds. Shorter would poll as fast
+/// as the network answers (thousands of requests a second) and spend the account's rate limit.
+pub const MIN_POLL_INTERVAL_MS: u64 = 100;
+
+/// The longest API key the SDK accepts, in characters. Keys are about 50; a longer text is not a key (and
+/// would go into every request's header).
+pub const MAX_API_KEY_CHARS: usize = 512;
 
 /// `text` quoted for a message: whole when it is at most [`MAX_QUOTED_CHARS`] characters, else its first
 /// ones and `…`. Cuts on a character boundary.

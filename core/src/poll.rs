@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::call::{Call, Reply, Step};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::error::Error;
 use crate::gift_request::{GiftRequest, GiftRequestStatus};
 use crate::http::{Request, Response};
@@ -23,6 +23,31 @@ pub enum PollTarget {
 }
 
 impl PollTarget {
+    /// The target for a host's text: `redemption_url`, or a contract status (`submitted`, `redeemed`,
+    /// `dispatched`, `delivered`, `cancelled`). Anything else (`"shiped"`) is refused naming `status`:
+    /// the poll would never end before its timeout.
+    pub fn parse(text: &str) -> Result<PollTarget, ConfigError> {
+        let target = match text {
+            "redemption_url" => PollTarget::RedemptionUrl,
+            status => PollTarget::Status(GiftRequestStatus::from_wire(status)),
+        };
+        target.check().map(|()| target)
+    }
+
+    /// Refuses a target status that is not one of the contract's.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        match self {
+            PollTarget::Status(GiftRequestStatus::Unknown(text)) => Err(ConfigError::invalid_named_option(
+                "status",
+                format!(
+                    "status must be redemption_url, submitted, redeemed, dispatched, delivered or cancelled, not \"{}\"",
+                    crate::limits::quoted(text)
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether `gift` has reached the target.
     pub fn is_reached(&self, gift: &GiftRequest) -> bool {
         match self {

@@ -261,7 +261,7 @@ fn run_case(case: &Value) -> Result<(), String> {
         match got["step"].as_str().unwrap() {
             "done" => {
                 let want = step.get("done").ok_or_else(|| ctx(format!("done, expected {step}")))?;
-                subset(want, &got["value"], "value").map_err(ctx)?;
+                subset(want, &as_written(&got), "value").map_err(ctx)?;
                 if let Some(s) = step.get("status") {
                     subset(s, &got["meta"]["status"], "status").map_err(ctx)?;
                 }
@@ -316,4 +316,14 @@ fn every_vector_passes() {
     }
     assert!(passed + failures.len() >= 60, "too few vectors");
     assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), passed + failures.len(), failures.join("\n"));
+}
+
+/// A step's result as the API wrote it: the core names a gift-request status it does not know in the
+/// step's `unknown_status` (the bindings report `status: "unknown"` with it); the vectors speak of the text.
+fn as_written(step: &Value) -> Value {
+    let mut value = step["value"].clone();
+    if let (Some(Value::String(text)), Some(map)) = (step.get("unknown_status"), value.as_object_mut()) {
+        map.insert("status".to_owned(), Value::String(text.clone()));
+    }
+    value
 }

@@ -76,6 +76,15 @@ fn duration_ms(ms: i64, param: &str) -> Result<Duration, CoreError> {
     u64::try_from(ms).map(Duration::from_millis).map_err(|_| not_negative(param))
 }
 
+/// Checks a timeout (of one exchange) as the core bounds every timeout: above 0 and at most
+/// `limits().max_timeout_ms` (24 days). Throws kind `config`, code `invalid_option`, param `timeout`
+/// otherwise. Call it where the host takes the option, so that every language refuses the same values.
+#[uniffi::export]
+pub fn check_timeout_ms(timeout_ms: i64) -> Result<(), CoreError> {
+    andopen_core::config::checked_timeout(timeout_ms as f64, "timeout")?;
+    Ok(())
+}
+
 /// The core's default retry policy.
 #[uniffi::export]
 pub fn default_retry_policy() -> RetryPolicy {
@@ -186,6 +195,13 @@ impl Client {
         self.client.config().api_key().is_some()
     }
 
+    /// Throws kind `config`, code `missing_api_key` (param `api_key`) when this client has no key and its
+    /// requests go to the &Open API itself (they would get a 401). A client that sends calls it before
+    /// sending; a custom base URL (a backend that adds the key) passes.
+    pub fn check_can_send(&self) -> Result<(), CoreError> {
+        Ok(self.client.check_can_send()?)
+    }
+
     /// `POST /gift_requests` from typed parameters. Validates first: throws kind `validation` with every
     /// problem and builds nothing.
     pub fn create_gift_request(&self, params: NewGiftRequest) -> Result<Arc<GiftRequestCall>, CoreError> {
@@ -222,7 +238,9 @@ impl Client {
     }
 
     /// Polls `GET /gift_requests/{id}` every `interval_ms` until `target` is reached, for at most
-    /// `timeout_ms`.
+    /// `timeout_ms`. Throws kind `config` (`invalid_option`) naming `interval` for an interval under
+    /// `limits().min_poll_interval_ms`, `timeout` for a timeout of 0 or over `limits().max_timeout_ms`
+    /// (an interval too), `status` for a target status the contract does not have.
     pub fn wait_for_gift_request(
         &self,
         id: String,
@@ -230,8 +248,8 @@ impl Client {
         interval_ms: i64,
         timeout_ms: i64,
     ) -> Result<Arc<Poller>, CoreError> {
-        let interval = duration_ms(interval_ms, "interval_ms")?;
-        let timeout = duration_ms(timeout_ms, "timeout_ms")?;
+        let interval = andopen_core::config::checked_interval(interval_ms as f64, "interval")?;
+        let timeout = andopen_core::config::checked_timeout(timeout_ms as f64, "timeout")?;
         let poller = self.client.wait_for_gift_request(&id, (&target).into(), interval, timeout)?;
         Ok(Arc::new(Poller::new(poller)))
     }

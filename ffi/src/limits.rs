@@ -21,6 +21,12 @@ pub struct Limits {
     pub max_remembered_events: u64,
     /// `DEFAULT_REMEMBERED_EVENTS`: what such a store remembers when not told.
     pub default_remembered_events: u64,
+    /// `MAX_TIMEOUT_MS`: the longest timeout (of an exchange or a whole wait) or poll interval, in ms.
+    pub max_timeout_ms: u64,
+    /// `MIN_POLL_INTERVAL_MS`: the shortest interval between two polls, in ms.
+    pub min_poll_interval_ms: u64,
+    /// `MAX_API_KEY_CHARS`: the longest API key accepted.
+    pub max_api_key_chars: u64,
 }
 
 /// The SDK's limits.
@@ -37,6 +43,9 @@ pub fn limits() -> Limits {
         max_webhook_body_bytes: n(MAX_WEBHOOK_BODY_BYTES),
         max_remembered_events: n(MAX_REMEMBERED_EVENTS),
         default_remembered_events: n(DEFAULT_REMEMBERED_EVENTS),
+        max_timeout_ms: MAX_TIMEOUT_MS,
+        min_poll_interval_ms: MIN_POLL_INTERVAL_MS,
+        max_api_key_chars: n(MAX_API_KEY_CHARS),
     }
 }
 

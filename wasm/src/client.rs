@@ -1,7 +1,7 @@
 //! The client's calls: `CoreClient` makes them, `CoreCall` carries one through its requests and
 //! answers. Every decision is the core's; the package sends, sleeps and reports what came back.
 
-use andopen_core::{ErrorCode, ErrorItem, HostCall, ListCampaigns, PollTarget, RequestReport, Response, TransportFailure};
+use andopen_core::{HostCall, ListCampaigns, PollTarget, RequestReport, Response, TransportFailure};
 use wasm_bindgen::prelude::*;
 
 use crate::{options, thrown};
@@ -23,7 +23,8 @@ pub struct CoreClient {
 #[wasm_bindgen]
 impl CoreClient {
     /// Builds a client from options (JSON text: `apiKey`, `environment`, `region`, `baseUrl`,
-    /// `allowCustomKey`, `inBrowser`, `allowKeyInBrowser`, `retry`, `jitterSeed`); throws a `config` error.
+    /// `allowCustomKey`, `inBrowser`, `allowKeyInBrowser`, `retry`, `jitterSeed`, `timeoutMs`); throws a
+    /// `config` error.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<CoreClient, JsValue> {
         let config = options::config(options).map_err(|e| thrown(&andopen_core::Error::Config(e)))?;
@@ -34,6 +35,13 @@ impl CoreClient {
     #[wasm_bindgen(js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         self.inner.config().base_url().as_str().to_owned()
+    }
+
+    /// Throws `config` / `missing_api_key` when a request to the API would go without a key (the check
+    /// every call makes: call it before a run of calls, a batch say).
+    #[wasm_bindgen(js_name = checkCanSend)]
+    pub fn check_can_send(&self) -> Result<(), JsValue> {
+        self.inner.check_can_send().map_err(|e| thrown(&e))
     }
 
     /// `POST /gift_requests` for a payload (JSON text); throws its field errors.
@@ -64,21 +72,15 @@ impl CoreClient {
         self.inner.list_campaigns(&params).map(|p| CoreCall { inner: HostCall::ListCampaigns(p) }).map_err(|e| thrown(&e))
     }
 
-    /// Polls a gift request until `until` (`"redemption_url"` or a status) is reached.
+    /// Polls a gift request until `until` (`"redemption_url"` or a contract status) is reached, every
+    /// `interval_ms` for at most `timeout_ms`; throws a `config` error naming `status`, `intervalMs` or
+    /// `timeoutMs` for a value the core refuses.
     #[wasm_bindgen(js_name = waitForGiftRequest)]
     pub fn wait_for_gift_request(&self, id: &str, until: &str, interval_ms: f64, timeout_ms: f64) -> Result<CoreCall, JsValue> {
-        let target = match until {
-            "redemption_url" => PollTarget::RedemptionUrl,
-            status => PollTarget::Status(andopen_core::GiftRequestStatus::from_wire(status)),
-        };
-        let (Some(interval), Some(timeout)) = (options::checked_millis(interval_ms), options::checked_millis(timeout_ms)) else {
-            let problem = ErrorItem::validation(
-                ErrorCode::Invalid,
-                "intervalMs",
-                "intervalMs and timeoutMs must be numbers of milliseconds, at least 0",
-            );
-            return Err(thrown(&andopen_core::Error::Validation(vec![problem])));
-        };
+        let config = |e: andopen_core::ConfigError| thrown(&andopen_core::Error::Config(e));
+        let target = PollTarget::parse(until).map_err(config)?;
+        let interval = andopen_core::config::checked_interval(interval_ms, "intervalMs").map_err(config)?;
+        let timeout = andopen_core::config::checked_timeout(timeout_ms, "timeoutMs").map_err(config)?;
         self.inner
             .wait_for_gift_request(id, target, interval, timeout)
             .map(|p| CoreCall { inner: HostCall::Poll(p) })

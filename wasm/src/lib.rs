@@ -34,13 +34,14 @@ fn thrown(error: &andopen_core::Error) -> JsValue {
 
 /// The SDK's limits ([`andopen_core::limits`]) as JSON text: `{ "max_body_bytes", "max_depth",
 /// "max_problems", "max_response_bytes", "max_quoted_chars", "max_webhook_body_bytes",
-/// "max_remembered_events", "default_remembered_events" }`. The package reads them once, so that its
+/// "max_remembered_events", "default_remembered_events", "max_timeout_ms", "min_poll_interval_ms",
+/// "max_api_key_chars" }`. The package reads them once, so that its
 /// transport and payload writer stop where the core does.
 #[wasm_bindgen]
 pub fn limits() -> String {
     use andopen_core::limits::*;
     format!(
-        "{{\"max_body_bytes\":{MAX_BODY_BYTES},\"max_depth\":{MAX_DEPTH},\"max_problems\":{MAX_PROBLEMS},\"max_response_bytes\":{MAX_RESPONSE_BYTES},\"max_quoted_chars\":{MAX_QUOTED_CHARS},\"max_webhook_body_bytes\":{MAX_WEBHOOK_BODY_BYTES},\"max_remembered_events\":{MAX_REMEMBERED_EVENTS},\"default_remembered_events\":{DEFAULT_REMEMBERED_EVENTS}}}"
+        "{{\"max_body_bytes\":{MAX_BODY_BYTES},\"max_depth\":{MAX_DEPTH},\"max_problems\":{MAX_PROBLEMS},\"max_response_bytes\":{MAX_RESPONSE_BYTES},\"max_quoted_chars\":{MAX_QUOTED_CHARS},\"max_webhook_body_bytes\":{MAX_WEBHOOK_BODY_BYTES},\"max_remembered_events\":{MAX_REMEMBERED_EVENTS},\"default_remembered_events\":{DEFAULT_REMEMBERED_EVENTS},\"max_timeout_ms\":{MAX_TIMEOUT_MS},\"min_poll_interval_ms\":{MIN_POLL_INTERVAL_MS},\"max_api_key_chars\":{MAX_API_KEY_CHARS}}}"
     )
 }
 

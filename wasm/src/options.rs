@@ -7,8 +7,8 @@ use andopen_core::JsonValue as Value;
 use andopen_core::limits::quoted;
 use andopen_core::{Config, ConfigError, Environment, Region, RetryPolicy, Timestamp};
 
-const KNOWN: [&str; 9] =
-    ["apiKey", "environment", "region", "baseUrl", "allowCustomKey", "inBrowser", "allowKeyInBrowser", "retry", "jitterSeed"];
+const KNOWN: [&str; 10] =
+    ["apiKey", "environment", "region", "baseUrl", "allowCustomKey", "inBrowser", "allowKeyInBrowser", "retry", "jitterSeed", "timeoutMs"];
 const KNOWN_RETRY: [&str; 4] = ["maxAttempts", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"];
 
 fn refuse(message: String) -> ConfigError {
@@ -74,12 +74,19 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
         None => {}
         Some("production") => b = b.environment(Environment::Production),
         Some("staging") => b = b.environment(Environment::Staging),
-        Some(other) => return Err(refuse(format!("environment must be \"production\" or \"staging\", not \"{}\"", quoted(other)))),
+        Some(other) => {
+            return Err(refuse(format!("environment must be \"production\" or \"staging\", not \"{}\"", quoted(other))));
+        }
     }
     match text(o, "region")? {
         None | Some("us") => {}
         Some("eu") => b = b.region(Region::Eu),
         Some(other) => return Err(refuse(format!("region must be \"us\" or \"eu\", not \"{}\"", quoted(other)))),
+    }
+    // The package's transport keeps an exchange's timeout; its bounds are the core's, checked here.
+    if let Some(v) = o.get("timeoutMs").filter(|v| !v.is_null()) {
+        let ms = whole(v).map_or(f64::NAN, |ms| ms as f64);
+        andopen_core::config::checked_timeout(ms, "timeoutMs")?;
     }
     if let Some(url) = text(o, "baseUrl")? {
         b = b.base_url(url);
@@ -106,11 +113,6 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
         b = b.retry_policy(policy);
     }
     b.build()
-}
-
-/// A JavaScript number of milliseconds as a duration; `None` when negative or not finite.
-pub(crate) fn checked_millis(ms: f64) -> Option<Duration> {
-    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_millis(ms as u64))
 }
 
 /// A JavaScript `Date.now()` as an instant.

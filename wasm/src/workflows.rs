@@ -160,6 +160,9 @@ impl WebhookReceiverCore {
         o.opt_str("apiVersion", delivery.api_version.as_deref());
         o.bool("duplicate", duplicate);
         write_display(o.key("bodyDigest"), delivery.body_digest);
+        if let andopen_core::GiftRequestStatus::Unknown(text) = &delivery.gift_request.status {
+            o.str("unknownStatus", text);
+        }
         o.close();
         Ok(out)
     }

@@ -83,5 +83,12 @@ npx tsc -p tsconfig.cjs.json --emitDeclarationOnly
 rm -rf validate/dist
 npx tsc -p tsconfig.validate.json --removeComments --declaration false
 npx tsc -p tsconfig.validate.json --emitDeclarationOnly
+# `@andopen/sdk/validate` for `require`: its glue and sources as CommonJS, under cjs/validate/ (the layout of
+# validate/, so that its dist/wasm.js finds ../wasm/andopen.js, its own glue).
+"$here/node_modules/.bin/tsc" --allowJs --removeComments --skipLibCheck --target ES2022 --module CommonJS \
+  --outDir "$here/cjs/validate/wasm" "$here/validate/wasm/andopen.js"
+cp "$here/validate/wasm/andopen.d.ts" "$here/cjs/validate/wasm/andopen.d.ts"
+npx tsc -p tsconfig.validate-cjs.json --removeComments --declaration false
+npx tsc -p tsconfig.validate-cjs.json --emitDeclarationOnly
 # The shipped JavaScript is minified (a tenth of the full entry's gzipped size; names of classes kept).
 node scripts/minify.mjs dist cjs validate wasm

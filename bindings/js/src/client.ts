@@ -3,7 +3,7 @@
  * sends, reads and sleeps where the core says to.
  */
 import { AndOpenError, ConfigError } from "./errors.js";
-import { type Call, type CoreOptions, SansIo, checkFunction, checkMillis, coreOptionsOf, report } from "./sansio.js";
+import { type Call, type CoreOptions, SansIo, checkFunction, checkNumber, coreOptionsOf } from "./sansio.js";
 import { sources } from "./sources.js";
 import { LIMITS, init, kindOf, loadable, reading } from "./wasm.js";
 import type { GiftRequestStatus } from "./generated.js";
@@ -80,8 +80,9 @@ export class Client {
   /**
    * Checks every option (a `ConfigError` for a refused value, a `TypeError` naming the option for a value of
    * the wrong type); sends nothing. Without `apiKey`, a client on Node, Bun or Deno reads `ANDOPEN_API_KEY`
-   * (never in a browser); a client with no key at all refuses to send (`ConfigError`, code
-   * `missing_api_key`). In a browser before `init()`, the options the core checks are checked on the first
+   * (never in a browser); a client with no key at all refuses to send to the API (`ConfigError`, code
+   * `missing_api_key`, the core's rule); to a custom `baseUrl` (your backend, which adds the key) it sends
+   * without `Authorization`. In a browser before `init()`, the options the core checks are checked on the first
    * call, which loads the module.
    */
   constructor(options: ClientOptions = {}) {
@@ -91,14 +92,14 @@ export class Client {
     checkFunction(f, "options.fetch");
     checkFunction(sleep, "options.sleep");
     checkFunction(now, "options.now");
-    checkMillis(timeoutMs, "options.timeoutMs");
+    checkNumber(timeoutMs, "options.timeoutMs");
     if (typeof f !== "function") throw new TypeError("no fetch: pass options.fetch");
     if (copy.apiKey === undefined) {
       const fromEnv = sources.envKey?.();
       if (fromEnv !== undefined) copy.apiKey = fromEnv;
     }
     this.#options = copy;
-    if (loadable()) this.#sansIo = new SansIo(copy); // checks every core option now
+    if (loadable()) this.#sansIo = new SansIo(copy); // checks every core option now, timeoutMs's bounds included
     this.#fetch = f;
     this.#sleep = sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#now = now ?? Date.now;
@@ -116,19 +117,27 @@ export class Client {
    */
   async #prepare(options: CallOptions | WaitOptions | undefined, wait = false): Promise<{ sansIo: SansIo; signal: AbortSignal | undefined; timeoutMs: number }> {
     if (options !== undefined && (options === null || typeof options !== "object" || Array.isArray(options))) throw new TypeError(`options must be an object, not ${kindOf(options)}`);
-    const { signal, retry, timeoutMs }: CallOptions = reading("options", () => ({ ...options }));
+    // Every option is read here, once, getters included: one that throws is reported like any refused option.
+    const { signal, retry, timeoutMs } = reading("options", () => {
+      const read: CallOptions = { ...options };
+      const r: unknown = read.retry;
+      if (r !== undefined && (r === null || typeof r !== "object" || Array.isArray(r))) throw new TypeError(`options.retry must be an object, not ${kindOf(r)}`);
+      return { signal: read.signal, timeoutMs: read.timeoutMs, retry: r === undefined ? undefined : { ...(r as RetryOptions) } };
+    });
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`options.signal must be an AbortSignal, not ${kindOf(signal)}`);
-    if (retry !== undefined && (retry === null || typeof retry !== "object" || Array.isArray(retry))) throw new TypeError(`options.retry must be an object, not ${kindOf(retry)}`);
-    checkMillis(timeoutMs, "options.timeoutMs");
+    checkNumber(timeoutMs, "options.timeoutMs");
     signal?.throwIfAborted();
     if (this.#sansIo === undefined) {
       await init();
       this.#sansIo ??= new SansIo(this.#options);
     }
-    if (this.#options.apiKey === undefined) {
-      throw new ConfigError(report("config", "missing_api_key", "apiKey", "no API key: pass options.apiKey (on a server, or set ANDOPEN_API_KEY); nothing was sent"));
-    }
-    const sansIo = retry === undefined ? this.#sansIo : new SansIo({ ...this.#options, retry: { ...this.#options.retry, ...retry } });
+    this.#sansIo.checkCanSend();
+    // The call's figures over the client's, checked by the core (a wait's timeoutMs with its interval).
+    const exchange = wait ? undefined : timeoutMs;
+    const sansIo =
+      retry === undefined && exchange === undefined
+        ? this.#sansIo
+        : new SansIo({ ...this.#options, timeoutMs: exchange ?? this.#options.timeoutMs, retry: { ...this.#options.retry, ...retry } } as ClientOptions);
     // A wait's `timeoutMs` is the whole wait's (the core's deadline); each exchange keeps the client's.
     return { sansIo, signal, timeoutMs: wait ? this.#timeoutMs : (timeoutMs ?? this.#timeoutMs) };
   }
@@ -171,7 +180,7 @@ export class Client {
   /** Polls a gift request until it reaches `status` (or passes it), or `"redemption_url"` is set. */
   async waitForStatus(id: string, status: Exclude<GiftRequestStatus, "unknown"> | "redemption_url", options: WaitOptions = {}): Promise<WithResponse<GiftRequest>> {
     const { sansIo, ...call } = await this.#prepare(options, true);
-    const { intervalMs = 2_000, timeoutMs = 120_000 } = options;
+    const { intervalMs = 2_000, timeoutMs = 120_000 } = reading("options", () => ({ ...options }));
     return this.#run(sansIo.waitForGiftRequest<GiftRequest>(id, status, intervalMs, timeoutMs), call);
   }
 

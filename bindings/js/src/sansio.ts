@@ -3,10 +3,10 @@
  * `Client` drives them over `fetch`; use them directly to send with your own transport.
  */
 import { ConfigError, ValidationError, errorFromReport, report, type AndOpenError, type ErrorReport, type RateLimit } from "./errors.js";
-import { closeStatus } from "./status.js";
 import type { HttpRequest, ListCampaignsParams } from "./types.js";
 
 export { report };
+import { closeStatus } from "./status.js";
 import { LIMITS, bodyText, core, ensure, guarded, kindOf, reading } from "./wasm.js";
 
 /** Options of a configuration (see `ClientOptions` for the transport options). */
@@ -35,15 +35,18 @@ export type Step<T> =
   | { step: "wait"; ms: number }
   | { step: "failed"; error: AndOpenError };
 
-type RawStep = { step: "done"; value: unknown; meta: never } | { step: "wait"; ms: number } | { step: "failed"; error: ErrorReport };
+type RawStep = { step: "done"; value: unknown; meta: never; unknown_status?: string } | { step: "wait"; ms: number } | { step: "failed"; error: ErrorReport };
 
 function inBrowser(): boolean {
   const g = globalThis as { window?: { document?: unknown } };
   return typeof g.window === "object" && g.window !== null && typeof g.window.document !== "undefined";
 }
 
-/** The options a `Client` uses itself (transport); every other option goes to the core, which refuses unknown ones. */
-const TRANSPORT_OPTIONS = new Set(["fetch", "sleep", "now", "timeoutMs"]);
+/**
+ * The options a `Client` uses itself (transport); every other option goes to the core, which refuses unknown
+ * ones (`timeoutMs` too: the transport keeps it, the core checks its bounds).
+ */
+const TRANSPORT_OPTIONS = new Set(["fetch", "sleep", "now"]);
 
 
 /**
@@ -116,13 +119,12 @@ export function checkFunction(value: unknown, name: string): void {
   if (value !== undefined && typeof value !== "function") throw new TypeError(`${name} must be a function, not ${kindOf(value)}`);
 }
 
-/** A whole number of milliseconds, at least 0 and at most what a timer holds (about 24.8 days). */
-export function checkMillis(value: unknown, name: string): void {
-  if (value === undefined) return;
-  if (typeof value !== "number") throw new TypeError(`${name} must be a number of milliseconds, not ${kindOf(value)}`);
-  if (!Number.isInteger(value) || value < 0 || value > 2 ** 31 - 1) {
-    throw new ConfigError(report("config", "invalid_option", name, `${name} must be a whole number of milliseconds from 0 to ${2 ** 31 - 1}`));
-  }
+/**
+ * A number of milliseconds for `name` (a `TypeError` for another type); its bounds are the core's, checked
+ * with the options (`timeoutMs`) or the wait (`intervalMs`, `timeoutMs`) once the module is loaded.
+ */
+export function checkNumber(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== "number") throw new TypeError(`${name} must be a number of milliseconds, not ${kindOf(value)}`);
 }
 
 /** A string the core reads (an id, a status): refused when it is not one; cut just past the body limit. */
@@ -168,13 +170,10 @@ function bodyBytes(body: unknown): Uint8Array {
 /** One call: send `request()`, hand the answer to `handleResponse`, do what the step says. */
 export class Call<T> {
   readonly #inner: core.CoreCall;
-  /** What a result goes through before it is returned (a gift request's status closed: see `status.ts`). */
-  readonly #shape: (value: unknown) => unknown;
 
   /** @internal */
-  constructor(inner: core.CoreCall, shape: (value: unknown) => unknown = (value) => value) {
+  constructor(inner: core.CoreCall) {
     this.#inner = inner;
-    this.#shape = shape;
   }
 
   /** The request to send now; `undefined` once a list is finished. */
@@ -196,7 +195,7 @@ export class Call<T> {
     const s = number(status, "status");
     const h = JSON.stringify(headerPairs(headers));
     const b = bodyBytes(body);
-    return toStep<T>(this.#inner.handleResponse(s, h, b, number(nowMs, "nowMs")), this.#shape);
+    return toStep<T>(this.#inner.handleResponse(s, h, b, number(nowMs, "nowMs")));
   }
 
   /**
@@ -205,20 +204,23 @@ export class Call<T> {
    */
   handleTransportFailure(maybeSent: boolean, nowMs: number): Step<T> {
     if (typeof maybeSent !== "boolean") throw new TypeError(`maybeSent must be true or false, not ${kindOf(maybeSent)}`);
-    return toStep<T>(this.#inner.handleTransportFailure(maybeSent, number(nowMs, "nowMs")), this.#shape);
+    return toStep<T>(this.#inner.handleTransportFailure(maybeSent, number(nowMs, "nowMs")));
   }
 }
 
-function toStep<T>(text: string, shape: (value: unknown) => unknown): Step<T> {
+/**
+ * A step as the core wrote it. A gift request whose status the core does not know comes with that status's
+ * text in the step's `unknown_status`: the result is reported with `status: "unknown"` and the text in its
+ * own `unknown_status` (see `status.ts`; the core decides which statuses it knows).
+ */
+function toStep<T>(text: string): Step<T> {
   const raw = JSON.parse(text) as RawStep;
   if (raw.step === "failed") return { step: "failed", error: errorFromReport(raw.error) };
-  if (raw.step === "done") raw.value = shape(raw.value);
+  if (raw.step === "done") {
+    const { unknown_status: unknown, ...done } = raw;
+    return { ...done, value: closeStatus(done.value, unknown) } as Step<T>;
+  }
   return raw as Step<T>;
-}
-
-/** A gift request as returned, its status closed (see `status.ts`). */
-function giftRequest(value: unknown): unknown {
-  return closeStatus(value);
 }
 
 /** The options a `SansIo` was made with, as the core reads them: see `coreOptionsOf`. */
@@ -248,6 +250,14 @@ export class SansIo {
     this.#core = guarded(() => new core.CoreClient(this.#coreOptions));
   }
 
+  /**
+   * Throws `ConfigError` (`missing_api_key`) when a request to the API would go without a key, as every
+   * call does: for a run of calls (a batch) before the first.
+   */
+  checkCanSend(): void {
+    guarded(() => this.#core.checkCanSend());
+  }
+
   /** Where requests go. */
   get baseUrl(): string {
     return this.#core.baseUrl();
@@ -256,13 +266,13 @@ export class SansIo {
   /** `POST /gift_requests`; throws `ValidationError` with every field problem. */
   createGiftRequest<T>(payload: object | string): Call<T> {
     const body = bodyText(payload, "payload");
-    return new Call(guarded(() => this.#core.createGiftRequest(body)), giftRequest);
+    return new Call(guarded(() => this.#core.createGiftRequest(body)));
   }
 
   /** `GET /gift_requests/{id}` (the id must be a UUID). */
   getGiftRequest<T>(id: string): Call<T> {
     const checked = text(id, "id");
-    return new Call(guarded(() => this.#core.getGiftRequest(checked)), giftRequest);
+    return new Call(guarded(() => this.#core.getGiftRequest(checked)));
   }
 
   /** `GET /campaigns/{id}` (the id must be a UUID). */
@@ -281,7 +291,7 @@ export class SansIo {
   /** `GET /gift_requests/{id}` until `until` (`"redemption_url"` or a status) is reached. */
   waitForGiftRequest<T>(id: string, until: string, intervalMs: number, timeoutMs: number): Call<T> {
     const [i, u, every, within] = [text(id, "id"), text(until, "until"), number(intervalMs, "intervalMs"), number(timeoutMs, "timeoutMs")];
-    return new Call(guarded(() => this.#core.waitForGiftRequest(i, u, every, within)), giftRequest);
+    return new Call(guarded(() => this.#core.waitForGiftRequest(i, u, every, within)));
   }
 }
 

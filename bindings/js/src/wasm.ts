@@ -79,6 +79,9 @@ function loaded(output: InitOutput): void {
     max_webhook_body_bytes: number;
     max_remembered_events: number;
     default_remembered_events: number;
+    max_timeout_ms: number;
+    min_poll_interval_ms: number;
+    max_api_key_chars: number;
   };
   LIMITS = Object.freeze({
     maxBodyBytes: raw.max_body_bytes,
@@ -89,6 +92,9 @@ function loaded(output: InitOutput): void {
     maxWebhookBodyBytes: raw.max_webhook_body_bytes,
     maxRememberedEvents: raw.max_remembered_events,
     defaultRememberedEvents: raw.default_remembered_events,
+    maxTimeoutMs: raw.max_timeout_ms,
+    minPollIntervalMs: raw.min_poll_interval_ms,
+    maxApiKeyChars: raw.max_api_key_chars,
   });
   MAX_BODY = LIMITS.maxBodyBytes;
   MAX_TAGS = 2 * MAX_BODY + 2;
@@ -117,6 +123,12 @@ export interface Limits {
   readonly maxRememberedEvents: number;
   /** What such a store remembers when not told. */
   readonly defaultRememberedEvents: number;
+  /** The longest timeout (of an exchange or a whole wait) and poll interval, in milliseconds (24 days). */
+  readonly maxTimeoutMs: number;
+  /** The shortest interval between two polls, in milliseconds. */
+  readonly minPollIntervalMs: number;
+  /** The longest API key accepted, in characters. */
+  readonly maxApiKeyChars: number;
 }
 
 /** The SDK's limits (see `Limits`): set when the module is loaded (`ensure` first). */

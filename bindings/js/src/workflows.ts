@@ -189,8 +189,8 @@ export class WebhookReceiver {
     const pairs = headerPairs(headers);
     const body = bytes(rawBody);
     const text = guarded(() => this.#core.receive(pairs, body, now));
-    const meta = JSON.parse(text) as Omit<VerifiedDelivery, "giftRequest" | "body">;
-    return { ...meta, giftRequest: closeStatus(JSON.parse(decoder.decode(body)) as GiftRequest), body };
+    const { unknownStatus, ...meta } = JSON.parse(text) as Omit<VerifiedDelivery, "giftRequest" | "body"> & { unknownStatus?: string };
+    return { ...meta, giftRequest: closeStatus(JSON.parse(decoder.decode(body)) as GiftRequest, unknownStatus), body };
   }
 
   /**

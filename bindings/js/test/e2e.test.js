@@ -9,7 +9,7 @@
 // root (`cargo build --release -p andopen-mock`). A missing binary fails the run: it is never skipped.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFile } from "node:child_process";
+import { spawn, execFile, execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -21,6 +21,7 @@ import { WebhookReceiver, GiftHistory, MemoryJournal } from "@andopen/sdk/workfl
 const MOCK_BIN = process.env.ANDOPEN_MOCK_BIN ?? fileURLToPath(new URL("../../../target/release/andopen-mock", import.meta.url));
 const DEMO = fileURLToPath(new URL("../examples/demo.mjs", import.meta.url));
 const SMOKE = fileURLToPath(new URL("./runtimes/smoke.mjs", import.meta.url));
+const SMOKE_CJS = fileURLToPath(new URL("./runtimes/smoke.cjs", import.meta.url));
 const PACKAGE = fileURLToPath(new URL("../", import.meta.url));
 const KEY = "ao-v1-staging-e2e-js";
 const WEBHOOK_SECRET = "whsec_e2e_js_receiver";
@@ -620,14 +621,26 @@ function verify(secret, timestamp, rawBody, signature) {
   return timingSafeEqual(expected, Buffer.from(signature, "hex"));
 }
 
-// Bun and Deno (pinned devDependencies, from npm): the same package, imported by name, in their runtimes.
-for (const [runtime, args] of [
+/** Node.js 18 (the oldest the package supports), installed under target/ from npm by ensure-node18.sh. */
+function node18() {
+  const script = fileURLToPath(new URL("./runtimes/ensure-node18.sh", import.meta.url));
+  return new Promise((resolve, reject) =>
+    execFile(script, { timeout: 300_000 }, (error, out, err) => (error ? reject(new Error(`Node.js 18 could not be installed: ${err || error.message}`)) : resolve(out.trim().split("\n").at(-1)))),
+  );
+}
+
+// Bun and Deno (pinned devDependencies, from npm): the same package, imported by name, in their runtimes;
+// Node.js 18 with the ES module smoke test and its CommonJS twin.
+for (const [runtime, args, binary] of [
   ["bun", [SMOKE]],
   ["deno", ["run", "--allow-read", "--allow-env", "--allow-net", SMOKE]],
+  ["Node.js 18 (ES modules)", [SMOKE], node18],
+  ["Node.js 18 (CommonJS)", [SMOKE_CJS], node18],
 ]) {
   test(`${runtime} validates with both entries and calls the simulator`, async () => {
-    const bin = fileURLToPath(new URL(`../node_modules/.bin/${runtime}`, import.meta.url));
+    const bin = binary ? await binary() : fileURLToPath(new URL(`../node_modules/.bin/${runtime}`, import.meta.url));
     assert.ok(existsSync(bin), `${runtime} is not installed (npm ci installs it)`);
+    if (binary) assert.match(execFileSync(bin, ["--version"], { encoding: "utf8" }), /^v18\./);
     const env = { ...process.env, ANDOPEN_SMOKE_BASE_URL: base, ANDOPEN_API_KEY: KEY, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
     const { stdout } = await new Promise((resolve, reject) =>
       execFile(bin, args, { cwd: PACKAGE, env, timeout: 60_000 }, (error, out, err) => (error ? reject(new Error(`${runtime} failed: ${err || error.message}`)) : resolve({ stdout: out }))),

@@ -60,6 +60,27 @@ test("CommonJS as Node 18 has it (no require of ES modules): both entries, with 
   assert.equal(out.signature, esm, "the same signature from both module systems");
 });
 
+test("CommonJS as Node 18 has it: @andopen/sdk/validate, with its own validation-only module and the same errors", async () => {
+  const out = await child(
+    `
+    const v = require("@andopen/sdk/validate");
+    let threw;
+    try { v.validateGiftRequest(42n); } catch (e) { threw = e.constructor.name; }
+    console.log(JSON.stringify({
+      entry: require.resolve("@andopen/sdk/validate").replace(/\\\\/g, "/").split("/js/").at(-1),
+      params: v.validateGiftRequest(${PAYLOAD}).map((e) => e.param),
+      max: v.limits().maxBodyBytes,
+      threw,
+    }));
+  `,
+    { type: "commonjs", flags: ["--no-experimental-require-module"] },
+  );
+  assert.equal(out.entry, "cjs/validate/dist/validate-node-cjs.js");
+  assert.deepEqual(out.params, ["recipient.last_name"]);
+  assert.ok(out.max > 0);
+  assert.equal(out.threw, "TypeError");
+});
+
 test("the browser entry: a synchronous call before init() says to call it; initSync({ module }) with a compiled module", async () => {
   const out = await child(`
     import { readFileSync } from "node:fs";

@@ -38,7 +38,7 @@ test("an unknown status is \"unknown\", its text in unknown_status, on a read, a
   for (const start of [
     (sansIo) => sansIo.getGiftRequest(ID),
     (sansIo) => sansIo.createGiftRequest(payload),
-    (sansIo) => sansIo.waitForGiftRequest(ID, "redemption_url", 10, 1000),
+    (sansIo) => sansIo.waitForGiftRequest(ID, "redemption_url", 100, 1000),
   ]) {
     const value = read("in_customs", start);
     assert.equal(value.status, "unknown");

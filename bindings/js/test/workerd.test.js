@@ -1,7 +1,8 @@
-// Cloudflare's runtime (workerd, from npm) running three workers built as wrangler builds them: esbuild with
+// Cloudflare's runtime (workerd, from npm) running four workers built as wrangler builds them: esbuild with
 // the `workerd`, `worker` and `browser` conditions, `.wasm` imports kept as compiled modules. One verifies
 // webhook deliveries (the workflows module), one validates payloads (the main module), one validates with
-// `@andopen/sdk/validate` (the validation-only module); none calls init().
+// `@andopen/sdk/validate` (the validation-only module), one sends a batch with `Client.sendBatch` (the main
+// entry, `@andopen/sdk/workflows` imported beside it); none calls init().
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -78,12 +79,14 @@ before(async () => {
   const webhookWasm = await bundle("webhook-worker");
   const validateWasm = await bundle("validate-worker");
   const formWasm = await bundle("form-worker");
+  const batchWasm = await bundle("batch-worker");
   assert.deepEqual(webhookWasm, ["wasm-andopen_workflows_bg.wasm"], "the webhook worker carries the workflows module only");
   assert.deepEqual(validateWasm, ["wasm-andopen_bg.wasm"], "the validating worker carries the main module only");
   assert.deepEqual(formWasm, ["validate-wasm-andopen_bg.wasm"], "the form's worker carries the validation-only module only");
   ports.webhook = await freePort();
   ports.validate = await freePort();
   ports.form = await freePort();
+  ports.batch = await freePort();
   writeFileSync(
     join(dir, "config.capnp"),
     `using Workerd = import "/workerd/workerd.capnp";
@@ -92,11 +95,13 @@ const config :Workerd.Config = (
     (name = "webhook", worker = ${worker("webhook-worker", webhookWasm, `(name = "WEBHOOK_SECRET", text = "${SECRET}")`)}),
     (name = "validate", worker = ${worker("validate-worker", validateWasm, "")}),
     (name = "form", worker = ${worker("form-worker", formWasm, "")}),
+    (name = "batch", worker = ${worker("batch-worker", batchWasm, "")}),
   ],
   sockets = [
     (name = "webhook", address = "127.0.0.1:${ports.webhook}", http = (), service = "webhook"),
     (name = "validate", address = "127.0.0.1:${ports.validate}", http = (), service = "validate"),
     (name = "form", address = "127.0.0.1:${ports.form}", http = (), service = "form"),
+    (name = "batch", address = "127.0.0.1:${ports.batch}", http = (), service = "batch"),
   ],
 );
 `,
@@ -107,7 +112,7 @@ const config :Workerd.Config = (
   workerd.stderr.on("data", (d) => (log += d));
   // Ready when both sockets answer.
   const deadline = Date.now() + 20_000;
-  for (const port of [ports.webhook, ports.validate, ports.form]) {
+  for (const port of [ports.webhook, ports.validate, ports.form, ports.batch]) {
     for (;;) {
       try {
         await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "{}" });
@@ -191,4 +196,18 @@ test("workerd: a worker with @andopen/sdk/validate answers as the whole package 
     if (whole.status === 422) assert.deepEqual(answer.errors, (await whole.json()).errors, body);
     else assert.deepEqual(answer.errors, [], body);
   }
+});
+
+test("workerd: a worker sends a batch through the main entry with @andopen/sdk/workflows imported", async () => {
+  const rows = [
+    { row_key: "r1", recipient: { first_name: "Ann", last_name: "Smith", email: "ann@example.com" } },
+    { row_key: "r2", recipient: { first_name: "", last_name: "Smith", email: "bea@example.com" } },
+    { row_key: "r3", recipient: { first_name: "Cy", last_name: "Smith", email: "cy@example.com" } },
+  ];
+  const answer = await fetch(`http://127.0.0.1:${ports.batch}/`, { method: "POST", body: JSON.stringify(rows) });
+  const result = await answer.json();
+  assert.equal(answer.status, 200, JSON.stringify(result));
+  assert.deepEqual(result.rows.map(([key, outcome]) => [key, outcome]), [["r1", "sent"], ["r2", "failed"], ["r3", "sent"]]);
+  assert.match(result.rows[0][2], /^https:\/\/gift\.test\/r\//, "waited for the link");
+  assert.equal(result.sent.filter((m) => m === "POST").length, 2, "the invalid row is never sent");
 });

@@ -249,10 +249,36 @@ def test_a_cancelled_gift_request_never_reaches_delivered() -> None:
     assert client(transport).wait_for_status(GIFT_ID, "redeemed").status == "dispatched"
 
 
-def test_negative_waits_are_refused() -> None:
-    with pytest.raises(andopen.ValidationError) as raised:
-        client(FakeTransport()).wait_for_redemption_url(GIFT_ID, interval=-1)
-    assert raised.value.param == "interval_ms"
+def test_waits_out_of_the_cores_bounds_are_refused_naming_them() -> None:
+    limits = _native.limits()
+    for interval in (-1, 0, 0.05, limits.max_timeout_ms / 1000 + 1):
+        with pytest.raises(andopen.ConfigError) as raised:
+            client(FakeTransport()).wait_for_redemption_url(GIFT_ID, interval=interval)
+        assert (raised.value.code, raised.value.param) == ("invalid_option", "interval"), interval
+    for timeout in (0, 0.0001, 25 * 86_400):
+        with pytest.raises(andopen.ConfigError) as raised:
+            client(FakeTransport()).wait_for_redemption_url(GIFT_ID, interval=1, timeout=timeout)
+        assert (raised.value.code, raised.value.param) == ("invalid_option", "timeout"), timeout
+    transport = FakeTransport()
+    with pytest.raises(andopen.ConfigError) as raised:
+        client(transport).wait_for_status(GIFT_ID, "shiped")
+    assert (raised.value.code, raised.value.param) == ("invalid_option", "status")
+    assert transport.requests == []
+
+
+def test_an_exchange_timeout_is_bounded_by_the_core() -> None:
+    for timeout in (0, -1, 25 * 86_400, float("nan")):
+        with pytest.raises(andopen.ConfigError) as raised:
+            andopen.Client(KEY, transport=FakeTransport(), timeout=timeout)
+        assert (raised.value.code, raised.value.param) == ("invalid_option", "timeout"), timeout
+
+
+def test_a_keyless_client_refuses_to_send_to_the_api_locally() -> None:
+    transport = FakeTransport(reply(200, gift()))
+    with pytest.raises(andopen.ConfigError) as raised:
+        andopen.Client(transport=transport).get_gift_request(GIFT_ID)
+    assert (raised.value.code, raised.value.param) == ("missing_api_key", "api_key")
+    assert transport.requests == []
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,10 @@ def test_a_refused_configuration_never_prints_the_key_not_even_in_traceback_loca
 @pytest.mark.parametrize(
     "answer",
     [
-        reply(401, {"errors": [{"type": "authentication_error", "code": "invalid_token", "message": f"bad token {PRODUCTION_KEY[:8]}"}]}),
+        # A server that echoes the whole key, in every text it returns: the core redacts it.
+        reply(401, {"errors": [{"type": "authentication_error", "code": "invalid_token", "message": f"bad token {PRODUCTION_KEY}"}]}),
+        reply(400, {"errors": [{"type": f"odd {PRODUCTION_KEY}", "code": f"odd {PRODUCTION_KEY}", "message": PRODUCTION_KEY, "param": PRODUCTION_KEY}]}),
+        andopen.Response(201, [("Request-Id", REQUEST_ID)], f'{{"id": "{PRODUCTION_KEY}"'.encode()),
         reply(500),
         reply(422, {"errors": [{"type": "validation_error", "code": "invalid", "message": "no", "param": "campaign_id"}]}),
         andopen.Response(201, [("Request-Id", REQUEST_ID)], b"{"),
@@ -134,6 +137,14 @@ def test_every_failure_of_a_call_never_prints_the_key(answer: Any) -> None:
     error = caught(lambda: client.create_gift_request(choice_mode()))
     assert isinstance(error, andopen.AndOpenError)
     assert_no_key(error, error.errors)
+
+
+def test_a_server_message_echoing_the_key_is_shown_redacted() -> None:
+    answer = reply(401, {"errors": [{"type": "authentication_error", "code": "invalid_token", "message": f"bad token {PRODUCTION_KEY}"}]})
+    client = andopen.Client(PRODUCTION_KEY, transport=FakeTransport(answer), sleep=lambda s: None)
+    error = caught(lambda: client.get_gift_request(GIFT_ID))
+    assert isinstance(error, andopen.AndOpenError)
+    assert "bad token [redacted]" in str(error)
 
 
 def test_refused_input_never_prints_the_key() -> None:

@@ -178,7 +178,14 @@ class _Calls:
 
     # --- starting each call on the core ------------------------------------------------------------------
 
+    def _can_send(self) -> None:
+        """The core's rule for a client that sends: without a key, nothing goes to the API's own URLs
+        (:class:`ConfigError`, code ``missing_api_key``, param ``api_key``); a custom ``base_url`` (a
+        backend that adds the key) may be sent to."""
+        self._start(self._native.check_can_send)
+
     def _create_call(self, params: Body) -> _native.GiftRequestCall:
+        self._can_send()
         native: object = params  # the generated record is taken too (internal: the tests build it)
         if isinstance(native, _native.NewGiftRequest):
             record = native
@@ -187,9 +194,11 @@ class _Calls:
         return self._start(lambda: self._native.create_gift_request_json(body))
 
     def _get_call(self, id: str) -> _native.GiftRequestCall:
+        self._can_send()
         return self._start(lambda: self._native.get_gift_request(_text(id, "id")))
 
     def _campaign_call(self, id: str) -> _native.CampaignCall:
+        self._can_send()
         return self._start(lambda: self._native.get_campaign(_text(id, "id")))
 
     def _campaign_pages(
@@ -198,6 +207,7 @@ class _Calls:
         after: str | None,
         extra_query: Mapping[str, str] | Sequence[tuple[str, str]] | None,
     ) -> _native.CampaignPages:
+        self._can_send()
         params: dict[str, Any] = {"limit": limit, "after": after}
         if extra_query is not None:
             params["extra_query"] = _query_pairs(extra_query)
@@ -207,6 +217,7 @@ class _Calls:
         return self._start(lambda: self._native.list_campaigns_json(body))
 
     def _poller(self, id: str, target: _native.PollTarget, interval: float, timeout: float) -> _native.Poller:
+        self._can_send()
         ms = _millis(interval, "interval"), _millis(timeout, "timeout")
         return self._start(lambda: self._native.wait_for_gift_request(_text(id, "id"), target, *ms))
 

@@ -32,6 +32,7 @@ can, and read at most ``andopen.limits().max_response_bytes + 1`` bytes of the b
 from __future__ import annotations
 
 import http.client
+import math
 import select
 import socket
 import ssl
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Protocol, Union, cast, runtime_checkable
 
 from . import _native
-from .errors import ConfigError
+from .errors import ConfigError, from_core_error
 
 __all__ = ["PooledTransport", "Request", "Response", "Transport", "TransportFailure", "UrllibTransport", "default_transport"]
 
@@ -377,16 +378,33 @@ def config_refused(param: str, must: str) -> ConfigError:
     return ConfigError(f"configuration refused: {param} {must}", kind="config", code="invalid", param=param)
 
 
-# The longest time any option may give (a deadline, a wait): 30 days. Longer is no deadline at all, and past
-# what the platform's clocks and sockets take (a timeout of 1e10 s overflows them).
-MAX_SECONDS = 30 * 86_400.0
+# The longest time any option may give (a deadline, a wait), the core's MAX_TIMEOUT_MS: 24 days. Longer is no
+# deadline at all, and past what the platform's clocks and sockets take (a timeout of 1e10 s overflows them).
+MAX_SECONDS = _native.limits().max_timeout_ms / 1000
 
 
 def checked_seconds(value: object, param: str) -> float:
-    """A number of seconds above 0 and at most :data:`MAX_SECONDS`, or the refusal naming ``param``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS:
-        raise config_refused(param, f"must be a number of seconds above 0 and at most {MAX_SECONDS:g}")
-    return float(value)
+    """A timeout in seconds as the core bounds every timeout (a whole number of milliseconds above 0 and at
+    most :data:`MAX_SECONDS`): else the core's refusal, ``invalid_option`` (every language refuses the same
+    values with the same code), naming ``param``; a value that is no number is refused naming it too."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise config_refused(param, f"must be a number of seconds, not {type(value).__name__}")
+    ms = value * 1000
+    whole = int(ms) if math.isfinite(ms) and abs(ms) < 2**62 else -1
+    refused: str | None = None
+    try:
+        _native.check_timeout_ms(whole)
+    except _native.CoreError as e:  # pyright: ignore[reportGeneralTypeIssues] (the generated class is typed apart from Exception)
+        refused = from_core_error(e).code or "invalid_option"
+    if refused is None:
+        return float(value)
+    # The core's refusal (its code), naming this option as the caller knows it, in seconds.
+    raise ConfigError(
+        f"configuration refused: {param} must be a number of seconds, a whole number of milliseconds above 0 and at most {MAX_SECONDS:g}",
+        kind="config",
+        code=refused,
+        param=param,
+    )
 
 
 class PooledTransport:

@@ -69,8 +69,9 @@ public final class AndOpenClient: Sendable {
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
-        guard timeout > .zero else { throw AndOpenError.invalidArgument("timeout", "must be more than zero") }
-        _ = try milliseconds(timeout, "timeout")
+        // The core's bounds of a timeout, as in every language: above 0, at most 24 days.
+        let timeoutMs = try milliseconds(timeout, "timeout")
+        try core { try checkTimeoutMs(timeoutMs: timeoutMs) }
         self.native = try core { try Client(config: config, apiKey: apiKey) }
         self.transport = transport
         self.timeout = timeout
@@ -92,18 +93,18 @@ public final class AndOpenClient: Sendable {
     /// A creation that may have reached the server (a 500, a timeout, a cancellation while the request was on
     /// its way) is never sent again: it throws ``AndOpenError/outcomeUnknown(_:)`` with the request id.
     public func createGiftRequest(_ params: NewGiftRequest) async throws -> GiftRequest {
-        try await giftRequest(from: try core { try native.createGiftRequest(params: params) })
+        try await giftRequest(from: try core { try sending().createGiftRequest(params: params) })
     }
 
     /// `POST /gift_requests` from a JSON body (a form, a no-code tool), validated exactly as the typed
     /// parameters are; fields the SDK does not know are sent untouched.
     public func createGiftRequest(json: Data) async throws -> GiftRequest {
-        try await giftRequest(from: try core { try native.createGiftRequestJson(body: json) })
+        try await giftRequest(from: try core { try sending().createGiftRequestJson(body: json) })
     }
 
     /// `GET /gift_requests/{id}`: the gift request as it is now.
     public func giftRequest(id: String) async throws -> GiftRequest {
-        try await giftRequest(from: try core { try native.getGiftRequest(id: id) })
+        try await giftRequest(from: try core { try sending().getGiftRequest(id: id) })
     }
 
     /// Polls the gift request every `interval` until its redemption URL is set, for at most `timeout`
@@ -128,7 +129,7 @@ public final class AndOpenClient: Sendable {
         let intervalMs = try milliseconds(interval, "interval")
         let timeoutMs = try milliseconds(timeout, "timeout")
         let poller = try core {
-            try native.waitForGiftRequest(id: id, target: target, intervalMs: intervalMs, timeoutMs: timeoutMs)
+            try sending().waitForGiftRequest(id: id, target: target, intervalMs: intervalMs, timeoutMs: timeoutMs)
         }
         return try await giftRequest(from: poller)
     }
@@ -138,11 +139,19 @@ public final class AndOpenClient: Sendable {
         return gift
     }
 
+    /// The native client, once the core says this one may send: without a key, nothing goes to the API's
+    /// own URLs (``AndOpenError/config(_:)``, `missing_api_key`); a custom `baseUrl` (a backend that adds
+    /// the key) is sent to without one. Call it inside `core { }`.
+    private func sending() throws -> Client {
+        try native.checkCanSend()
+        return native
+    }
+
     // MARK: Campaigns
 
     /// `GET /campaigns/{id}`: the campaign with its catalogue.
     public func campaign(id: String) async throws -> Campaign {
-        let call = try core { try native.getCampaign(id: id) }
+        let call = try core { try sending().getCampaign(id: id) }
         guard let campaign = try await settle(call) else { throw Self.endedWithoutResult }
         return campaign
     }
@@ -157,7 +166,7 @@ public final class AndOpenClient: Sendable {
 
     /// Like ``campaigns(_:)``, one page at a time (with `hasMore`).
     public func campaignPages(_ params: ListCampaignsParams = ListCampaignsParams()) throws -> CampaignPageSequence {
-        _ = try core { try native.listCampaigns(params: params) }
+        _ = try core { try sending().listCampaigns(params: params) }
         return CampaignPageSequence(client: self, params: params)
     }
 

@@ -16,6 +16,7 @@ import co.andopen.sdk.ffi.HttpRequest
 import co.andopen.sdk.ffi.PollTarget
 import co.andopen.sdk.ffi.Poller
 import co.andopen.sdk.ffi.TransportFailure
+import co.andopen.sdk.ffi.checkTimeoutMs
 import java.nio.ByteBuffer
 import java.security.SecureRandom
 import java.time.Clock
@@ -61,13 +62,14 @@ class CreationCancelledException(val outcome: OutcomeUnknownException) :
  *
  * The key (`ao-v1-{staging|production}-{secret}`) picks the environment; a malformed key, a staging key
  * against production (or the reverse) and a key over plain http to a remote host throw [ConfigException]
- * here, before anything is sent. Without a key, requests carry no `Authorization` header. The key is kept
+ * here, before anything is sent. Without a key, a call to the API's own URLs throws [ConfigException]
+ * `missing_api_key` (nothing sent, the core's rule); to a custom `baseUrl` (a backend that adds the key),
+ * requests carry no `Authorization` header. The key is kept
  * by the core alone: no value of this package prints it (`toString()` of the client, its requests, results
  * and exceptions included).
  *
  * Every function throws [AndOpenException] subclasses only, naming the field at fault, and
- * [IllegalArgumentException] for a value no request can carry (a string holding a lone surrogate, a timeout
- * that is not positive). A creation whose outcome is uncertain always throws [OutcomeUnknownException]
+ * [IllegalArgumentException] for a value no request can carry (a string holding a lone surrogate). A creation whose outcome is uncertain always throws [OutcomeUnknownException]
  * ([CreationCancelledException] when it was cancelled mid-exchange).
  */
 class AndOpenClient(
@@ -80,7 +82,8 @@ class AndOpenClient(
     internal val transport: HttpTransport = UrlConnectionTransport(),
     /**
      * The longest one exchange may take, from connecting to the last byte of the body (each attempt has its
-     * own). Must be positive; a figure of centuries is taken as no deadline.
+     * own). The core's bounds, as in every language: above 0 and at most 24 days (`limits().maxTimeoutMs`),
+     * else [ConfigException] `invalid_option` naming `timeout`.
      */
     internal val timeout: Duration = Duration.ofSeconds(30),
     internal val sleeper: Sleeper = Sleeper { delay(it.toMillis()) },
@@ -97,7 +100,7 @@ class AndOpenClient(
 ) : AutoCloseable {
     /** The core's client: start calls on it to drive them step by step yourself. */
     internal val native: Client = run {
-        require(!timeout.isNegative && !timeout.isZero) { "timeout: must be positive, not $timeout" }
+        core { checkTimeoutMs(millis(timeout)) } // the core's bounds: above 0, at most 24 days
         checkText(apiKey, "api_key")
         checkText(baseUrl, "base_url")
         core { Client(ClientConfig(environment, region, baseUrl, allowCustomKey, retryPolicy, jitterSeed, inBrowser, allowKeyInBrowser), apiKey) }
@@ -111,8 +114,15 @@ class AndOpenClient(
     @Volatile
     private var closed = false
 
-    /** The native client, while this one is open (a closed client throws [IllegalStateException]). */
-    private val open: Client get() = native.also { check(!closed) { "this AndOpenClient is closed" } }
+    /**
+     * The native client, while this one is open (a closed client throws [IllegalStateException]) and may
+     * send: without a key, nothing goes to the API's own URLs ([ConfigException] `missing_api_key`, the
+     * core's rule). Read it inside `core { }`.
+     */
+    private val open: Client get() = native.also {
+        check(!closed) { "this AndOpenClient is closed" }
+        it.checkCanSend()
+    }
 
     /**
      * The same calls, blocking the calling thread until they end: for Java, and for code outside coroutines.

@@ -103,13 +103,10 @@ class HostileInputTest {
             assertEquals("malformed_api_key", e.code)
             assertTrue(e.message!!.length < 1000, "a message of ${e.message!!.length} chars")
         }
-        // A key of the right shape is taken whatever its length, and printed nowhere.
-        val long = FakeTransport(reply(200, gift()))
-        AndOpenClient("ao-v1-production-$huge", transport = long).use {
-            it.getGiftRequest(GIFT_ID)
-            assertFalse(it.toString().contains(huge.substring(0, 100)))
-        }
-        assertFalse(long.requests.single().toString().contains(huge.substring(0, 100)))
+        // A key longer than the core's MAX_API_KEY_CHARS is refused naming it, and quoted nowhere.
+        val long = assertThrows<ConfigException> { AndOpenClient("ao-v1-production-$huge") }
+        assertEquals("malformed_api_key" to "api_key", long.code to long.param)
+        assertFalse(long.message!!.contains(huge.substring(0, 100)))
         val url = assertThrows<ConfigException> { AndOpenClient(KEY, baseUrl = "ftp://$huge") }
         assertTrue(url.message!!.length < 1000, "a message of ${url.message!!.length} chars")
         val query = FakeTransport(reply(200, """{"data":[],"has_more":false}"""))
@@ -120,11 +117,28 @@ class HostileInputTest {
     }
 
     @Test
+    fun aClientWithoutAKeyRefusesToSendToTheApiAndSendsToACustomBackend(): Unit = runBlocking {
+        val transport = FakeTransport(reply(200, gift()), reply(200, gift()))
+        AndOpenClient(null, transport = transport).use {
+            val e = assertThrows<ConfigException> { it.getGiftRequest(GIFT_ID) }
+            assertEquals("missing_api_key" to "api_key", e.code to e.param)
+        }
+        assertTrue(transport.requests.isEmpty())
+        AndOpenClient(null, baseUrl = "https://gifts.example.com/api", transport = transport).use {
+            assertEquals(GIFT_ID, it.getGiftRequest(GIFT_ID).id)
+        }
+        assertTrue(transport.requests.single().headers.none { it.name.equals("authorization", ignoreCase = true) })
+    }
+
+    @Test
     fun figuresAtTheirExtremes(): Unit = runBlocking {
-        refusesNaming("timeout") { AndOpenClient(KEY, timeout = Duration.ZERO) }
-        refusesNaming("timeout") { AndOpenClient(KEY, timeout = Duration.ofSeconds(-1)) }
+        // The core's bounds of a timeout, as in every language: above 0, at most 24 days.
         val forever = Duration.ofSeconds(Long.MAX_VALUE)
-        AndOpenClient(KEY, transport = FakeTransport(reply(200, gift())), timeout = forever, jitterSeed = Long.MIN_VALUE).use {
+        for (timeout in listOf(Duration.ZERO, Duration.ofSeconds(-1), Duration.ofDays(25), forever)) {
+            val e = assertThrows<ConfigException> { AndOpenClient(KEY, timeout = timeout) }
+            assertEquals("invalid_option" to "timeout", e.code to e.param, "$timeout")
+        }
+        AndOpenClient(KEY, transport = FakeTransport(reply(200, gift())), timeout = Duration.ofDays(24), jitterSeed = Long.MIN_VALUE).use {
             assertEquals(GIFT_ID, it.getGiftRequest(GIFT_ID).id)
         }
         RawServer { out ->
@@ -154,13 +168,19 @@ class HostileInputTest {
         assertEquals(listOf(Duration.ofSeconds(2)), time.sleeps)
 
         val polls = FakeTransport(reply(200, gift(redemptionUrl = "https://gift.andopen.co/r/abc")))
-        assertEquals(GIFT_ID, client(polls).waitForRedemptionUrl(GIFT_ID, forever, forever).id)
+        assertEquals(GIFT_ID, client(polls).waitForRedemptionUrl(GIFT_ID, Duration.ofMillis(100), Duration.ofDays(24)).id)
         for ((interval, timeout, field) in listOf(
-            Triple(Duration.ofMillis(-1), Duration.ofMinutes(1), "interval_ms"),
-            Triple(Duration.ofSeconds(Long.MIN_VALUE), Duration.ofMinutes(1), "interval_ms"),
-            Triple(Duration.ofSeconds(1), Duration.ofSeconds(Long.MIN_VALUE), "timeout_ms"),
+            Triple(Duration.ofMillis(-1), Duration.ofMinutes(1), "interval"),
+            Triple(Duration.ZERO, Duration.ofMinutes(1), "interval"),
+            Triple(Duration.ofMillis(99), Duration.ofMinutes(1), "interval"),
+            Triple(Duration.ofSeconds(Long.MIN_VALUE), Duration.ofMinutes(1), "interval"),
+            Triple(forever, forever, "interval"),
+            Triple(Duration.ofSeconds(1), Duration.ofSeconds(Long.MIN_VALUE), "timeout"),
+            Triple(Duration.ofSeconds(1), Duration.ZERO, "timeout"),
+            Triple(Duration.ofSeconds(1), Duration.ofDays(25), "timeout"),
         )) {
-            assertEquals(field, assertThrows<ValidationException> { client(FakeTransport()).waitForRedemptionUrl(GIFT_ID, interval, timeout) }.param)
+            val e = assertThrows<ConfigException> { client(FakeTransport()).waitForRedemptionUrl(GIFT_ID, interval, timeout) }
+            assertEquals("invalid_option" to field, e.code to e.param, "$interval $timeout")
         }
 
         for (limit in listOf(0L, -1L, Long.MIN_VALUE)) {
