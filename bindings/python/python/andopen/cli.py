@@ -31,6 +31,7 @@ from .batch import interval_ms, send_batch_file
 from .client import Client
 from .outcomes import BatchProgress
 from .relay import Relay
+from .transport import MAX_SECONDS
 from .history_types import WebhookDelivery
 from .stores import SharedBatch, batch_counts, load_batch, open_store, resolve_unknown, resolve_unknown_by_id, work_batch, write_results
 
@@ -191,7 +192,7 @@ def _seconds(text: str) -> float:
         value = float(text)
         interval_ms(value)
     except (ValueError, errors.ConfigError):
-        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0 to 2592000, not {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0 to {MAX_SECONDS:g}, not {text!r}") from None
     return value
 
 
