@@ -471,7 +471,7 @@ fn scheduled_advance() {
     let mut http = HttpClient::new();
     let gift = http.run(&mut sdk.create_gift_request(&params).unwrap(), |_| {}).unwrap().value;
     let target = PollTarget::Status(andopen_core::GiftRequestStatus::Delivered);
-    let mut poll = sdk.wait_for_gift_request(&gift.id.to_string(), target, Duration::from_millis(50), Duration::from_secs(10)).unwrap();
+    let mut poll = sdk.wait_for_gift_request(&gift.id.to_string(), target, Duration::from_millis(100), Duration::from_secs(10)).unwrap();
     let done = http.poll(&mut poll, |_| {}).unwrap().value;
     assert_eq!(done.status.as_str(), "delivered");
     assert!(done.line_items.is_some());
