@@ -77,6 +77,22 @@ impl Planning {
     }
 }
 
+/// Whether a row another worker claimed may be taken over, on a database without row locks (SQLite): its
+/// worker is known gone (`worker_gone`: `true` for a process of this machine that no longer runs, `false`
+/// for one that runs, absent when the host cannot tell), or its lease, renewed at `renewed_unix_ms` by each
+/// journal line, ran out (`claim_lease_ms`, 15 minutes).
+#[uniffi::export]
+pub fn claim_abandoned(renewed_unix_ms: i64, now_unix_ms: i64, worker_gone: Option<bool>) -> bool {
+    core::claim_abandoned(renewed_unix_ms, now_unix_ms, worker_gone)
+}
+
+/// How long a claim holds without a journal line on a database without row locks, in ms (the core's
+/// `CLAIM_LEASE_MS`).
+#[uniffi::export]
+pub fn claim_lease_ms() -> u64 {
+    core::CLAIM_LEASE_MS
+}
+
 /// Plans the rows of a shared batch, a piece of CSV at a time, for the host to store (load them once; a
 /// second load of the same rows must add nothing, e.g. `INSERT … ON CONFLICT DO NOTHING` on the index).
 #[derive(uniffi::Object)]

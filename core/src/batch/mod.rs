@@ -48,4 +48,4 @@ pub use plan::{BatchSettings, Plan, PlannedAction, PlannedRow, Planner, plan, se
 pub use resolve::{DEFAULT_RESOLVE_WINDOW, UnknownRow, resolve_unknown};
 pub use rows::{BatchRow, CsvRowReader, CsvRows, rows_from_csv, rows_from_json};
 pub use run::{BatchAction, BatchRun, Progress, RunOptions, StreamStep};
-pub use shared::{StoredRow, claimed_row};
+pub use shared::{CLAIM_LEASE_MS, StoredRow, claim_abandoned, claimed_row};

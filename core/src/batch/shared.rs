@@ -69,6 +69,22 @@ impl StoredRow {
     }
 }
 
+/// How long a claim holds without a journal line before another worker may take the row over, where the
+/// database has no row locks that go with a dead worker's connection (SQLite): longer than any one
+/// exchange of a row (its attempts and their `Retry-After` waits), so that only a stalled or dead worker
+/// loses its row. 15 minutes.
+pub const CLAIM_LEASE_MS: u64 = 15 * 60 * 1000;
+
+/// Whether a row another worker claimed may be taken over (a database without row locks; see
+/// [`CLAIM_LEASE_MS`]): its worker is known to be gone (`Some(true)`: a process of this machine that no
+/// longer runs), or its lease, renewed at `renewed_unix_ms` by each journal line, ran out by `now_unix_ms`.
+/// A worker known to run (`Some(false)`) keeps the row until its lease runs out too: a stalled worker
+/// loses it. The host writes each journal line only while its lease is its own, checked in the same
+/// transaction, so that a worker whose row was taken over never announces a send.
+pub fn claim_abandoned(renewed_unix_ms: i64, now_unix_ms: i64, worker_gone: Option<bool>) -> bool {
+    worker_gone == Some(true) || now_unix_ms.saturating_sub(renewed_unix_ms) > i64::try_from(CLAIM_LEASE_MS).unwrap_or(i64::MAX)
+}
+
 /// What a worker does with a row it claimed, given the row and its journal lines (in the order they were
 /// appended): the planned row to push into its run. A journal line that cannot be read (or a stored row
 /// with neither a body nor an outcome that can be read) makes the row **outcome unknown**, its reason
@@ -120,6 +136,17 @@ mod tests {
     fn line(row: &StoredRow, event: JournalEvent) -> String {
         JournalEntry { send_key: row.send_key.clone(), row_key: row.row_key.clone(), at: Timestamp::from_unix_seconds(0), event }
             .to_json_line()
+    }
+
+    #[test]
+    fn a_claim_is_taken_over_when_its_worker_is_gone_or_its_lease_ran_out() {
+        let lease = i64::try_from(CLAIM_LEASE_MS).unwrap();
+        assert!(!claim_abandoned(1_000, 1_000 + lease, None));
+        assert!(!claim_abandoned(1_000, 1_000 + lease, Some(false)));
+        assert!(claim_abandoned(1_000, 1_001 + lease, Some(false)), "a stalled worker loses its row");
+        assert!(claim_abandoned(1_000, 1_000, Some(true)), "a dead worker's row is taken over at once");
+        assert!(!claim_abandoned(i64::MAX, i64::MIN, None), "a clock gone backwards takes nothing over");
+        assert!(claim_abandoned(i64::MIN, i64::MAX, None));
     }
 
     #[test]

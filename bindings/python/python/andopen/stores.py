@@ -121,10 +121,9 @@ class ClaimLost(Exception):
     stalled): this worker leaves the row, sending nothing more for it."""
 
 
-# How long an SQLite claim holds without a journal line before another worker may take the row over: longer
-# than any one exchange of a row (its attempts, their Retry-After waits), so that only a stalled or dead
-# worker loses its row. A dead worker on this machine loses it at once.
-SQLITE_CLAIM_LEASE_SECONDS = 15 * 60.0
+# How long an SQLite claim holds without a journal line before another worker may take the row over (the
+# core's CLAIM_LEASE_MS, 15 minutes): a dead worker on this machine loses its row at once.
+SQLITE_CLAIM_LEASE_SECONDS: float = _native.claim_lease_ms() / 1000
 
 _SQLITE_CLAIMS = """
 CREATE TABLE IF NOT EXISTS andopen_batch_claims (
@@ -208,12 +207,13 @@ class SqliteStore:
         return None if found is None else ClaimedRow(*found)
 
     def _abandoned(self, host: str, pid: int, renewed: float, now: float) -> bool:
-        """Whether a claim's worker is gone: its lease ran out, or it was a process of this machine that
-        no longer runs (on POSIX; elsewhere the lease alone says)."""
-        if now - renewed > SQLITE_CLAIM_LEASE_SECONDS:
-            return True
+        """Whether a claim's worker is gone, by the core's rule (``claim_abandoned``): its lease ran out,
+        or it was a process of this machine that no longer runs (known on POSIX only)."""
+        return bool(_native.claim_abandoned(int(renewed * 1000), int(now * 1000), self._worker_gone(host, pid)))
+
+    def _worker_gone(self, host: str, pid: int) -> bool | None:
         if host != self._host or os.name != "posix":
-            return False
+            return None
         if pid == os.getpid():
             return False  # another store of this process: alive
         try:
