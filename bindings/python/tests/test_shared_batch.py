@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import http.server
 import os
 import signal
@@ -413,3 +414,24 @@ def test_a_journal_url_of_an_unknown_scheme_is_refused_never_a_file(tmp_path: Pa
         andopen.open_store(url)
     assert refused.value.param == "url"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_resolvers_and_the_store_refuse_hostile_input_with_the_package_s_errors(tmp_path: Path) -> None:
+    for url in ("/tmp/journal\ud800.db", "/tmp/a\x00b.db"):
+        with pytest.raises(andopen.ConfigError) as refused:
+            andopen.open_store(url)
+        assert refused.value.param == "url"
+    rows = tmp_path / "rows.csv"
+    rows.write_text("first_name,last_name\nA,B\n")
+    store = andopen.open_store(str(tmp_path / "journal.db"))
+    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
+    for window in (float("nan"), float("inf"), -1, 0, 1e300):
+        with pytest.raises(andopen.ConfigError) as refused:
+            andopen.resolve_unknown(store, batch, [], window_seconds=window)
+        assert refused.value.param == "window_seconds"
+    with pytest.raises(andopen.ConfigError) as refused:
+        andopen.resolve_unknown(store, batch, [json.dumps(gift()), "\ud800"])
+    assert refused.value.param == "gifts[1]"
+    with pytest.raises(TypeError, match="history"):
+        andopen.resolve_unknown(store, batch, [], history=object())  # type: ignore[arg-type]
+    store.close()

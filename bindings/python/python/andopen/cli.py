@@ -335,19 +335,17 @@ def _is_database_error(e: Exception) -> bool:
 
 
 def _redacted(message: str, url: str) -> str:
-    """``message`` without the secrets of a journal URL: its password as written, percent-decoded, and in the
-    query string (``?password=``)."""
+    """``message`` without the secrets of a journal URL: its password as written and percent-decoded, in
+    the authority (``user:pw@``) and in the query string (``?password=``)."""
     if not url:
         return message
-    try:
-        parts = urllib.parse.urlsplit(url)
-        secrets = [parts.password or ""] + [v for k, v in urllib.parse.parse_qsl(parts.query) if k.lower() in ("password", "passfile")]
-        raw = parts.netloc.rpartition("@")[0].partition(":")[2]
-        secrets += [raw, urllib.parse.unquote(raw)]
-        secrets += [v for k, v in (p.partition("=")[::2] for p in parts.query.split("&")) if k.lower() == "password"]
-    except ValueError:
-        return message.replace(url, "<the journal URL>")
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+    authority = url.partition("//")[2].partition("/")[0].partition("?")[0]
+    written = [authority.rpartition("@")[0].partition(":")[2]]
+    for pair in url.partition("?")[2].split("&"):
+        name, _, value = pair.partition("=")
+        if name.lower() == "password":
+            written.append(value)
+    for secret in sorted({s for w in written for s in (w, urllib.parse.unquote(w)) if s}, key=len, reverse=True):
         message = message.replace(secret, "***")
     return message
 

@@ -30,7 +30,7 @@ from typing import IO, Any, Callable, ContextManager, Generator, Iterable, Itera
 from . import _native
 from .batch import _line_item, _native_call, _open, _send, interval_ms
 from .client import Client
-from .transport import config_refused
+from .transport import checked_seconds, config_refused
 from .outcomes import BatchProgress, progress_from_native
 from .history_types import native_window
 from .webhooks import GiftHistory, look_back
@@ -92,6 +92,8 @@ def open_store(url: str) -> Store:
     is refused (:class:`andopen.ConfigError` naming ``url``), never taken for a file name."""
     if not isinstance(url, str):
         raise TypeError(f"url: must be a string, not {type(url).__name__}")
+    if "\x00" in url or any(0xD800 <= ord(c) <= 0xDFFF for c in url):
+        raise config_refused("url", "must be text without NUL or lone surrogates")
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresStore(url)
     if url.startswith("sqlite://"):
@@ -523,12 +525,18 @@ def resolve_unknown(
     already another row's gift. Each is journaled ``finished`` ``sent`` (so a later run never sends it
     again), its result rewritten, and its gift folded into ``history`` (and so into the CRM fields and the
     campaign member's status it projects). Returns how many rows were resolved."""
+    window_ms = int(checked_seconds(window_seconds, "window_seconds") * 1000)
+    if history is not None and not isinstance(history, GiftHistory):
+        raise TypeError(f"history: must be an andopen.GiftHistory, not {type(history).__name__}")
     now = int(time.time() * 1000) if now_ms is None else now_ms
-    resolver = _native.UnknownResolver(batch.campaign_id, int(window_seconds * 1000), store.gift_ids(batch.batch_id))
+    resolver = _native.UnknownResolver(batch.campaign_id, window_ms, store.gift_ids(batch.batch_id))
     unknown = store.unknown_rows(batch.batch_id)
     resolved = 0
-    for gift in gifts:
-        body = gift.encode() if isinstance(gift, str) else gift
+    for n, gift in enumerate(gifts):
+        try:
+            body = gift.encode() if isinstance(gift, str) else gift
+        except UnicodeEncodeError:
+            raise config_refused(f"gifts[{n}]", "must be a gift request's JSON: it holds a lone surrogate") from None
         recipient = _native_call(resolver.recipient_of, body)
         if recipient not in unknown:
             continue
@@ -559,5 +567,5 @@ def resolve_unknown_by_id(
     each is read with ``GET /gift_requests/{id}`` and resolves a row by the same rule as a webhook's gift
     (:func:`resolve_unknown`); an id that resolves no row changes nothing. Returns how many rows were
     resolved; an id the server does not know raises :class:`andopen.NotFoundError`."""
-    bodies = [client.get_gift_request(gift_id).json for gift_id in gift_request_ids]
+    bodies = (client.get_gift_request(gift_id).json for gift_id in gift_request_ids)  # read one at a time
     return resolve_unknown(store, batch, bodies, window_seconds=window_seconds, history=history)
