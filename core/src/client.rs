@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::call::Call;
 use crate::config::{Config, ConfigError};
-use crate::draft::{GiftRequestDraft, refuse_over_limit};
+use crate::draft::{GiftRequestDraft, JsonBody, refuse_over_limit};
 use crate::error::Error;
 use crate::http::Method;
 use crate::operations::{CreateGiftRequest, GetCampaign, GetGiftRequest, ListCampaigns, build, path_id};
@@ -44,8 +44,8 @@ impl Client {
     /// exactly as for typed parameters; unknown fields are sent untouched.
     #[inline]
     pub fn create_gift_request_json(&self, body: &[u8]) -> Result<Call<CreateGiftRequest>, Error> {
-        let draft = GiftRequestDraft::from_json(body).map_err(|e| Error::Validation(vec![e]))?;
-        self.create_from_draft(&draft)
+        let body = JsonBody::read(body).map_err(|e| Error::Validation(vec![e]))?;
+        self.create_from_draft(&body.draft().map_err(|e| Error::Validation(vec![e]))?)
     }
 
     #[inline]

@@ -1,17 +1,18 @@
 //! A gift-request body as the caller gave it, field by field ([`Slot`]s), before any rule is applied;
 //! and the writer that turns an accepted draft back into body bytes, unknown keys included.
 //!
-//! Both ways in lead here: JSON bytes ([`GiftRequestDraft::from_json`]) and the typed
-//! [`NewGiftRequest`] ([`GiftRequestDraft::from_params`]), so that one validator serves both.
+//! Every way in leads here: a host's tokens ([`GiftRequestDraft::from_tokens`]), JSON bytes (split into
+//! tokens first: [`JsonBody`]) and the typed [`NewGiftRequest`] ([`GiftRequestDraft::from_params`]), so
+//! that one reader and one validator serve them all.
 
 use std::borrow::Cow;
 
 use crate::api_error::{ErrorCode, ErrorItem, ErrorType};
 use crate::json::{ObjectWriter, write_i64, write_u64};
 use crate::limits::MAX_BODY_BYTES;
-use crate::loose::{Extra, Integer, Loose, Scanner, Shape, Slot, Source, Unreadable, second_occurrences};
+use crate::loose::{Extra, Integer, Loose, Shape, Slot, Source, Unreadable, second_occurrences};
 use crate::params::{NewGiftRequest, NewLineItem, NewRecipient, NewShippingAddress};
-use crate::tokens::Tokens;
+use crate::tokens::{Tokens, split_json};
 use crate::validation::malformed;
 
 /// A create body, read loosely.
@@ -60,25 +61,17 @@ pub(crate) struct LineItemDraft<'a> {
 }
 
 impl<'a> GiftRequestDraft<'a> {
-    /// Reads a body. Fails when it is larger than [`MAX_BODY_BYTES`] (before reading any of it) or is not
-    /// one JSON object, with the problem as the server words it.
-    pub(crate) fn from_json(body: &'a [u8]) -> Result<GiftRequestDraft<'a>, ErrorItem> {
-        refuse_over_limit(body.len())?;
-        let read = || {
-            let mut scanner = Scanner::new(body)?;
-            let slot: Slot<GiftRequestDraft<'a>> = scanner.slot()?;
-            scanner.end()?;
-            object(slot)
-        };
-        read().map_err(malformed)
-    }
-
     /// Reads a body a host has split into tokens ([`crate::tokens`]): the same draft as from its JSON text.
     /// Its size is taken as the text's bytes plus one for every two tags, which never exceeds the length of
     /// the same body as JSON text.
     #[inline]
     pub(crate) fn from_tokens(tags: &'a [u32], text: &'a [u8]) -> Result<GiftRequestDraft<'a>, ErrorItem> {
         refuse_over_limit(text.len().saturating_add(tags.len() / 2))?;
+        Self::read_tokens(tags, text)
+    }
+
+    #[inline]
+    fn read_tokens(tags: &'a [u32], text: &'a [u8]) -> Result<GiftRequestDraft<'a>, ErrorItem> {
         let read = || {
             let mut tokens = Tokens::new(tags, text)?;
             let slot: Slot<GiftRequestDraft<'a>> = tokens.slot()?;
@@ -104,6 +97,29 @@ impl<'a> GiftRequestDraft<'a> {
             extra: params.extra.borrowed(),
             duplicates: params.extra.clashes(&["campaign_id", "recipient", "shipping_address", "line_items"]),
         }
+    }
+}
+
+/// A body given as JSON text, split into tokens ([`crate::tokens::split_json`]) so that it is read by the
+/// same reader as a host's tokens. Read it with [`JsonBody::read`], then take its [`JsonBody::draft`].
+pub(crate) struct JsonBody {
+    tags: Vec<u32>,
+    text: String,
+}
+
+impl JsonBody {
+    /// Splits a body. Fails when it is larger than [`MAX_BODY_BYTES`] (before reading any of it) or is
+    /// not JSON, with the problem as the server words it.
+    pub(crate) fn read(body: &[u8]) -> Result<JsonBody, ErrorItem> {
+        refuse_over_limit(body.len())?;
+        let (tags, text) = split_json(body).map_err(malformed)?;
+        Ok(JsonBody { tags, text })
+    }
+
+    /// The draft: fails when the body is not one JSON object.
+    #[inline]
+    pub(crate) fn draft(&self) -> Result<GiftRequestDraft<'_>, ErrorItem> {
+        GiftRequestDraft::read_tokens(&self.tags, self.text.as_bytes())
     }
 }
 
@@ -265,11 +281,20 @@ fn fill<'a, T: Loose<'a>, S: Source<'a>>(
     duplicates: &mut Vec<Cow<'a, str>>,
 ) -> Result<(), Unreadable> {
     let value = s.slot()?;
-    if !matches!(slot, Slot::Absent) && !duplicates.contains(&key) {
-        duplicates.push(key);
+    if !matches!(slot, Slot::Absent) {
+        note_repeat(key, duplicates);
     }
     *slot = value;
     Ok(())
+}
+
+/// Notes `key` as given more than once (once, however many times it is repeated).
+#[cold]
+#[inline(never)]
+fn note_repeat<'a>(key: Cow<'a, str>, duplicates: &mut Vec<Cow<'a, str>>) {
+    if !duplicates.contains(&key) {
+        duplicates.push(key);
+    }
 }
 
 /// Keeps an unknown key with its value's text. Repeats among unknown keys are found once the object is
@@ -282,8 +307,8 @@ fn keep<'a, S: Source<'a>>(extra: &mut Extra<'a>, key: Cow<'a, str>, s: &mut S) 
 }
 
 /// Notes the unknown keys given more than once, after the modelled ones, in the order of their first
-/// repeat. Call it once an object is read.
-#[inline]
+/// repeat. Call it once an object is read. Out of line: it is compiled once for every way in.
+#[inline(never)]
 fn repeated_extra<'a>(extra: &Extra<'a>, duplicates: &mut Vec<Cow<'a, str>>) {
     if extra.0.len() < 2 {
         return;
@@ -377,7 +402,7 @@ fn text_slot(o: &mut ObjectWriter<'_>, key: &str, slot: &Slot<Cow<'_, str>>) {
     }
 }
 
-/// Writes keys the SDK does not model, with their JSON text as given.
+/// Writes keys the SDK does not model, with their values as given (see [`Extra`]).
 fn extra(o: &mut ObjectWriter<'_>, extra: &Extra<'_>) {
     for (key, raw) in &extra.0 {
         o.raw(key, raw);

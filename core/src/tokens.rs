@@ -20,7 +20,7 @@
 use std::borrow::Cow;
 
 use crate::json::write_str;
-use crate::loose::{Integer, MAX_DEPTH, Next, Shape, Source, Unreadable, integer, number_len};
+use crate::loose::{Integer, MAX_DEPTH, Next, Scanner, Shape, Source, Unreadable, integer, number_len};
 
 /// An object: its member count follows.
 pub const OBJECT: u32 = 1;
@@ -45,6 +45,85 @@ pub fn to_json(tags: &[u32], text: &[u8]) -> Result<String, String> {
     tokens.walk(Some(&mut out)).map_err(|u| u.0)?;
     tokens.end().map_err(|u| u.0)?;
     Ok(out)
+}
+
+/// JSON text split into tokens: how a body given as JSON text reaches the same reader as a host's tokens,
+/// so that both ways in share one reader of drafts. Fails where the text is not JSON, with the reason the
+/// [`Scanner`] gives (the same, byte for byte, as reading the text itself would give).
+pub(crate) fn split_json(body: &[u8]) -> Result<(Vec<u32>, String), Unreadable> {
+    let mut scanner = Scanner::new(body)?;
+    let mut split = Split { tags: Vec::new(), text: String::with_capacity(body.len()) };
+    split.value(&mut scanner)?;
+    scanner.end()?;
+    Ok((split.tags, split.text))
+}
+
+/// The tokens written so far by [`split_json`].
+struct Split {
+    tags: Vec<u32>,
+    text: String,
+}
+
+impl Split {
+    /// Writes the value the scanner stands on (its depth is the scanner's to bound).
+    fn value(&mut self, s: &mut Scanner<'_>) -> Result<(), Unreadable> {
+        match s.peek() {
+            Some(b'{') => {
+                let count_at = self.open(OBJECT);
+                let mut n = 0;
+                s.object(|s, key| {
+                    self.tags.push(units(&key));
+                    self.text.push_str(&key);
+                    n += 1;
+                    self.value(s)
+                })?;
+                self.close(count_at, n);
+            }
+            Some(b'[') => {
+                let count_at = self.open(ARRAY);
+                let mut n = 0;
+                s.array(|s| {
+                    n += 1;
+                    self.value(s)
+                })?;
+                self.close(count_at, n);
+            }
+            Some(b'"') => {
+                let string = s.string()?;
+                self.text_token(STRING, &string);
+            }
+            _ => match s.skip()? {
+                "true" => self.tags.push(TRUE),
+                "false" => self.tags.push(FALSE),
+                "null" => self.tags.push(NULL),
+                number => self.text_token(NUMBER, number),
+            },
+        }
+        Ok(())
+    }
+
+    /// Starts an object or an array; returns where its count goes.
+    fn open(&mut self, tag: u32) -> usize {
+        self.tags.extend([tag, 0]);
+        self.tags.len() - 1
+    }
+
+    fn close(&mut self, count_at: usize, n: u32) {
+        if let Some(count) = self.tags.get_mut(count_at) {
+            *count = n;
+        }
+    }
+
+    fn text_token(&mut self, tag: u32, text: &str) {
+        self.tags.extend([tag, units(text)]);
+        self.text.push_str(text);
+    }
+}
+
+/// The length of `text` in UTF-16 code units, as the format counts it.
+fn units(text: &str) -> u32 {
+    let units = if text.is_ascii() { text.len() } else { text.encode_utf16().count() };
+    u32::try_from(units).unwrap_or(u32::MAX)
 }
 
 /// A reader over a host's tokens, for the drafts (see the module's doc for the format).
@@ -264,61 +343,10 @@ impl<'a> Source<'a> for Tokens<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::loose::Scanner;
 
     /// Splits JSON text into tokens the way the JavaScript package does (lengths in UTF-16 code units).
     fn split(json: &str) -> (Vec<u32>, String) {
-        fn units(s: &str) -> u32 {
-            s.encode_utf16().count() as u32
-        }
-        fn walk(s: &mut Scanner<'_>, tags: &mut Vec<u32>, text: &mut String) {
-            match s.peek() {
-                Some(b'{') => {
-                    tags.extend([OBJECT, 0]);
-                    let count_at = tags.len() - 1;
-                    let mut n = 0;
-                    s.object(|s, key| {
-                        tags.push(units(&key));
-                        text.push_str(&key);
-                        n += 1;
-                        walk(s, tags, text);
-                        Ok(())
-                    })
-                    .unwrap();
-                    tags[count_at] = n;
-                }
-                Some(b'[') => {
-                    tags.extend([ARRAY, 0]);
-                    let count_at = tags.len() - 1;
-                    let mut n = 0;
-                    s.array(|s| {
-                        n += 1;
-                        walk(s, tags, text);
-                        Ok(())
-                    })
-                    .unwrap();
-                    tags[count_at] = n;
-                }
-                Some(b'"') => {
-                    let v = Scanner::string(s).unwrap();
-                    tags.extend([STRING, units(&v)]);
-                    text.push_str(&v);
-                }
-                _ => match Scanner::skip(s).unwrap() {
-                    "true" => tags.push(TRUE),
-                    "false" => tags.push(FALSE),
-                    "null" => tags.push(NULL),
-                    number => {
-                        tags.extend([NUMBER, units(number)]);
-                        text.push_str(number);
-                    }
-                },
-            }
-        }
-        let mut tags = Vec::new();
-        let mut text = String::new();
-        walk(&mut Scanner::new(json.as_bytes()).unwrap(), &mut tags, &mut text);
-        (tags, text)
+        split_json(json.as_bytes()).unwrap()
     }
 
     fn render(tags: &[u32], text: &str) -> Result<String, String> {

@@ -32,16 +32,16 @@ fn thrown(error: &andopen_core::Error) -> JsValue {
     JsValue::from_str(&andopen_core::ErrorReport::of(error).to_json())
 }
 
-/// The SDK's limits ([`andopen_core::limits`]) as JSON text: `{ "max_body_bytes", "max_depth",
-/// "max_problems", "max_response_bytes", "max_quoted_chars", "max_webhook_body_bytes",
-/// "max_remembered_events", "default_remembered_events", "max_timeout_ms", "min_poll_interval_ms",
-/// "max_api_key_chars" }`. The package reads them once, so that its
-/// transport and payload writer stop where the core does.
+/// The SDK's limits ([`andopen_core::limits`]) as JSON text, named as the package's `Limits` names them:
+/// `{ "maxBodyBytes", "maxDepth", "maxProblems", "maxResponseBytes", "maxQuotedChars",
+/// "maxWebhookBodyBytes", "maxRememberedEvents", "defaultRememberedEvents", "maxTimeoutMs",
+/// "minPollIntervalMs", "maxApiKeyChars" }`. The package reads them once, so that its transport and
+/// payload writer stop where the core does.
 #[wasm_bindgen]
 pub fn limits() -> String {
     use andopen_core::limits::*;
     format!(
-        "{{\"max_body_bytes\":{MAX_BODY_BYTES},\"max_depth\":{MAX_DEPTH},\"max_problems\":{MAX_PROBLEMS},\"max_response_bytes\":{MAX_RESPONSE_BYTES},\"max_quoted_chars\":{MAX_QUOTED_CHARS},\"max_webhook_body_bytes\":{MAX_WEBHOOK_BODY_BYTES},\"max_remembered_events\":{MAX_REMEMBERED_EVENTS},\"default_remembered_events\":{DEFAULT_REMEMBERED_EVENTS},\"max_timeout_ms\":{MAX_TIMEOUT_MS},\"min_poll_interval_ms\":{MIN_POLL_INTERVAL_MS},\"max_api_key_chars\":{MAX_API_KEY_CHARS}}}"
+        "{{\"maxBodyBytes\":{MAX_BODY_BYTES},\"maxDepth\":{MAX_DEPTH},\"maxProblems\":{MAX_PROBLEMS},\"maxResponseBytes\":{MAX_RESPONSE_BYTES},\"maxQuotedChars\":{MAX_QUOTED_CHARS},\"maxWebhookBodyBytes\":{MAX_WEBHOOK_BODY_BYTES},\"maxRememberedEvents\":{MAX_REMEMBERED_EVENTS},\"defaultRememberedEvents\":{DEFAULT_REMEMBERED_EVENTS},\"maxTimeoutMs\":{MAX_TIMEOUT_MS},\"minPollIntervalMs\":{MIN_POLL_INTERVAL_MS},\"maxApiKeyChars\":{MAX_API_KEY_CHARS}}}"
     )
 }
 
@@ -118,7 +118,9 @@ pub fn validate_tokens(tag_count: usize, text_len: usize) -> Option<String> {
 }
 
 /// The JSON text the tokens in the two areas stand for (`tag_count` tags, `text_len` bytes): what the core
-/// reads from them. For the package's tests of its writer; throws the reason when they are malformed.
+/// reads from them. For the package's tests of its writer, which is the same in every module: so only in
+/// the validation-only module, the smallest. Throws the reason when they are malformed.
+#[cfg(any(not(feature = "client"), not(target_arch = "wasm32")))]
 #[wasm_bindgen(js_name = tokensText)]
 pub fn tokens_text(tag_count: usize, text_len: usize) -> Result<String, JsValue> {
     TAGS.with_borrow(|tags| {
@@ -128,3 +130,7 @@ pub fn tokens_text(tag_count: usize, text_len: usize) -> Result<String, JsValue>
         })
     })
 }
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -4,8 +4,14 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { validateGiftRequest } from "@andopen/sdk";
-import "@andopen/sdk"; // the Node entry: where the module is
-import { writeTokens, writtenTokens } from "../dist/wasm.js";
+// The writer is the same in every entry; its tests read the tokens back through the validation-only module,
+// whose core has `tokensText`.
+import "@andopen/sdk/validate"; // the Node entry: where its module is
+import { writeTokens, writtenTagCount } from "../validate/dist/wasm.js";
+import { tokensText } from "../validate/wasm/andopen.js";
+
+/** The JSON text the last `writeTokens` stands for, as the core reads it. */
+const writtenTokens = (textLen) => tokensText(writtenTagCount(), textLen);
 
 class Point {
   constructor() {

@@ -20,6 +20,14 @@ function recording(sent, answer = () => json(200, gift)) {
 
 const refusal = (param, code = "invalid_option") => (e) => e instanceof ConfigError && e.code === code && e.param === param;
 
+test("the limits are the eleven the package declares, each a positive whole number", () => {
+  const l = limits();
+  const names = ["maxBodyBytes", "maxDepth", "maxProblems", "maxResponseBytes", "maxQuotedChars", "maxWebhookBodyBytes", "maxRememberedEvents", "defaultRememberedEvents", "maxTimeoutMs", "minPollIntervalMs", "maxApiKeyChars"];
+  assert.deepEqual(Object.keys(l).sort(), [...names].sort());
+  for (const name of names) assert.ok(Number.isSafeInteger(l[name]) && l[name] > 0, name);
+  assert.ok(Object.isFrozen(l));
+});
+
 test("the limits carry the core's bounds of a timeout, a poll interval and a key", () => {
   const l = limits();
   assert.equal(l.maxTimeoutMs, 24 * 86_400_000);
