@@ -29,7 +29,7 @@ fi
 
 cd "$root"
 # Paths of the build machine stay out of the bundle.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=${RUSTUP_HOME:-$HOME/.rustup}=rustup --remap-path-prefix=$root=andopen -Z unstable-options -C panic=immediate-abort -Z location-detail=none"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=${RUSTUP_HOME:-$HOME/.rustup}=rustup --remap-path-prefix=$root=andopen -Z unstable-options -C panic=immediate-abort -Z location-detail=none --cfg andopen_optimize_attr"
 rm -rf "$here/wasm" "$here/cjs" "$here/validate"
 mkdir -p "$here/cjs"
 echo '{ "type": "commonjs" }' > "$here/cjs/package.json"
