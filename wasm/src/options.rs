@@ -11,40 +11,43 @@ const KNOWN: [&str; 10] =
     ["apiKey", "environment", "region", "baseUrl", "allowCustomKey", "inBrowser", "allowKeyInBrowser", "retry", "jitterSeed", "timeoutMs"];
 const KNOWN_RETRY: [&str; 4] = ["maxAttempts", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"];
 
-fn refuse(message: String) -> ConfigError {
-    ConfigError::invalid_option(message)
+/// A refused option, named in `param` (as the package names it: `environment`, `retry.maxAttempts`).
+fn refuse(param: &'static str, message: String) -> ConfigError {
+    ConfigError::invalid_named_option(param, message)
 }
 
-fn object<'v, 'a>(value: &'v Value<'a>, name: &str, known: &[&str]) -> Result<&'v Value<'a>, ConfigError> {
-    let map = value.as_object().ok_or_else(|| refuse(format!("{name} must be an object")))?;
+/// An object of options (`param` names it: `options` or `retry`), none of them unknown.
+fn object<'v, 'a>(value: &'v Value<'a>, param: &'static str, name: &str, known: &[&str]) -> Result<&'v Value<'a>, ConfigError> {
+    let map = value.as_object().ok_or_else(|| refuse(param, format!("{name} must be an object")))?;
     match map.iter().map(|(k, _)| k).find(|k| !known.contains(&k.as_ref())) {
-        Some(unknown) => Err(refuse(format!("{name} has no option \"{}\"", quoted(unknown)))),
+        Some(unknown) => Err(refuse(param, format!("{name} has no option \"{}\"", quoted(unknown)))),
         None => Ok(value),
     }
 }
 
-fn text<'v>(map: &'v Value<'_>, key: &str) -> Result<Option<&'v str>, ConfigError> {
+fn text<'v>(map: &'v Value<'_>, key: &'static str) -> Result<Option<&'v str>, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_ref())),
-        Some(_) => Err(refuse(format!("{key} must be a string"))),
+        Some(_) => Err(refuse(key, format!("{key} must be a string"))),
     }
 }
 
-fn flag(map: &Value<'_>, key: &str) -> Result<bool, ConfigError> {
+fn flag(map: &Value<'_>, key: &'static str) -> Result<bool, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(refuse(format!("{key} must be true or false"))),
+        Some(_) => Err(refuse(key, format!("{key} must be true or false"))),
     }
 }
 
-fn millis_option(map: &Value<'_>, key: &str) -> Result<Option<Duration>, ConfigError> {
+/// `retry.{key}` (`param`): a whole number of milliseconds.
+fn millis_option(map: &Value<'_>, key: &str, param: &'static str) -> Result<Option<Duration>, ConfigError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => whole(v)
             .map(|ms| Some(Duration::from_millis(ms)))
-            .ok_or_else(|| refuse(format!("retry.{key} must be a whole number of milliseconds, at least 0"))),
+            .ok_or_else(|| refuse(param, format!("{param} must be a whole number of milliseconds, at least 0"))),
     }
 }
 
@@ -57,11 +60,11 @@ fn whole(v: &Value<'_>) -> Option<u64> {
 /// Reads the options and builds the configuration (every check of the core runs here).
 #[cfg_attr(andopen_optimize_attr, optimize(size))]
 pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
-    let value = Value::parse(options.as_bytes()).map_err(|e| refuse(format!("client options: {e}")))?;
-    let o = object(&value, "the client options", &KNOWN)?;
+    let value = Value::parse(options.as_bytes()).map_err(|e| refuse("options", format!("client options: {e}")))?;
+    let o = object(&value, "options", "the client options", &KNOWN)?;
     let seed = match o.get("jitterSeed") {
         None | Some(Value::Null) => 0,
-        Some(v) => whole(v).ok_or_else(|| refuse("jitterSeed must be a whole number, at least 0".to_owned()))?,
+        Some(v) => whole(v).ok_or_else(|| refuse("jitterSeed", "jitterSeed must be a whole number, at least 0".to_owned()))?,
     };
     let mut b = Config::builder()
         .allow_custom_key(flag(o, "allowCustomKey")?)
@@ -76,13 +79,13 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
         Some("production") => b = b.environment(Environment::Production),
         Some("staging") => b = b.environment(Environment::Staging),
         Some(other) => {
-            return Err(refuse(format!("environment must be \"production\" or \"staging\", not \"{}\"", quoted(other))));
+            return Err(refuse("environment", format!("environment must be \"production\" or \"staging\", not \"{}\"", quoted(other))));
         }
     }
     match text(o, "region")? {
         None | Some("us") => {}
         Some("eu") => b = b.region(Region::Eu),
-        Some(other) => return Err(refuse(format!("region must be \"us\" or \"eu\", not \"{}\"", quoted(other)))),
+        Some(other) => return Err(refuse("region", format!("region must be \"us\" or \"eu\", not \"{}\"", quoted(other)))),
     }
     // The package's transport keeps an exchange's timeout; its bounds are the core's, checked here.
     if let Some(v) = o.get("timeoutMs").filter(|v| !v.is_null()) {
@@ -93,22 +96,22 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
         b = b.base_url(url);
     }
     if let Some(retry) = o.get("retry").filter(|v| !v.is_null()) {
-        let r = object(retry, "retry", &KNOWN_RETRY)?;
+        let r = object(retry, "retry", "retry", &KNOWN_RETRY)?;
         let mut policy = RetryPolicy::default();
         if let Some(n) = r.get("maxAttempts").filter(|v| !v.is_null()) {
             policy.max_attempts = n
                 .as_u64()
                 .filter(|n| *n >= 1)
                 .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| refuse("retry.maxAttempts must be an integer, at least 1".to_owned()))?;
+                .ok_or_else(|| refuse("retry.maxAttempts", "retry.maxAttempts must be an integer, at least 1".to_owned()))?;
         }
-        if let Some(d) = millis_option(r, "baseDelayMs")? {
+        if let Some(d) = millis_option(r, "baseDelayMs", "retry.baseDelayMs")? {
             policy.base_delay = d;
         }
-        if let Some(d) = millis_option(r, "maxDelayMs")? {
+        if let Some(d) = millis_option(r, "maxDelayMs", "retry.maxDelayMs")? {
             policy.max_delay = d;
         }
-        if let Some(d) = millis_option(r, "maxRetryAfterMs")? {
+        if let Some(d) = millis_option(r, "maxRetryAfterMs", "retry.maxRetryAfterMs")? {
             policy.max_retry_after = d;
         }
         b = b.retry_policy(policy);

@@ -28,6 +28,28 @@ test("the limits are the eleven the package declares, each a positive whole numb
   assert.ok(Object.isFrozen(l));
 });
 
+test("every refused option names itself in param, as the package names it", () => {
+  const cases = [
+    [{ environment: "x" }, "environment"],
+    [{ environment: 1 }, "environment"],
+    [{ region: "ap" }, "region"],
+    [{ baseUrl: 5 }, "baseUrl"],
+    [{ allowCustomKey: "yes" }, "allowCustomKey"],
+    [{ jitterSeed: -1 }, "jitterSeed"],
+    [{ jitterSeed: 1.5 }, "jitterSeed"],
+    [{ retry: 3 }, "retry"],
+    [{ retry: { maxAttemps: 3 } }, "retry"],
+    [{ retry: { maxAttempts: 0 } }, "retry.maxAttempts"],
+    [{ retry: { baseDelayMs: 2.5 } }, "retry.baseDelayMs"],
+    [{ retry: { maxDelayMs: -1 } }, "retry.maxDelayMs"],
+    [{ retry: { maxRetryAfterMs: "1s" } }, "retry.maxRetryAfterMs"],
+    [{ apikey: KEY }, "options"],
+  ];
+  for (const [options, param] of cases) {
+    assert.throws(() => new Client({ apiKey: KEY, ...options }), refusal(param), JSON.stringify(options));
+  }
+});
+
 test("the limits carry the core's bounds of a timeout, a poll interval and a key", () => {
   const l = limits();
   assert.equal(l.maxTimeoutMs, 24 * 86_400_000);
