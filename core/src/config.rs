@@ -144,6 +144,13 @@ pub fn checked_interval(ms: f64, param: &'static str) -> Result<std::time::Durat
     checked_millis(ms, param, crate::limits::MIN_POLL_INTERVAL_MS)
 }
 
+/// A wait that may be none (a pause between two sends, the longest wait for a rate-limit window) of `ms`
+/// milliseconds: from 0 to [`MAX_TIMEOUT_MS`](crate::limits::MAX_TIMEOUT_MS), else `invalid_option`
+/// naming `param`.
+pub fn checked_pause(ms: f64, param: &'static str) -> Result<std::time::Duration, ConfigError> {
+    checked_millis(ms, param, 0)
+}
+
 /// A whole number of milliseconds from `min` to [`MAX_TIMEOUT_MS`](crate::limits::MAX_TIMEOUT_MS).
 fn checked_millis(ms: f64, param: &'static str, min: u64) -> Result<std::time::Duration, ConfigError> {
     let max = crate::limits::MAX_TIMEOUT_MS;

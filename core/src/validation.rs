@@ -58,7 +58,12 @@ impl Findings {
     #[inline(never)]
     fn add(&mut self, code: ErrorCode, param: &str, message: &'static str) {
         if self.0.len() < MAX_PROBLEMS {
-            self.0.push(ErrorItem { error_type: ErrorType::ValidationError, code, message: Cow::Borrowed(message), param: Some(param.to_owned()) });
+            self.0.push(ErrorItem {
+                error_type: ErrorType::ValidationError,
+                code,
+                message: Cow::Borrowed(message),
+                param: Some(param.to_owned()),
+            });
         } else {
             self.1 += 1;
         }

@@ -93,15 +93,18 @@ fn duration_ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-impl From<BatchOptions> for core::RunOptions {
-    fn from(o: BatchOptions) -> core::RunOptions {
-        core::RunOptions {
-            min_interval: Duration::from_millis(o.min_interval_ms),
-            max_pacing_wait: Duration::from_millis(o.max_pacing_wait_ms),
-            wait_for_redemption_url: o.wait_for_redemption_url,
-            poll_interval: Duration::from_millis(o.poll_interval_ms),
-            poll_timeout: Duration::from_millis(o.poll_timeout_ms),
-        }
+impl BatchOptions {
+    /// The core's run options, each held to the core's bounds (a `config` error naming the field:
+    /// `poll_interval_ms` of 0, say).
+    pub(crate) fn checked(self) -> Result<core::RunOptions, CoreError> {
+        let options = core::RunOptions {
+            min_interval: Duration::from_millis(self.min_interval_ms),
+            max_pacing_wait: Duration::from_millis(self.max_pacing_wait_ms),
+            wait_for_redemption_url: self.wait_for_redemption_url,
+            poll_interval: Duration::from_millis(self.poll_interval_ms),
+            poll_timeout: Duration::from_millis(self.poll_timeout_ms),
+        };
+        Ok(options.checked(["min_interval_ms", "max_pacing_wait_ms", "poll_interval_ms", "poll_timeout_ms"])?)
     }
 }
 
@@ -381,6 +384,7 @@ impl BatchRun {
         now_unix_ms: i64,
         options: BatchOptions,
     ) -> Result<Arc<BatchRun>, CoreError> {
+        let options = options.checked()?;
         let journal = read_journal(journal)?;
         let settings = core_settings(settings)?;
         let now = now(now_unix_ms);
@@ -390,7 +394,7 @@ impl BatchRun {
         };
         let to_send = plan.to_send() as u64;
         Ok(Arc::new(BatchRun {
-            run: Mutex::new(core::BatchRun::new(client.core().clone(), plan, options.into())),
+            run: Mutex::new(core::BatchRun::new(client.core().clone(), plan, options)),
             to_send,
             stopped: AtomicBool::new(false),
         }))
@@ -535,6 +539,26 @@ mod tests {
             BatchSettings { campaign_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890".to_owned(), look_back: None, default_line_items: vec![] };
         let options = BatchOptions { wait_for_redemption_url: false, ..default_batch_options() };
         BatchRun::new(client, vec![row("r1", "Ann"), row("r2", "Bob")], settings, None, journal.to_owned(), 0, options).unwrap()
+    }
+
+    #[test]
+    fn options_out_of_the_core_bounds_are_refused_before_anything_is_planned() {
+        let client = Client::new(ClientConfig::default(), Some("ao-v1-production-k3y5ecr3t".to_owned())).unwrap();
+        let settings =
+            BatchSettings { campaign_id: "a1b2c3d4-e5f6-7890-abcd-ef1234567890".to_owned(), look_back: None, default_line_items: vec![] };
+        for (options, field) in [
+            (BatchOptions { poll_interval_ms: 0, ..default_batch_options() }, "poll_interval_ms"),
+            (BatchOptions { poll_timeout_ms: u64::MAX, ..default_batch_options() }, "poll_timeout_ms"),
+            (BatchOptions { min_interval_ms: u64::MAX, ..default_batch_options() }, "min_interval_ms"),
+            (BatchOptions { max_pacing_wait_ms: 1 << 60, ..default_batch_options() }, "max_pacing_wait_ms"),
+        ] {
+            let Err(error) = BatchRun::new(client.clone(), vec![row("r1", "Ann")], settings.clone(), None, String::new(), 0, options)
+            else {
+                panic!("{field} accepted");
+            };
+            let report = error.report();
+            assert_eq!((report.code.as_deref(), report.param.as_deref()), (Some("invalid_option"), Some(field)), "{}", report.message);
+        }
     }
 
     #[test]

@@ -108,10 +108,11 @@ impl BatchStream {
         journal: String,
         options: BatchOptions,
     ) -> Result<Arc<BatchStream>, CoreError> {
+        let options = options.checked()?;
         let journal = read_journal(&journal)?;
         let settings = core_settings(settings)?;
         let inner = Streamed {
-            run: core::BatchRun::streaming(client.core().clone(), options.into()),
+            run: core::BatchRun::streaming(client.core().clone(), options),
             planner: core::Planner::new(settings),
             reader: core::CsvRowReader::new(),
             history,

@@ -465,7 +465,9 @@ fn batch_settings(text: &str) -> Result<(BatchSettings, RunOptions), JsValue> {
         wait_for_redemption_url,
         poll_interval: millis(&v, "pollIntervalMs", defaults.poll_interval)?,
         poll_timeout: millis(&v, "pollTimeoutMs", defaults.poll_timeout)?,
-    };
+    }
+    .checked(["minIntervalMs", "maxPacingWaitMs", "pollIntervalMs", "pollTimeoutMs"])
+    .map_err(|e| crate::thrown(&andopen_core::Error::Config(e)))?;
     Ok((BatchSettings { campaign_id: campaign_id.to_owned(), look_back, default_line_items }, run))
 }
 

@@ -211,15 +211,18 @@ export interface BatchOptions {
   lookBack?: LookBack;
   /** The items of a direct-send row that names none. */
   defaultLineItems?: LineItemPayload[];
-  /** The least time between two creations (0 by default: the rate-limit headers alone pace the run). */
+  /**
+   * The least time between two creations (0 by default: the rate-limit headers alone pace the run). Every
+   * wait here is whole milliseconds up to `limits().maxTimeoutMs` (24 days), else a `ConfigError` naming it.
+   */
   minIntervalMs?: number;
   /** The longest wait for a rate-limit window to reset (60 s by default). */
   maxPacingWaitMs?: number;
   /** Poll after each creation until the redemption link appears (on by default). */
   waitForRedemptionUrl?: boolean;
-  /** Between polls (500 ms by default). */
+  /** Between polls (500 ms by default; at least `limits().minPollIntervalMs`, 100). */
   pollIntervalMs?: number;
-  /** How long to wait for a link (30 s by default). */
+  /** How long to wait for a link (30 s by default; more than 0). */
   pollTimeoutMs?: number;
   /** Called after each row settles, with the counts so far. */
   onProgress?: (progress: BatchProgress) => void;

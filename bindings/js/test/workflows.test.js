@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Client, AndOpenError, ValidationError } from "@andopen/sdk";
+import { Client, AndOpenError, ConfigError, ValidationError } from "@andopen/sdk";
 import { WebhookReceiver, WebhookRefusedError, webhookSignature, GiftHistory, MemoryJournal } from "@andopen/sdk/workflows";
 
 const KEY = "ao-v1-staging-t3st";
@@ -371,5 +371,26 @@ test("a batch given two look-backs is refused before anything is sent", async ()
   const { fetch, sent } = server();
   const rows = [row("r1", "Bea", "bea@example.com")];
   await assert.rejects(client(fetch).sendBatch(rows, { campaignId: CAMPAIGN, lookBack: "forever", lookBackDays: 30 }), TypeError);
+  assert.deepEqual(sent, []);
+});
+
+test("a batch's waits are held to the core's bounds, naming the option, before anything is sent", async () => {
+  const { fetch, sent } = server();
+  const rows = [row("r1", "Bea", "bea@example.com")];
+  const refused = [
+    [{ pollIntervalMs: 0 }, "pollIntervalMs"],
+    [{ pollIntervalMs: 99 }, "pollIntervalMs"],
+    [{ pollTimeoutMs: 0 }, "pollTimeoutMs"],
+    [{ pollTimeoutMs: 2 ** 40 }, "pollTimeoutMs"],
+    [{ minIntervalMs: 2 ** 40 }, "minIntervalMs"],
+    [{ maxPacingWaitMs: 2 ** 40 }, "maxPacingWaitMs"],
+  ];
+  for (const [options, param] of refused) {
+    await assert.rejects(
+      client(fetch).sendBatch(rows, { campaignId: CAMPAIGN, ...options }),
+      (e) => e instanceof ConfigError && e.code === "invalid_option" && e.param === param,
+      JSON.stringify(options),
+    );
+  }
   assert.deepEqual(sent, []);
 });

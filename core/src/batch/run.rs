@@ -14,6 +14,7 @@ use crate::batch::outcome::{RowError, RowOutcome, RowResult};
 use crate::batch::plan::{Plan, PlannedAction, PlannedRow};
 use crate::call::{Call, Reply, Step};
 use crate::client::Client;
+use crate::config::{ConfigError, checked_interval, checked_pause, checked_timeout};
 use crate::error::Error;
 use crate::gift_request::GiftRequest;
 use crate::http::{Request, Response};
@@ -49,6 +50,27 @@ impl Default for RunOptions {
             poll_interval: Duration::from_millis(500),
             poll_timeout: Duration::from_secs(30),
         }
+    }
+}
+
+impl RunOptions {
+    /// The options, each held to the core's bounds (see [`crate::config`]): `min_interval` and
+    /// `max_pacing_wait` from 0, `poll_interval` from
+    /// [`MIN_POLL_INTERVAL_MS`](crate::limits::MIN_POLL_INTERVAL_MS) and `poll_timeout` from 1 ms, all to
+    /// [`MAX_TIMEOUT_MS`](crate::limits::MAX_TIMEOUT_MS) (24 days), in whole milliseconds. `names` are those
+    /// four options as the host names them, in that order, for the refusal's `param`. Every host checks its
+    /// options here before it starts a run, so that no value (a poll interval of 0, a pause of a thousand
+    /// years) reaches one.
+    pub fn checked(self, names: [&'static str; 4]) -> Result<RunOptions, ConfigError> {
+        let [min_interval, max_pacing_wait, poll_interval, poll_timeout] = names;
+        let ms = |d: Duration| if d.subsec_nanos() % 1_000_000 == 0 { d.as_millis() as f64 } else { f64::NAN };
+        Ok(RunOptions {
+            min_interval: checked_pause(ms(self.min_interval), min_interval)?,
+            max_pacing_wait: checked_pause(ms(self.max_pacing_wait), max_pacing_wait)?,
+            wait_for_redemption_url: self.wait_for_redemption_url,
+            poll_interval: checked_interval(ms(self.poll_interval), poll_interval)?,
+            poll_timeout: checked_timeout(ms(self.poll_timeout), poll_timeout)?,
+        })
     }
 }
 
@@ -642,6 +664,34 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn run_options_are_held_to_the_core_bounds_naming_the_host_s_field() {
+        const NAMES: [&str; 4] = ["min", "pacing", "poll", "timeout"];
+        let defaults = RunOptions::default();
+        assert_eq!(defaults.clone().checked(NAMES).unwrap(), defaults);
+        let ms = Duration::from_millis;
+        let max = crate::limits::MAX_TIMEOUT_MS;
+        let zero_pauses = RunOptions { min_interval: Duration::ZERO, max_pacing_wait: Duration::ZERO, ..RunOptions::default() };
+        assert!(zero_pauses.checked(NAMES).is_ok(), "no pause is a pause");
+        let refused = [
+            (RunOptions { poll_interval: Duration::ZERO, ..RunOptions::default() }, "poll"),
+            (RunOptions { poll_interval: ms(crate::limits::MIN_POLL_INTERVAL_MS - 1), ..RunOptions::default() }, "poll"),
+            (RunOptions { poll_timeout: Duration::ZERO, ..RunOptions::default() }, "timeout"),
+            (RunOptions { poll_timeout: ms(max + 1), ..RunOptions::default() }, "timeout"),
+            (RunOptions { min_interval: ms(max + 1), ..RunOptions::default() }, "min"),
+            (RunOptions { min_interval: Duration::from_micros(1500), ..RunOptions::default() }, "min"),
+            (RunOptions { max_pacing_wait: Duration::MAX, ..RunOptions::default() }, "pacing"),
+        ];
+        for (options, field) in refused {
+            let error = options.clone().checked(NAMES).unwrap_err();
+            assert_eq!((error.code, error.param), (crate::config::ConfigErrorCode::InvalidOption, Some(field)), "{options:?}");
+        }
+        assert_eq!(
+            RunOptions { poll_timeout: ms(max), min_interval: ms(max), ..RunOptions::default() }.checked(NAMES).unwrap().poll_timeout,
+            ms(max)
+        );
     }
 
     #[test]
