@@ -132,6 +132,7 @@ pub fn tokens_text(tag_count: usize, text_len: usize) -> Result<String, JsValue>
     })
 }
 
+/// The module's allocator (see `Cargo.toml`): it grows the module's memory as it needs.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
