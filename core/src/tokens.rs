@@ -20,7 +20,9 @@
 use std::borrow::Cow;
 
 use crate::json::write_str;
-use crate::loose::{Integer, MAX_DEPTH, Next, Scanner, Shape, Source, Unreadable, integer, number_len};
+#[cfg(any(target_arch = "wasm32", test))]
+use crate::loose::Scanner;
+use crate::loose::{Integer, MAX_DEPTH, Next, Shape, Source, Unreadable, integer, number_len};
 
 /// An object: its member count follows.
 pub const OBJECT: u32 = 1;
@@ -47,23 +49,27 @@ pub fn to_json(tags: &[u32], text: &[u8]) -> Result<String, String> {
     Ok(out)
 }
 
-/// JSON text split into tokens: how a body given as JSON text reaches the same reader as a host's tokens,
-/// so that both ways in share one reader of drafts. Fails where the text is not JSON, with the reason the
-/// [`Scanner`] gives (the same, byte for byte, as reading the text itself would give).
+/// JSON text split into tokens: how a body given as JSON text reaches the reader of a host's tokens in the
+/// WebAssembly module, so that it holds one reader of drafts (see [`crate::draft::JsonBody`]). Fails where
+/// the text is not JSON, with the reason the [`Scanner`] gives (the same, word for word, as reading the text
+/// itself would give).
+#[cfg(any(target_arch = "wasm32", test))]
 pub(crate) fn split_json(body: &[u8]) -> Result<(Vec<u32>, String), Unreadable> {
     let mut scanner = Scanner::new(body)?;
-    let mut split = Split { tags: Vec::new(), text: String::with_capacity(body.len()) };
+    let mut split = Split { tags: Vec::with_capacity(body.len() / 4), text: String::with_capacity(body.len()) };
     split.value(&mut scanner)?;
     scanner.end()?;
     Ok((split.tags, split.text))
 }
 
 /// The tokens written so far by [`split_json`].
+#[cfg(any(target_arch = "wasm32", test))]
 struct Split {
     tags: Vec<u32>,
     text: String,
 }
 
+#[cfg(any(target_arch = "wasm32", test))]
 impl Split {
     /// Writes the value the scanner stands on (its depth is the scanner's to bound).
     fn value(&mut self, s: &mut Scanner<'_>) -> Result<(), Unreadable> {
@@ -121,6 +127,7 @@ impl Split {
 }
 
 /// The length of `text` in UTF-16 code units, as the format counts it.
+#[cfg(any(target_arch = "wasm32", test))]
 fn units(text: &str) -> u32 {
     let units = if text.is_ascii() { text.len() } else { text.encode_utf16().count() };
     u32::try_from(units).unwrap_or(u32::MAX)
@@ -455,6 +462,42 @@ mod tests {
                 crate::validate_gift_request_json(body.as_bytes()),
                 "{body}"
             );
+        }
+    }
+
+    #[test]
+    fn json_text_split_into_tokens_is_refused_in_the_words_of_reading_it() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let mut bodies: Vec<&[u8]> = vec![
+            b"",
+            b" ",
+            b"{",
+            b"{\"a\":}",
+            b"[1,]",
+            b"{\"a\" 1}",
+            b"{\"a\":1 \"b\":2}",
+            b"{\"a\":tru}",
+            b"{\"a\":1}x",
+            b"{\"a\":\"\\ud800\"}",
+            b"{\"a\":\"\\x\"}",
+            b"{\"a\":\"\x07\"}",
+            b"{\"a\":01}",
+            b"{\"a\":-}",
+            b"{\"a\":1e}",
+            b"{\"a\":\"cut",
+            b"\xff{}",
+            b"{\"recipient\":{\"first_name\":[1,2,}}",
+            b"nul",
+            b"{,}",
+        ];
+        bodies.push(deep.as_bytes());
+        for body in bodies {
+            let direct = crate::validate_gift_request_json(body);
+            let split = split_json(body)
+                .map_err(|u| vec![crate::validation::malformed(u)])
+                .and_then(|(tags, text)| crate::validate_gift_request_tokens(&tags, text.as_bytes()));
+            assert_eq!(split, direct, "{}", String::from_utf8_lossy(body));
+            assert!(direct.is_err(), "{}", String::from_utf8_lossy(body));
         }
     }
 }

@@ -20,7 +20,7 @@ const ENTRIES = [
   { title: "@andopen/sdk (browser; the client and validation)", js: "dist/web.js", wasm: "wasm/andopen_bg.wasm", budget: 68 * 1024 },
   { title: "@andopen/sdk (Node, Bun, Deno)", js: "dist/node.js", wasm: "wasm/andopen_bg.wasm" },
   { title: "@andopen/sdk (require)", js: "cjs/dist/node-cjs.js", wasm: "wasm/andopen_bg.wasm" },
-  { title: "@andopen/sdk/workflows (browser; loaded on demand)", js: "dist/workflows-web.js", wasm: "wasm/andopen_workflows_bg.wasm", budget: 133 * 1024 },
+  { title: "@andopen/sdk/workflows (browser; loaded on demand)", js: "dist/workflows-web.js", wasm: "wasm/andopen_workflows_bg.wasm", budget: 134 * 1024 },
 ];
 
 /** Every file `file` loads statically, itself included (relative imports and requires of JavaScript). */
