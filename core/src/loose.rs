@@ -59,9 +59,9 @@ impl std::fmt::Display for Integer {
     }
 }
 
-/// Keys the SDK does not model, with their values' JSON text: passed through with the values untouched
-/// (numbers as written; strings and layout as the SDK writes JSON), so that an optional parameter the API
-/// adds within 2026-05 can be sent before the SDK knows its name.
+/// Keys the SDK does not model, with their values' JSON text: passed through untouched (as given, or, for a
+/// payload read from tokens, as the SDK writes JSON: numbers as written, the same strings), so that an
+/// optional parameter the API adds within 2026-05 can be sent before the SDK knows its name.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Extra<'a>(pub(crate) Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
