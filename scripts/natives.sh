@@ -97,9 +97,13 @@ rustup target add "${targets[@]}" 2>&1 | grep -v "is up to date" || true
 rustup component add llvm-tools 2>&1 | grep -v "is up to date" || true
 
 # Paths of this machine (the workspace, cargo's registry) are written into a library by panic locations
-# and debug sections: remap them to neutral names.
+# and debug sections: remap them to neutral names. The standard library's sources, when the toolchain has
+# them (the rust-src component), are mapped back to the `/rustc/{commit}` paths a toolchain without them
+# writes, so that the libraries are the same either way.
 CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
-REMAP="--remap-path-prefix=$ROOT=andopen --remap-path-prefix=$CARGO_HOME_DIR=cargo"
+RUST_SRC="$(rustc --print sysroot)/lib/rustlib/src/rust"
+RUSTC_COMMIT="$(rustc -vV | sed -n 's/^commit-hash: //p')"
+REMAP="--remap-path-prefix=$ROOT=andopen --remap-path-prefix=$CARGO_HOME_DIR=cargo --remap-path-prefix=$RUST_SRC=/rustc/$RUSTC_COMMIT"
 
 mkdir -p "$OUT"
 LOG="$(mktemp)"

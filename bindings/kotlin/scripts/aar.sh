@@ -53,7 +53,8 @@ mkdir -p "$WORK/jni" "$(dirname "$OUT")"
 step() { printf '\n== %s\n' "$*"; }
 
 step "native libraries (Android NDK: $NDK_BIN)"
-REMAP="--remap-path-prefix=$ROOT=andopen --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo"
+# (the standard library's sources mapped back to `/rustc/{commit}`, as in scripts/natives.sh)
+REMAP="--remap-path-prefix=$ROOT=andopen --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=$(rustc --print sysroot)/lib/rustlib/src/rust=/rustc/$(rustc -vV | sed -n 's/^commit-hash: //p')"
 for abi in "${ABIS[@]}"; do
   read -r name triple clang <<<"$abi"
   rustup target add "$triple" 2>&1 | grep -v "is up to date" || true
