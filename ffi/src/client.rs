@@ -85,6 +85,15 @@ pub fn check_timeout_ms(timeout_ms: i64) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// Checks a pause (between two sends of a batch, say) as the core bounds every pause: from 0 to
+/// `limits().max_timeout_ms` (24 days). Throws kind `config`, code `invalid_option`, param `pause`
+/// otherwise. Call it where the host takes the option, as [`check_timeout_ms`] for a timeout.
+#[uniffi::export]
+pub fn check_pause_ms(pause_ms: i64) -> Result<(), CoreError> {
+    andopen_core::config::checked_pause(pause_ms as f64, "pause")?;
+    Ok(())
+}
+
 /// The core's default retry policy.
 #[uniffi::export]
 pub fn default_retry_policy() -> RetryPolicy {

@@ -57,6 +57,24 @@ def rows_file(path: Path, n: int, prefix: str, bad: int | None = None) -> Path:
     return path
 
 
+def tool_server(received: list[bytes]) -> http.server.ThreadingHTTPServer:
+    """A no-code tool's endpoint on a free local port: answers every POST 200 and keeps its body in
+    ``received``. Shut it down with ``shutdown()``."""
+
+    class Tool(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            received.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    tool = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tool)
+    threading.Thread(target=tool.serve_forever, daemon=True).start()
+    return tool
+
+
 def test_help_reads_like_a_unix_tools() -> None:
     out = run("--help", url=None)
     assert out.returncode == 0
@@ -128,18 +146,7 @@ def test_without_a_key_nothing_starts(sim: Simulator) -> None:
 
 def test_the_relay_forwards_a_signed_delivery_and_stops_on_sigterm(tmp_path: Path) -> None:
     received: list[bytes] = []
-
-    class Tool(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            received.append(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    tool = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tool)
-    threading.Thread(target=tool.serve_forever, daemon=True).start()
+    tool = tool_server(received)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANDOPEN_")}
     env["ANDOPEN_WEBHOOK_SECRET"] = "whsec_cli"
     relay = subprocess.Popen([str(ANDOPEN), "webhooks", "relay", "--forward", f"http://127.0.0.1:{tool.server_address[1]}/in",
@@ -249,17 +256,7 @@ def test_two_workers_on_one_sqlite_journal_send_each_row_once(sim: Simulator, ca
 def test_unknown_rows_are_settled_by_a_get_and_by_the_relay_s_deliveries(tmp_path: Path) -> None:
     from datetime import datetime, timezone
 
-    class Tool(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    tool = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tool)
-    threading.Thread(target=tool.serve_forever, daemon=True).start()
+    tool = tool_server([])
     with Simulator("--webhook-backoff-ms", "50") as sim:
         client = andopen.Client(KEY, base_url=sim.url)
         campaign = next(c.id for c in client.list_campaigns() if c.name == CAMPAIGN)

@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -81,16 +81,31 @@ def test_sqlite_a_loaded_batch_is_worked_once_and_loading_again_adds_nothing(tmp
     store.close()
 
 
-def test_sqlite_a_row_a_dead_worker_left_at_sending_is_outcome_unknown_never_resent(tmp_path: Path) -> None:
+def _sqlite_batch(tmp_path: Path, csv: str) -> tuple[andopen.Store, andopen.SharedBatch]:
+    """A batch of ``csv`` (with a header) loaded into a new SQLite journal."""
     rows = tmp_path / "rows.csv"
-    rows.write_text("row_key,first_name,last_name\nr1,Ann,Smith\nr2,Bob,Jones\n")
+    rows.write_text(csv)
     store = andopen.open_store(str(tmp_path / "journal.db"))
-    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
-    # The first worker died between announcing r1's send and recording the answer.
+    return store, andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
+
+
+def _claim_first(store: andopen.Store, batch: andopen.SharedBatch, line: Callable[[str], str]) -> None:
+    """Claims the batch's first row, as a worker does, and journals ``line(send_key)`` for it: what a worker
+    that then died left behind."""
     with store.claim(batch.batch_id) as row:
         assert row is not None and row.row_key == "r1"
-        line = f'{{"send_key":"{row.send_key}","row_key":"r1","at":"2026-05-01T12:00:00.000Z","event":"sending"}}'
-        store.append(batch.batch_id, row.send_key, line)
+        store.append(batch.batch_id, row.send_key, line(row.send_key))
+
+
+def _sending(send_key: str) -> str:
+    """r1's announced send."""
+    return f'{{"send_key":"{send_key}","row_key":"r1","at":"2026-05-01T12:00:00.000Z","event":"sending"}}'
+
+
+def test_sqlite_a_row_a_dead_worker_left_at_sending_is_outcome_unknown_never_resent(tmp_path: Path) -> None:
+    store, batch = _sqlite_batch(tmp_path, "row_key,first_name,last_name\nr1,Ann,Smith\nr2,Bob,Jones\n")
+    # The first worker died between announcing r1's send and recording the answer.
+    _claim_first(store, batch, _sending)
     transport = FakeTransport(created(2))
     andopen.work_batch(andopen.Client(KEY, transport=transport), store, batch)
     assert len(transport.requests) == 1, "only r2 is sent"
@@ -99,13 +114,8 @@ def test_sqlite_a_row_a_dead_worker_left_at_sending_is_outcome_unknown_never_res
 
 
 def test_a_garbage_journal_line_makes_its_row_outcome_unknown_and_the_other_rows_go_on(tmp_path: Path) -> None:
-    rows = tmp_path / "rows.csv"
-    rows.write_text("row_key,first_name,last_name\nr1,Ann,Smith\nr2,Bob,Jones\n")
-    store = andopen.open_store(str(tmp_path / "journal.db"))
-    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
-    with store.claim(batch.batch_id) as row:
-        assert row is not None and row.row_key == "r1"
-        store.append(batch.batch_id, row.send_key, "\x00 not a journal line {")
+    store, batch = _sqlite_batch(tmp_path, "row_key,first_name,last_name\nr1,Ann,Smith\nr2,Bob,Jones\n")
+    _claim_first(store, batch, lambda _: "\x00 not a journal line {")
     for _ in range(2):  # every worker that claims it, not only the first
         transport = FakeTransport(created(2))
         andopen.work_batch(andopen.Client(KEY, transport=transport), store, batch)
@@ -121,14 +131,8 @@ def test_a_garbage_journal_line_makes_its_row_outcome_unknown_and_the_other_rows
 
 
 def test_a_get_settles_an_unknown_row_where_the_id_is_known_and_the_history_and_crm_follow(tmp_path: Path) -> None:
-    rows = tmp_path / "rows.csv"
-    rows.write_text("row_key,first_name,last_name,email\nr1,Alice,Smith,alice@example.com\n")
-    store = andopen.open_store(str(tmp_path / "journal.db"))
-    batch = andopen.load_batch(store, rows, campaign_id=CAMPAIGN_ID)
-    with store.claim(batch.batch_id) as row:  # a worker died between announcing the send and its answer
-        assert row is not None
-        store.append(batch.batch_id, row.send_key,
-                     f'{{"send_key":"{row.send_key}","row_key":"r1","at":"2026-05-01T12:00:00.000Z","event":"sending"}}')
+    store, batch = _sqlite_batch(tmp_path, "row_key,first_name,last_name,email\nr1,Alice,Smith,alice@example.com\n")
+    _claim_first(store, batch, _sending)  # a worker died between announcing the send and its answer
     andopen.work_batch(andopen.Client(KEY, transport=FakeTransport()), store, batch)
     assert andopen.batch_counts(store, batch) == {"outcome_unknown": 1}
     alice = andopen.RecipientRef(first_name="Alice", last_name="Smith", email="alice@example.com")

@@ -353,3 +353,19 @@ def test_the_stdlib_relay_bounds_a_slow_body_and_a_huge_declared_length() -> Non
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_seconds_become_the_nearest_whole_millisecond_and_the_core_bounds_them() -> None:
+    from andopen.transport import MAX_SECONDS, checked_ms
+
+    # A float of seconds rarely holds whole milliseconds: 1.005 * 1000 is 1004.9999999999999.
+    assert [checked_ms(s, "t") for s in (1.1, 1.005, 0.0015, 30)] == [1100, 1005, 2, 30_000]
+    assert checked_ms(0, "pause", pause=True) == 0 and checked_ms(MAX_SECONDS, "t") == MAX_SECONDS * 1000
+    for value, pause in [(0, False), (0.0004, False), (-0.001, True), (MAX_SECONDS + 0.001, True), (float("nan"), True), (1e300, False)]:
+        with pytest.raises(andopen.ConfigError) as refused:
+            checked_ms(value, "t", pause=pause)
+        assert (refused.value.code, refused.value.param) == ("invalid_option", "t"), value
+    for value in (True, "1", None):
+        with pytest.raises(andopen.ConfigError) as refused:
+            checked_ms(value, "t")
+        assert refused.value.param == "t"

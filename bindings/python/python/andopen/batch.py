@@ -46,7 +46,7 @@ from .outcomes import (
     result_from_native,
 )
 from .payloads import encode
-from .transport import MAX_SECONDS, Request, Response, TransportFailure, config_refused, response_parts
+from .transport import Request, Response, TransportFailure, checked_ms, response_parts
 from .history_types import native_window
 from .webhooks import GiftHistory, look_back
 
@@ -407,11 +407,10 @@ def _native_call(method: Callable[..., Any], *args: Any) -> Any:
 
 
 def interval_ms(min_interval: object) -> int:
-    """``min_interval`` (seconds, 0 for none) in milliseconds, or the refusal naming it: NaN, an infinity, a
-    negative figure or one past :data:`andopen.transport.MAX_SECONDS` is refused, never rounded."""
-    if isinstance(min_interval, bool) or not isinstance(min_interval, (int, float)) or not 0 <= min_interval <= MAX_SECONDS:
-        raise config_refused("min_interval", f"must be a number of seconds from 0 to {MAX_SECONDS:g}, not {min_interval!r}")
-    return int(min_interval * 1000)
+    """``min_interval`` (seconds, 0 for none) in whole milliseconds, held to the core's bounds of a pause
+    (see :func:`andopen.transport.checked_ms`): NaN, an infinity, a negative figure or one past
+    :data:`andopen.transport.MAX_SECONDS` is refused naming ``min_interval``."""
+    return checked_ms(min_interval, "min_interval", pause=True)
 
 
 def _stream(client: _Calls, settings: _Settings) -> _native.BatchStream:

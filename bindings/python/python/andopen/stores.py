@@ -30,7 +30,7 @@ from typing import IO, Any, Callable, ContextManager, Generator, Iterable, Itera
 from . import _native
 from .batch import _line_item, _native_call, _open, _send, interval_ms
 from .client import Client
-from .transport import checked_seconds, config_refused
+from .transport import checked_ms, config_refused
 from .outcomes import BatchProgress, progress_from_native
 from .history_types import native_window
 from .webhooks import GiftHistory, look_back
@@ -525,7 +525,7 @@ def resolve_unknown(
     already another row's gift. Each is journaled ``finished`` ``sent`` (so a later run never sends it
     again), its result rewritten, and its gift folded into ``history`` (and so into the CRM fields and the
     campaign member's status it projects). Returns how many rows were resolved."""
-    window_ms = int(checked_seconds(window_seconds, "window_seconds") * 1000)
+    window_ms = checked_ms(window_seconds, "window_seconds")
     if history is not None and not isinstance(history, GiftHistory):
         raise TypeError(f"history: must be an andopen.GiftHistory, not {type(history).__name__}")
     now = int(time.time() * 1000) if now_ms is None else now_ms

@@ -383,28 +383,37 @@ def config_refused(param: str, must: str) -> ConfigError:
 MAX_SECONDS = _native.limits().max_timeout_ms / 1000
 
 
-def checked_seconds(value: object, param: str) -> float:
-    """A timeout in seconds as the core bounds every timeout (a whole number of milliseconds above 0 and at
-    most :data:`MAX_SECONDS`): else the core's refusal, ``invalid_option`` (every language refuses the same
-    values with the same code), naming ``param``; a value that is no number is refused naming it too."""
+def checked_ms(value: object, param: str, *, pause: bool = False) -> int:
+    """A duration in seconds as the whole number of milliseconds nearest to it (a float of seconds rarely
+    holds a whole number of them: ``1.1 * 1000`` is ``1100.0000000000002``), held to the core's bounds: a
+    timeout above 0, or with ``pause`` a pause from 0, and at most :data:`MAX_SECONDS`. Else the core's
+    refusal, ``invalid_option`` (every language refuses the same values with the same code), naming
+    ``param``; a value that is no number (NaN, an infinity, a ``bool``, a string) is refused naming it too."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise config_refused(param, f"must be a number of seconds, not {type(value).__name__}")
     ms = value * 1000
-    whole = int(ms) if math.isfinite(ms) and abs(ms) < 2**62 else -1
+    whole = round(ms) if math.isfinite(ms) and abs(ms) < 2**62 else -1
     refused: str | None = None
     try:
-        _native.check_timeout_ms(whole)
+        (_native.check_pause_ms if pause else _native.check_timeout_ms)(whole)
     except _native.CoreError as e:  # pyright: ignore[reportGeneralTypeIssues] (the generated class is typed apart from Exception)
         refused = from_core_error(e).code or "invalid_option"
     if refused is None:
-        return float(value)
+        return whole
     # The core's refusal (its code), naming this option as the caller knows it, in seconds.
+    least = "from 0" if pause else "above 0"
     raise ConfigError(
-        f"configuration refused: {param} must be a number of seconds, a whole number of milliseconds above 0 and at most {MAX_SECONDS:g}",
+        f"configuration refused: {param} must be a number of seconds, {least} and at most {MAX_SECONDS:g}",
         kind="config",
         code=refused,
         param=param,
     )
+
+
+def checked_seconds(value: object, param: str) -> float:
+    """A timeout in seconds held to the core's bounds (see :func:`checked_ms`), as the whole milliseconds
+    checked: what is used is what the core accepted."""
+    return checked_ms(value, param) / 1000
 
 
 class PooledTransport:
