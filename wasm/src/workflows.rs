@@ -404,10 +404,15 @@ const KNOWN_BATCH: [&str; 8] = [
     "pollTimeoutMs",
 ];
 
-fn millis(v: &Value<'_>, key: &str, default: Duration) -> Result<Duration, JsValue> {
+/// A wait of the batch (`key`, in milliseconds): a whole number from 0, else a `config` refusal naming it,
+/// as [`RunOptions::checked`] refuses one out of its bounds.
+fn millis(v: &Value<'_>, key: &'static str, default: Duration) -> Result<Duration, JsValue> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(default),
-        Some(n) => n.as_u64().map(Duration::from_millis).ok_or_else(|| refuse(key, "must be a whole number of milliseconds, at least 0")),
+        Some(n) => n.as_u64().map(Duration::from_millis).ok_or_else(|| {
+            let refusal = andopen_core::ConfigError::invalid_named_option(key, format!("{key} must be a whole number of milliseconds"));
+            crate::thrown(&andopen_core::Error::Config(refusal))
+        }),
     }
 }
 

@@ -379,6 +379,9 @@ test("a batch's waits are held to the core's bounds, naming the option, before a
   const rows = [row("r1", "Bea", "bea@example.com")];
   const refused = [
     [{ pollIntervalMs: 0 }, "pollIntervalMs"],
+    [{ pollIntervalMs: 150.5 }, "pollIntervalMs"],
+    [{ minIntervalMs: -1 }, "minIntervalMs"],
+    [{ maxPacingWaitMs: "60s" }, "maxPacingWaitMs"],
     [{ pollIntervalMs: 99 }, "pollIntervalMs"],
     [{ pollTimeoutMs: 0 }, "pollTimeoutMs"],
     [{ pollTimeoutMs: 2 ** 40 }, "pollTimeoutMs"],
