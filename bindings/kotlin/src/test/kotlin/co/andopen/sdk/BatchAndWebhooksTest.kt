@@ -58,6 +58,25 @@ class BatchAndWebhooksTest {
     }
 
     @Test
+    fun `batch options out of the core's bounds are a ConfigException naming the field, nothing sent`(@TempDir dir: Path): Unit = runBlocking {
+        val transport = FakeTransport()
+        val client = AndOpenClient(KEY, transport = transport)
+        val defaults = co.andopen.sdk.ffi.defaultBatchOptions()
+        for ((options, field) in listOf(
+            defaults.copy(pollIntervalMs = 0uL) to "poll_interval_ms",
+            defaults.copy(pollTimeoutMs = ULong.MAX_VALUE) to "poll_timeout_ms",
+            defaults.copy(minIntervalMs = ULong.MAX_VALUE) to "min_interval_ms",
+        )) {
+            val e = assertThrows<ConfigException> {
+                runBlocking { client.sendBatchCsv("first_name,last_name\nAnn,Smith\n", BatchSettings(CAMPAIGN_ID, null, emptyList()), dir.resolve("j"), options = options) }
+            }
+            assertEquals(field, e.param)
+            assertEquals("invalid_option", e.code)
+        }
+        assertEquals(0, transport.requests.size)
+    }
+
+    @Test
     fun `a 500 on create is outcome unknown and never resent`(@TempDir dir: Path): Unit = runBlocking {
         val time = FakeTime()
         val failure = reply(500, """{"errors":[{"type":"api_error","code":"internal","message":"oops"}]}""")
