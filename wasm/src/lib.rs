@@ -11,7 +11,7 @@
 //!
 //! Errors are thrown as the JSON text of an [`andopen_core::ErrorReport`]; the package rethrows them as
 //! `AndOpenError` subclasses.
-#![cfg_attr(andopen_optimize_attr, feature(optimize_attribute))]
+#![cfg_attr(all(andopen_optimize_attr, feature = "client"), feature(optimize_attribute))]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 /// The client: calls built and judged by the core (in the module of the full package; the validation-only

@@ -58,7 +58,7 @@ fn whole(v: &Value<'_>) -> Option<u64> {
 }
 
 /// Reads the options and builds the configuration (every check of the core runs here).
-#[cfg_attr(andopen_optimize_attr, optimize(size))]
+#[cfg_attr(andopen_optimize_attr, optimize(size), inline(never))]
 pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
     let value = Value::parse(options.as_bytes()).map_err(|e| refuse("options", format!("client options: {e}")))?;
     let o = object(&value, "options", "the client options", &KNOWN)?;
@@ -120,13 +120,13 @@ pub(crate) fn config(options: &str) -> Result<Config, ConfigError> {
 }
 
 /// A JavaScript `Date.now()` as an instant.
-#[cfg_attr(andopen_optimize_attr, optimize(size))]
+#[cfg_attr(andopen_optimize_attr, optimize(size), inline(never))]
 pub(crate) fn instant(now_ms: f64) -> Timestamp {
     Timestamp::from_unix_millis(if now_ms.is_finite() { now_ms as i64 } else { 0 })
 }
 
 /// Headers as the package passes them (JSON text `[[name, value]…]`); anything else reads as none.
-#[cfg_attr(andopen_optimize_attr, optimize(size))]
+#[cfg_attr(andopen_optimize_attr, optimize(size), inline(never))]
 pub(crate) fn headers(text: &str) -> andopen_core::Headers {
     let value = Value::parse(text.as_bytes()).unwrap_or(Value::Null);
     value

@@ -98,5 +98,7 @@ npx tsc -p tsconfig.validate.json --emitDeclarationOnly
 cp "$here/validate/wasm/andopen.d.ts" "$here/cjs/validate/wasm/andopen.d.ts"
 npx tsc -p tsconfig.validate-cjs.json --removeComments --declaration false
 npx tsc -p tsconfig.validate-cjs.json --emitDeclarationOnly
+# The browser entries, each one file (see the script).
+node scripts/bundle.mjs
 # The shipped JavaScript is minified (a tenth of the full entry's gzipped size; names of classes kept).
 node scripts/minify.mjs dist cjs validate wasm

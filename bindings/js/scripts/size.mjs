@@ -10,17 +10,18 @@ const kb = (n) => (n / 1024).toFixed(1);
 
 /**
  * An entry: its title, its JavaScript file, its module, and its budget in bytes gzipped (or none). A budget
- * is about what the entry weighs today, rounded up, so that growth is a decision. The full browser entry
- * aims at 64 KB and is not there (see the package's README, "Size"). Each file is counted gzipped on its
- * own, as a browser loading the package's modules fetches them; the last line of each entry joins the
- * JavaScript files and gzips them as one, near what a bundler's single chunk holds (not a real bundle).
+ * is about what the entry weighs today, rounded up, so that growth is a decision; the full browser entry's
+ * is also the 64 KB it aims at. Each file is counted gzipped on its own, as a browser loading the package's
+ * modules fetches them (a browser entry is one file and the two files it shares with the workflows, see
+ * scripts/bundle.mjs); the last line of each entry joins the JavaScript files and gzips them as one, near
+ * what a bundler's single chunk holds (not a real bundle).
  */
 const ENTRIES = [
-  { title: "@andopen/sdk/validate (browser; validation only)", js: "validate/dist/validate-web.js", wasm: "validate/wasm/andopen_bg.wasm", budget: 30 * 1024 },
-  { title: "@andopen/sdk (browser; the client and validation)", js: "dist/web.js", wasm: "wasm/andopen_bg.wasm", budget: 68 * 1024 },
+  { title: "@andopen/sdk/validate (browser; validation only)", js: "validate/dist/validate-web.js", wasm: "validate/wasm/andopen_bg.wasm", budget: 27 * 1024 },
+  { title: "@andopen/sdk (browser; the client and validation)", js: "dist/web.js", wasm: "wasm/andopen_bg.wasm", budget: 65 * 1024 },
   { title: "@andopen/sdk (Node, Bun, Deno)", js: "dist/node.js", wasm: "wasm/andopen_bg.wasm" },
   { title: "@andopen/sdk (require)", js: "cjs/dist/node-cjs.js", wasm: "wasm/andopen_bg.wasm" },
-  { title: "@andopen/sdk/workflows (browser; loaded on demand)", js: "dist/workflows-web.js", wasm: "wasm/andopen_workflows_bg.wasm", budget: 134 * 1024 },
+  { title: "@andopen/sdk/workflows (browser; loaded on demand)", js: "dist/workflows-web.js", wasm: "wasm/andopen_workflows_bg.wasm", budget: 133 * 1024 },
 ];
 
 /** Every file `file` loads statically, itself included (relative imports and requires of JavaScript). */

@@ -13,7 +13,30 @@ import { bodyText, guarded, core } from "./wasm.js";
 import { SansIo, type CoreOptions } from "./sansio.js";
 import type { GiftRequestPayload, HttpRequest, ListCampaignsParams, UncheckedPayload } from "./types.js";
 
-export * from "./errors.js";
+// The error classes, named one by one: the browser entry is one file (scripts/bundle.mjs) that imports
+// errors.js rather than copying it, and a bundler turns `export *` of a file it leaves out into a copy made
+// at run time, which an ES module's importers do not see. A test checks that no class is missing.
+export {
+  AndOpenError,
+  ApiError,
+  AuthenticationError,
+  AuthorizationError,
+  ConfigError,
+  DecodeError,
+  NotFoundError,
+  OutcomeUnknownError,
+  RateLimitError,
+  TimeoutError,
+  TransportError,
+  UnreachableError,
+  ValidationError,
+  WebhookRefusedError,
+  type ErrorItem,
+  type ErrorKind,
+  type ErrorReport,
+  type FieldError,
+  type RateLimit,
+} from "./errors.js";
 export * from "./types.js";
 export { Client, type ClientOptions, type WaitOptions } from "./client.js";
 // The workflows (webhooks, gift history, batch journals) are in `@andopen/sdk/workflows`: a second module.

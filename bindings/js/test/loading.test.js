@@ -81,6 +81,32 @@ test("CommonJS as Node 18 has it: @andopen/sdk/validate, with its own validation
   assert.equal(out.threw, "TypeError");
 });
 
+test("every error class is exported by the browser, Node and CommonJS entries, and is the class the workflows throw", async () => {
+  // The browser entry is one file that imports errors.js: a class left out of index.ts's list, or copied
+  // into the bundle, would fail here.
+  const out = await child(`
+    import { createRequire } from "node:module";
+    import * as errors from "./dist/errors.js";
+    import * as web from "./dist/web.js";
+    import * as node from "./dist/node.js";
+    import * as workflows from "./dist/workflows-node.js";
+    const cjs = createRequire(import.meta.url)("./cjs/dist/node-cjs.js");
+    const classes = Object.keys(errors).filter((k) => errors[k] === errors.AndOpenError || errors[k].prototype instanceof errors.AndOpenError);
+    let refused;
+    try { new workflows.WebhookReceiver("s", { remember: 10 ** 9 }); } catch (e) { refused = [e.constructor.name, e instanceof web.AndOpenError, e instanceof web[e.constructor.name]]; }
+    console.log(JSON.stringify({
+      classes,
+      web: classes.filter((k) => web[k] !== errors[k]),
+      node: classes.filter((k) => node[k] !== errors[k]),
+      cjs: classes.filter((k) => typeof cjs[k] !== "function" || cjs[k].name !== k),
+      refused,
+    }));
+  `);
+  assert.ok(out.classes.length >= 14, out.classes.join());
+  assert.deepEqual([out.web, out.node, out.cjs], [[], [], []]);
+  assert.deepEqual(out.refused, ["ValidationError", true, true]);
+});
+
 test("the browser entry: a synchronous call before init() says to call it; initSync({ module }) with a compiled module", async () => {
   const out = await child(`
     import { readFileSync } from "node:fs";
