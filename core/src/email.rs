@@ -46,7 +46,7 @@ fn local_part_ok(local: &str) -> bool {
 fn domain_ok(domain: &str) -> bool {
     let mut labels = 0;
     let mut last = "";
-    for label in domain.split('.') {
+    for label in crate::ascii::split(domain, b'.') {
         let b = label.as_bytes();
         let label_ok = !b.is_empty()
             && b.len() <= 63

@@ -172,7 +172,7 @@ fn gift_report(step: Step<Reply<crate::GiftRequest>>, body: &[u8]) -> StepReport
         },
         _ => None,
     };
-    let mut report = report(step, |_| std::str::from_utf8(body).ok().map(|text| RawJson::new(text.trim().to_owned())));
+    let mut report = report(step, |_| std::str::from_utf8(body).ok().map(|text| RawJson::new(text.trim_ascii().to_owned())));
     if let StepReport::Done { unknown_status, .. } = &mut report {
         *unknown_status = unknown;
     }

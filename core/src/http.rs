@@ -78,9 +78,10 @@ impl Headers {
         self.0.push((name.into(), value.into()));
     }
 
-    /// The first value of a header, by name without regard to case, trimmed of surrounding whitespace.
+    /// The first value of a header, by name without regard to case, trimmed of surrounding whitespace (HTTP's
+    /// optional whitespace is ASCII: RFC 9110 §5.6.3; a value never holds a line break).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
+        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim_ascii())
     }
 
     /// Every header, in the order received.

@@ -55,6 +55,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod api_error;
+mod ascii;
 pub mod batch;
 pub mod call;
 pub mod campaign;

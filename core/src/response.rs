@@ -76,7 +76,7 @@ impl ResponseMeta {
 
 /// `Retry-After`'s value as a wait: `delay-seconds` or an `HTTP-date` (RFC 9110 §10.2.3).
 fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
-    let value = value.trim();
+    let value = value.trim_ascii();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -157,5 +157,10 @@ mod tests {
         assert_eq!(meta("Sun, 06 Nov 1994 08:48:37 GMT"), Some(Duration::ZERO));
         assert_eq!(meta("-5"), None);
         assert_eq!(meta("soon"), None);
+        // HTTP's optional whitespace (space and tab) around a value is not part of it; other whitespace is.
+        assert_eq!(meta(" \t120\t "), Some(Duration::from_secs(120)));
+        assert_eq!(meta("\u{a0}120"), None);
+        assert_eq!(meta("Sunday, 06-Nov-94 08:50:37 GMT"), Some(Duration::from_secs(60)));
+        assert_eq!(meta("Sunday, 06-Nov-94-1 08:50:37 GMT"), None);
     }
 }

@@ -125,7 +125,7 @@ impl Timestamp {
                 (*day, *month, *year, *time)
             }
             [weekday, date, time, "GMT"] if weekday.ends_with(',') => {
-                let mut d = date.split('-');
+                let mut d = crate::ascii::split(date, b'-');
                 let (day, month, year) = (d.next()?, d.next()?, d.next()?);
                 if d.next().is_some() || day.len() != 2 || year.len() != 2 {
                     return None;

@@ -513,7 +513,7 @@ fn values<'h>(headers: &'h Headers, name: &'h str) -> impl Iterator<Item = &'h s
     headers
         .iter()
         .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-        .flat_map(|(_, line)| line.split(','))
+        .flat_map(|(_, line)| crate::ascii::split(line, b','))
         .map(|value| value.trim_matches([' ', '\t']))
 }
 

@@ -46,13 +46,9 @@ pub fn limits() -> String {
     )
 }
 
-/// Checks a gift-request body (JSON text) against every rule of the contract. Returns `undefined` when it
-/// is valid, else the JSON text of every field error, in the server's words.
-#[wasm_bindgen(js_name = validateGiftRequest)]
-pub fn validate_gift_request(body: &str) -> Option<String> {
-    validate(body.as_bytes())
-}
-
+/// Checks a gift-request body (JSON text) against every rule of the contract: `None` when it is valid, else
+/// the JSON text of every field error, in the server's words. The package passes text through the input
+/// area ([`validate_input`]), so that it is copied once.
 fn validate(body: &[u8]) -> Option<String> {
     andopen_core::validate_gift_request_json(body).err().map(|errors| andopen_core::errors_to_json(&errors))
 }
@@ -89,7 +85,8 @@ fn reserve<T: Copy + Default>(area: &'static std::thread::LocalKey<RefCell<Vec<T
     })
 }
 
-/// [`validate_gift_request`] on the first `len` bytes of the input area.
+/// Checks the first `len` bytes of the input area, a gift-request body (JSON text), against every rule of
+/// the contract: `undefined` when it is valid, else the JSON text of every field error, in the server's words.
 #[wasm_bindgen(js_name = validateInput)]
 pub fn validate_input(len: usize) -> Option<String> {
     INPUT.with_borrow(|input| match input.get(..len) {
@@ -105,7 +102,7 @@ pub fn tag_area(capacity: usize) -> *const u32 {
     reserve(&TAGS, capacity)
 }
 
-/// [`validate_gift_request`] on a payload given as tokens: the first `tag_count` tags of the tag area and
+/// [`validate_input`] on a payload given as tokens: the first `tag_count` tags of the tag area and
 /// the first `text_len` bytes of the input area.
 #[wasm_bindgen(js_name = validateTokens)]
 pub fn validate_tokens(tag_count: usize, text_len: usize) -> Option<String> {

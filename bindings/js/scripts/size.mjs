@@ -18,7 +18,7 @@ const kb = (n) => (n / 1024).toFixed(1);
  */
 const ENTRIES = [
   { title: "@andopen/sdk/validate (browser; validation only)", js: "validate/dist/validate-web.js", wasm: "validate/wasm/andopen_bg.wasm", budget: 27 * 1024 },
-  { title: "@andopen/sdk (browser; the client and validation)", js: "dist/web.js", wasm: "wasm/andopen_bg.wasm", budget: 65 * 1024 },
+  { title: "@andopen/sdk (browser; the client and validation)", js: "dist/web.js", wasm: "wasm/andopen_bg.wasm", budget: 64 * 1024 },
   { title: "@andopen/sdk (Node, Bun, Deno)", js: "dist/node.js", wasm: "wasm/andopen_bg.wasm" },
   { title: "@andopen/sdk (require)", js: "cjs/dist/node-cjs.js", wasm: "wasm/andopen_bg.wasm" },
   { title: "@andopen/sdk/workflows (browser; loaded on demand)", js: "dist/workflows-web.js", wasm: "wasm/andopen_workflows_bg.wasm", budget: 133 * 1024 },

@@ -9,7 +9,8 @@
  * - `buildRequest.*`: the exact HTTP request for an operation, as plain JSON (for no-code tools).
  * - `Client`: the API over `fetch`, with retries that never send a gift twice.
  */
-import { bodyText, guarded, core } from "./wasm.js";
+import { giftRequestBody as coreBody } from "../wasm/andopen.js";
+import { bodyText, guarded } from "./wasm.js";
 import { SansIo, type CoreOptions } from "./sansio.js";
 import type { GiftRequestPayload, HttpRequest, ListCampaignsParams, UncheckedPayload } from "./types.js";
 
@@ -50,7 +51,7 @@ export { limits, unchecked, validateGiftRequest } from "./validate.js";
  */
 export function giftRequestBody(payload: GiftRequestPayload | UncheckedPayload | string): string {
   const text = bodyText(payload, "payload");
-  return guarded(() => core.giftRequestBody(text));
+  return guarded(() => coreBody(text));
 }
 
 function firstRequest(call: { request(): HttpRequest | undefined }): HttpRequest {

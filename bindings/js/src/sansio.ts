@@ -7,7 +7,8 @@ import type { HttpRequest, ListCampaignsParams } from "./types.js";
 
 export { report };
 import { closeStatus } from "./status.js";
-import { LIMITS, bodyText, core, ensure, guarded, kindOf, reading } from "./wasm.js";
+import { CoreCall, CoreClient } from "../wasm/andopen.js";
+import { LIMITS, bodyText, ensure, guarded, kindOf, reading } from "./wasm.js";
 
 /** Options of a configuration (see `ClientOptions` for the transport options). */
 export interface CoreOptions {
@@ -169,10 +170,10 @@ function bodyBytes(body: unknown): Uint8Array {
 
 /** One call: send `request()`, hand the answer to `handleResponse`, do what the step says. */
 export class Call<T> {
-  readonly #inner: core.CoreCall;
+  readonly #inner: CoreCall;
 
   /** @internal */
-  constructor(inner: core.CoreCall) {
+  constructor(inner: CoreCall) {
     this.#inner = inner;
   }
 
@@ -232,7 +233,7 @@ let optionsOf: (sansIo: SansIo) => string;
  * request's `Authorization` header carries it.
  */
 export class SansIo {
-  readonly #core: core.CoreClient;
+  readonly #core: CoreClient;
   /** The options as the core reads them, API key included: never exposed (see `coreOptionsOf`). */
   readonly #coreOptions: string;
 
@@ -247,7 +248,7 @@ export class SansIo {
   constructor(options: CoreOptions = {}) {
     ensure();
     this.#coreOptions = optionsJson(options);
-    this.#core = guarded(() => new core.CoreClient(this.#coreOptions));
+    this.#core = guarded(() => new CoreClient(this.#coreOptions));
   }
 
   /**

@@ -76,8 +76,6 @@ function loaded(output: InitOutput): void {
   instance = output;
 }
 
-export * as core from "../wasm/andopen.js";
-
 const encoder = new TextEncoder();
 
 /** The SDK's limits, each the core's named constant (`core/src/limits.rs`), read from the core once. */
