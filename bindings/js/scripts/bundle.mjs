@@ -9,7 +9,12 @@
 // `Client.sendBatch`, and the workflows entry's own). Everything else the entry loads is copied into it,
 // the module's wasm-bindgen glue included; the files stay for the other entries.
 //
+// A bundler writes a module's top-level `class Client {}` as `var Client = class {}`, whose name the
+// minifier then loses with the variable's (`Client.name` would be "ae"): each such class gets its own name
+// back here, before the minifier, which keeps class names (a test checks every exported class's name).
+//
 // Usage: node scripts/bundle.mjs
+import { readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const SHARED = new Set(["./sources.js", "./errors.js", "./workflows.js"]);
@@ -42,4 +47,21 @@ for (const { file, shared } of ENTRIES) {
     logLevel: "warning",
     plugins: shared ? [keepShared] : [],
   });
+  writeFileSync(file, namedClasses(readFileSync(file, "utf8"), file));
+}
+
+/**
+ * `var X = class {` (or `class extends Y`) as `var X = class X {`; `var X = class _X {`, which the bundler
+ * writes when the class refers to itself (as `_X`, a name it made for that), as `var X = class X {` with
+ * those references renamed.
+ */
+function namedClasses(code, file) {
+  let out = code;
+  for (const [, name, inner] of code.matchAll(/^var ([\w$]+) = class(?: (_[\w$]+))?(?= extends | \{)/gm)) {
+    if (inner !== undefined) {
+      if (inner !== `_${name}`) throw new Error(`${file}: class ${name} is named ${inner}`);
+      out = out.replace(new RegExp(`(?<![\\w$])${inner.replace(/\$/g, "\\$")}(?![\\w$])`, "g"), name);
+    }
+  }
+  return out.replace(/^var ([\w$]+) = class(?= extends | \{)/gm, "var $1 = class $1");
 }

@@ -86,37 +86,3 @@ export class UnreachableError extends AndOpenError {}
  * replay, or a clock far off), `invalid_event_id`, `invalid_body`.
  */
 export class WebhookRefusedError extends AndOpenError {}
-
-const classes: Record<ErrorKind, new (report: ErrorReport) => AndOpenError> = {
-  webhook_refused: WebhookRefusedError,
-  config: ConfigError,
-  validation: ValidationError,
-  api: ApiError,
-  outcome_unknown: OutcomeUnknownError,
-  transport: TransportError,
-  decode: DecodeError,
-  timeout: TimeoutError,
-  unreachable: UnreachableError,
-  finished: AndOpenError,
-};
-
-/** The API errors with a class of their own, by the error's `type` (which falls back on the status). */
-const apiClasses: Partial<Record<string, new (report: ErrorReport) => ApiError>> = {
-  authentication_error: AuthenticationError,
-  authorization_error: AuthorizationError,
-  not_found_error: NotFoundError,
-  rate_limit_error: RateLimitError,
-};
-
-/** The error for a report: a class per kind, and for an API error, per type where it has one. */
-export function errorFromReport(report: ErrorReport): AndOpenError {
-  const Class = (report.kind === "api" && report.type !== null ? apiClasses[report.type] : undefined) ?? classes[report.kind] ?? AndOpenError;
-  return new Class(report);
-}
-
-/** A report of the package's own, for a refusal made before the core is asked. */
-export function report(kind: "config" | "validation", code: string, param: string, message: string): ErrorReport {
-  if (kind === "config") return { kind, message, type: null, code, param: null, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors: [] };
-  const errors = [{ type: "validation_error", code, message, param }];
-  return { kind, message, type: "validation_error", code, param, status: null, request_id: null, retry_after_s: null, rate_limit: null, attempts: null, errors };
-}

@@ -2,7 +2,8 @@
  * The sans-IO layer: calls that hand out requests and judge responses, without sending anything.
  * `Client` drives them over `fetch`; use them directly to send with your own transport.
  */
-import { ConfigError, ValidationError, errorFromReport, report, type AndOpenError, type ErrorReport, type RateLimit } from "./errors.js";
+import { ConfigError, ValidationError, type AndOpenError, type ErrorReport, type RateLimit } from "./errors.js";
+import { errorFromReport, report } from "./reports.js";
 import type { HttpRequest, ListCampaignsParams } from "./types.js";
 
 export { report };

@@ -5,7 +5,8 @@
  * The entries (`node.ts`, `web.ts`, `workerd.ts`, `node-cjs.ts`) say where the module is; this file does not.
  */
 import wbgInit, { initSync as wbgInitSync, inputArea as reserveInput, limits as coreLimits, tagArea as reserveTags, validateInput, validateTokens, type InitInput, type InitOutput, type SyncInitInput } from "../wasm/andopen.js";
-import { AndOpenError, ConfigError, errorFromReport, report, type ErrorReport } from "./errors.js";
+import { AndOpenError, ConfigError, type ErrorReport } from "./errors.js";
+import { errorFromReport, report } from "./reports.js";
 import { Token } from "./generated.js";
 import { sources } from "./sources.js";
 import { checkSyncInput } from "./check.js";

@@ -8,7 +8,8 @@ import wbgInit, { initSync as wbgInitSync, type InitInput, type SyncInitInput } 
 import * as wf from "../wasm/andopen_workflows.js";
 import { sources } from "./sources.js";
 import { checkSyncInput } from "./check.js";
-import { AndOpenError, ConfigError, WebhookRefusedError, errorFromReport, report, type ErrorReport } from "./errors.js";
+import { AndOpenError, ConfigError, WebhookRefusedError, type ErrorReport } from "./errors.js";
+import { errorFromReport, report } from "./reports.js";
 import { closeStatus } from "./status.js";
 import type {
   BatchJournal,

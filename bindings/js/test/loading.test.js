@@ -81,7 +81,7 @@ test("CommonJS as Node 18 has it: @andopen/sdk/validate, with its own validation
   assert.equal(out.threw, "TypeError");
 });
 
-test("every error class is exported by the browser, Node and CommonJS entries, and is the class the workflows throw", async () => {
+test("every error class is exported by the browser, Node, CommonJS and validation entries, and is the class the workflows throw; no internal helper is", async () => {
   // The browser entry is one file that imports errors.js: a class left out of index.ts's list, or copied
   // into the bundle, would fail here.
   const out = await child(`
@@ -90,6 +90,7 @@ test("every error class is exported by the browser, Node and CommonJS entries, a
     import * as web from "./dist/web.js";
     import * as node from "./dist/node.js";
     import * as workflows from "./dist/workflows-node.js";
+    import * as validateWeb from "./validate/dist/validate-web.js";
     const cjs = createRequire(import.meta.url)("./cjs/dist/node-cjs.js");
     const classes = Object.keys(errors).filter((k) => errors[k] === errors.AndOpenError || errors[k].prototype instanceof errors.AndOpenError);
     let refused;
@@ -99,11 +100,18 @@ test("every error class is exported by the browser, Node and CommonJS entries, a
       web: classes.filter((k) => web[k] !== errors[k]),
       node: classes.filter((k) => node[k] !== errors[k]),
       cjs: classes.filter((k) => typeof cjs[k] !== "function" || cjs[k].name !== k),
+      validate: classes.filter((k) => typeof validateWeb[k] !== "function" || validateWeb[k].name !== k),
+      internal: [web, node, cjs, validateWeb, workflows].flatMap((entry) => ["errorFromReport", "report"].filter((k) => k in entry)),
+      // Every class an entry exports has its own name (\`Client.name\`), minified and bundled as it is.
+      misnamed: [web, node, cjs, validateWeb, workflows].flatMap((entry) =>
+        Object.entries(entry).filter(([k, v]) => typeof v === "function" && /^class\\b/.test(Function.prototype.toString.call(v)) && v.name !== k).map(([k, v]) => k + "=" + v.name)),
+      exportedClasses: Object.keys(web).filter((k) => typeof web[k] === "function" && /^class\\b/.test(Function.prototype.toString.call(web[k]))).length,
       refused,
     }));
   `);
   assert.ok(out.classes.length >= 14, out.classes.join());
-  assert.deepEqual([out.web, out.node, out.cjs], [[], [], []]);
+  assert.deepEqual([out.web, out.node, out.cjs, out.validate, out.internal, out.misnamed], [[], [], [], [], [], []]);
+  assert.ok(out.exportedClasses >= out.classes.length + 3, String(out.exportedClasses)); // Client, SansIo, Call too
   assert.deepEqual(out.refused, ["ValidationError", true, true]);
 });
 
