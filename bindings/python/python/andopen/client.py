@@ -420,11 +420,8 @@ class Client(_Calls):
 def _text(value: object, param: str) -> str:
     if not isinstance(value, str):
         raise unreadable_input(param, f"must be a string, not {type(value).__name__}")
-    if not value.isascii():
-        try:
-            value.encode()
-        except UnicodeEncodeError as e:
-            raise unreadable_input(param, f"must be Unicode text: it holds a lone surrogate at character {e.start}") from None
+    if (at := _lone_surrogate_at(value)) is not None:
+        raise unreadable_input(param, f"must be Unicode text: it holds a lone surrogate at character {at}")
     return str(value)
 
 
@@ -434,17 +431,21 @@ def _check_key(key: _Key) -> None:
         return
     if not isinstance(key.value, str):
         raise _refuse("api_key", f"must be a string, not {type(key.value).__name__}")
-    if not key.value.isascii() and _holds_lone_surrogate(key):
+    if _lone_surrogate_at(key.value) is not None:
         raise _refuse("api_key", "must be Unicode text (it holds a lone surrogate)")
     key.value = str(key.value)
 
 
-def _holds_lone_surrogate(key: _Key) -> bool:
+def _lone_surrogate_at(text: str) -> int | None:
+    """Where ``text``'s first lone surrogate is (which no UTF-8 can carry), or ``None``. The encoder's error,
+    which holds the whole text (an API key, say), ends here."""
+    if text.isascii():
+        return None
     try:
-        key.value.encode()  # type: ignore[union-attr]
-    except UnicodeEncodeError:
-        return True
-    return False
+        text.encode()
+    except UnicodeEncodeError as e:
+        return e.start
+    return None
 
 
 def _config_text(value: object, param: str) -> str | None:
@@ -452,11 +453,8 @@ def _config_text(value: object, param: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise _refuse(param, f"must be a string, not {type(value).__name__}")
-    if not value.isascii():
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            raise _refuse(param, "must be Unicode text (it holds a lone surrogate)") from None
+    if _lone_surrogate_at(value) is not None:
+        raise _refuse(param, "must be Unicode text (it holds a lone surrogate)")
     return str(value)
 
 
