@@ -34,7 +34,9 @@ extension AndOpenClient {
     ///
     /// - Throws: ``AndOpenError/validation(_:)`` naming `journal` when the journal cannot be read or written
     ///   (a journal that exists but cannot be read is never taken for an empty one), or for settings the core
-    ///   refuses; a row's own problems are in its result, not thrown.
+    ///   refuses; ``AndOpenError/config(_:)`` (`invalid_option`) naming a field of `options` out of the
+    ///   core's bounds (`poll_interval_ms` under 100 ms, say), before anything is sent; a row's own problems
+    ///   are in its result, not thrown.
     public func sendBatch(
         _ rows: [BatchRow],
         settings: BatchSettings,
