@@ -13,6 +13,7 @@
 
 use std::fmt;
 
+use crate::ascii;
 use crate::retry::RetryPolicy;
 
 /// The production US/global base URL (the default).
@@ -227,7 +228,7 @@ impl ApiKey {
 
 fn stage_of(text: &str) -> Option<Environment> {
     let rest = text.strip_prefix("ao-v1-")?;
-    let (stage, secret) = crate::ascii::split_once(rest, b'-')?;
+    let (stage, secret) = ascii::split_once(rest, b'-')?;
     if secret.is_empty() {
         return None;
     }
@@ -270,9 +271,9 @@ impl BaseUrl {
         if rest.contains(['?', '#']) {
             return Err(bad("must not carry a query or a fragment"));
         }
-        let (authority, path) = crate::ascii::split_once(rest, b'/')
-            .map_or((rest, ""), |(authority, _)| (authority, rest.get(authority.len()..).unwrap_or_default()));
-        if crate::ascii::find(authority, b'@').is_some() {
+        let (authority, path) =
+            ascii::split_once(rest, b'/').map_or((rest, ""), |(authority, _)| (authority, rest.get(authority.len()..).unwrap_or_default()));
+        if ascii::find(authority, b'@').is_some() {
             return Err(bad("must not carry credentials"));
         }
         let (host, port) = split_host_port(authority).ok_or_else(|| bad("must name a host, and a port only as digits"))?;
@@ -306,7 +307,7 @@ impl BaseUrl {
             || h.ends_with(".localhost")
             || h == "[::1]"
             || h.strip_prefix("127.").is_some_and(|rest| {
-                let parts: Vec<&str> = crate::ascii::split(rest, b'.').collect();
+                let parts: Vec<&str> = ascii::split(rest, b'.').collect();
                 parts.len() == 3
                     && parts
                         .iter()
@@ -331,7 +332,7 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let (host, port) = if authority.starts_with('[') {
-        let end = crate::ascii::find(authority, b']')?;
+        let end = ascii::find(authority, b']')?;
         let (host, rest) = authority.split_at_checked(end + 1)?;
         let inner = host.get(1..host.len() - 1)?;
         if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
@@ -339,13 +340,12 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
         }
         (host, if rest.is_empty() { None } else { Some(rest.strip_prefix(':')?) })
     } else {
-        let (host, port) = match crate::ascii::split_once(authority, b':') {
+        let (host, port) = match ascii::split_once(authority, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         };
         let host_ok = !host.is_empty()
-            && crate::ascii::split(host, b'.')
-                .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+            && ascii::split(host, b'.').all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
         if !host_ok {
             return None;
         }

@@ -10,6 +10,8 @@
 //!   non-ASCII characters (internationalised names), neither starting nor ending with `-`; the last
 //!   label is not all digits.
 
+use crate::ascii;
+
 /// Whether `text` is an email address by the rule above.
 #[inline]
 pub fn is_email_address(text: &str) -> bool {
@@ -46,7 +48,7 @@ fn local_part_ok(local: &str) -> bool {
 fn domain_ok(domain: &str) -> bool {
     let mut labels = 0;
     let mut last = "";
-    for label in crate::ascii::split(domain, b'.') {
+    for label in ascii::split(domain, b'.') {
         let b = label.as_bytes();
         let label_ok = !b.is_empty()
             && b.len() <= 63

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
+use crate::ascii;
+
 /// An instant, held as milliseconds since the Unix epoch, UTC.
 ///
 /// The API's timestamps parse into it and it prints them back in the API's form. It is also how hosts hand
@@ -125,7 +127,7 @@ impl Timestamp {
                 (*day, *month, *year, *time)
             }
             [weekday, date, time, "GMT"] if weekday.ends_with(',') => {
-                let mut d = crate::ascii::split(date, b'-');
+                let mut d = ascii::split(date, b'-');
                 let (day, month, year) = (d.next()?, d.next()?, d.next()?);
                 if d.next().is_some() || day.len() != 2 || year.len() != 2 {
                     return None;

@@ -67,6 +67,7 @@ use std::time::Duration;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::ascii;
 use crate::dedupe::DeliveryKey;
 use crate::gift_request::{GiftRequest, GiftRequestStatus};
 use crate::http::Headers;
@@ -513,7 +514,7 @@ fn values<'h>(headers: &'h Headers, name: &'h str) -> impl Iterator<Item = &'h s
     headers
         .iter()
         .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-        .flat_map(|(_, line)| crate::ascii::split(line, b','))
+        .flat_map(|(_, line)| ascii::split(line, b','))
         .map(|value| value.trim_matches([' ', '\t']))
 }
 
