@@ -5,8 +5,6 @@
 import { ConfigError, ValidationError, type AndOpenError, type ErrorReport, type RateLimit } from "./errors.js";
 import { errorFromReport, report } from "./reports.js";
 import type { HttpRequest, ListCampaignsParams } from "./types.js";
-
-export { report };
 import { closeStatus } from "./status.js";
 import { CoreCall, CoreClient } from "../wasm/andopen.js";
 import { LIMITS, bodyText, ensure, guarded, kindOf, reading } from "./wasm.js";
