@@ -9,7 +9,7 @@ reports as outcome unknown is checked against what the simulator saw:
   `sending` line stored and the request handed to the transport, even if the kill came before the socket
   carried it: the SDK cannot tell);
 - dishonest: not created, and its last request was answered 429, 503 or another 4xx (an answer that proves
-  nothing was created), or was never handed to the transport at all.
+  nothing was created), or was never even announced (no `sending` line in the journal).
 
 The goal: no dishonest row, and no gift created twice. As a script, it prints the figures::
 
@@ -185,11 +185,28 @@ def run(n: int = 300, kills: int = 3, seed: int = 1, kill_window: tuple[float, f
             else:
                 raise RuntimeError(f"run {k + 1}: {len(attempts)} creations sent, {len(statuses)} received")
         figures.elapsed = time.monotonic() - started
-        _count(figures, json.loads((workdir / "results.json").read_text()), _attempts(workdir), arrived_of_attempt, sim)
+        announced = _announced(workdir / "journal")
+        _count(figures, json.loads((workdir / "results.json").read_text()), _attempts(workdir), arrived_of_attempt, announced, sim)
     return figures
 
 
-def _count(figures: Figures, results: list[dict], attempts: list[int], arrived: list[str | None], sim: Simulator) -> None:
+def _announced(journal: Path) -> set[int]:
+    """The rows the journal records a `sending` line for: a request the SDK announced before it handed it to
+    the transport (the child writes the side file only once the transport has it)."""
+    rows: set[int] = set()
+    for line in journal.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line torn by a kill
+        if entry.get("event") == "sending":
+            rows.add(int(entry["row_key"].removeprefix("row-")))
+    return rows
+
+
+def _count(
+    figures: Figures, results: list[dict], attempts: list[int], arrived: list[str | None], announced: set[int], sim: Simulator
+) -> None:
     gifts_per_row: dict[int, int] = {}
     for gift in sim.gifts():
         row = int(gift["recipient"]["last_name"].removeprefix("Row"))
@@ -208,9 +225,10 @@ def _count(figures: Figures, results: list[dict], attempts: list[int], arrived: 
         answer = last_answer.get(row, "never")
         if gifts_per_row.get(row):
             figures.unknown_created += 1
-        elif answer is None:
-            # Handed to the transport, its `sending` line stored, when the kill came: in doubt for the SDK
-            # (the module doc's "being sent when the run was killed"), though the socket never carried it.
+        elif answer is None or (answer == "never" and row in announced):
+            # Its `sending` line stored when the kill came, the request handed to the transport or about to
+            # be (the kill may land before the child's side file names it): in doubt for the SDK (the module
+            # doc's "being sent when the run was killed"), though the socket never carried it.
             figures.unknown_killed_sending += 1
         elif answer == "never":
             figures.unknown_never_arrived += 1
