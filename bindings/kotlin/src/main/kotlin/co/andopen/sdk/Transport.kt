@@ -176,9 +176,16 @@ private class Exchange(private val request: ApiRequest, timeout: Duration, conne
     var connected = false
         private set
 
+    /**
+     * Stops the exchange from another thread without waiting for it: the reading thread stops at its next
+     * read, and the connection is closed on a thread of its own, which unblocks a read that waits for
+     * bytes. (`disconnect` waits for a read under way to return, up to the read timeout, and a reader
+     * that keeps getting bytes may hold the stream for seconds: the caller's deadline must not wait.)
+     */
     fun abort() {
         aborted = true
-        connection?.disconnect()
+        val conn = connection ?: return
+        Thread({ conn.disconnect() }, "andopen-abort").apply { isDaemon = true }.start()
     }
 
     fun run(): ApiResponse {
@@ -249,6 +256,7 @@ private class Exchange(private val request: ApiRequest, timeout: Duration, conne
         val bytes = ByteArrayOutputStream()
         val buffer = ByteArray(8192)
         while (bytes.size() < limit) {
+            if (aborted) throw IOException("aborted")
             val n = input.read(buffer, 0, minOf(buffer.size.toLong(), limit - bytes.size()).toInt())
             if (n < 0) return bytes.toByteArray() to true
             bytes.write(buffer, 0, n)
