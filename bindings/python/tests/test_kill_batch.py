@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,22 +191,22 @@ def run(n: int = 300, kills: int = 3, seed: int = 1, kill_window: tuple[float, f
     return figures
 
 
-def _announced(journal: Path) -> set[int]:
-    """The rows the journal records a `sending` line for: a request the SDK announced before it handed it to
-    the transport (the child writes the side file only once the transport has it)."""
-    rows: set[int] = set()
+def _announced(journal: Path) -> Counter[int]:
+    """How many `sending` lines the journal records for each row: one per attempt the SDK announced before
+    handing it to the transport (the child writes the side file only once the transport has it)."""
+    rows: Counter[int] = Counter()
     for line in journal.read_text().splitlines():
         try:
             entry = json.loads(line)
         except ValueError:
             continue  # a line torn by a kill
         if entry.get("event") == "sending":
-            rows.add(int(entry["row_key"].removeprefix("row-")))
+            rows[int(entry["row_key"].removeprefix("row-"))] += 1
     return rows
 
 
 def _count(
-    figures: Figures, results: list[dict], attempts: list[int], arrived: list[str | None], announced: set[int], sim: Simulator
+    figures: Figures, results: list[dict], attempts: list[int], arrived: list[str | None], announced: Counter[int], sim: Simulator
 ) -> None:
     gifts_per_row: dict[int, int] = {}
     for gift in sim.gifts():
@@ -215,6 +216,7 @@ def _count(
     last_answer: dict[int, str | None] = {}
     for row, status in zip(attempts, arrived):
         last_answer[row] = status
+    handed = Counter(attempts)
     for result in results:
         row, outcome = result["index"], result["outcome"]
         figures.sent += outcome == "sent"
@@ -225,10 +227,11 @@ def _count(
         answer = last_answer.get(row, "never")
         if gifts_per_row.get(row):
             figures.unknown_created += 1
-        elif answer is None or (answer == "never" and row in announced):
-            # Its `sending` line stored when the kill came, the request handed to the transport or about to
-            # be (the kill may land before the child's side file names it): in doubt for the SDK (the module
-            # doc's "being sent when the run was killed"), though the socket never carried it.
+        elif answer is None or announced[row] > handed[row]:
+            # Its last `sending` line stored when the kill came, the request handed to the transport or about
+            # to be (the kill may land before the child's side file names it, after an earlier attempt was
+            # answered 429): in doubt for the SDK (the module doc's "being sent when the run was killed"),
+            # though the socket never carried it.
             figures.unknown_killed_sending += 1
         elif answer == "never":
             figures.unknown_never_arrived += 1
