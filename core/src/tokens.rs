@@ -5,7 +5,9 @@
 //!
 //! The format is two arrays:
 //! - `tags`, a walk of the value in JSON order, each value one of
-//!   - [`OBJECT`] `n`, then `n` members, each the length of its key followed by its value;
+//!   - [`OBJECT`] `n`, then `n` members, each its key followed by its value: the key as the length of its
+//!     text, or, for a key of [`KEYS`], as `KEY | i` for `KEYS[i]` (with no text: a host that knows the keys
+//!     of a gift request need not copy them, nor the core compare their bytes);
 //!   - [`ARRAY`] `n`, then `n` values;
 //!   - [`STRING`] `length`; [`NUMBER`] `length` (its text in JSON's number grammar);
 //!   - [`TRUE`], [`FALSE`], [`NULL`];
@@ -39,6 +41,32 @@ pub const FALSE: u32 = 6;
 /// `null`.
 pub const NULL: u32 = 7;
 
+/// Marks a key written as its index in [`KEYS`] (`KEY | i`) rather than as the length of its text. No text
+/// is that long: a body's text is at most [`crate::limits::MAX_BODY_BYTES`].
+pub const KEY: u32 = 1 << 31;
+
+/// The keys a host may write as `KEY | i`: every key of a gift-request body the SDK models (what
+/// the drafts read). Any key may also go as text; the two read alike.
+pub const KEYS: [&str; 17] = [
+    "campaign_id",
+    "recipient",
+    "first_name",
+    "last_name",
+    "email",
+    "shipping_address",
+    "address1",
+    "address2",
+    "city",
+    "region",
+    "postal_code",
+    "country_code",
+    "phone",
+    "line_items",
+    "sku",
+    "variant_id",
+    "quantity",
+];
+
 /// The JSON text a host's tokens stand for: what the core reads from them. For a host's tests of its
 /// writer; validation reads tokens without it.
 pub fn to_json(tags: &[u32], text: &[u8]) -> Result<String, String> {
@@ -49,8 +77,9 @@ pub fn to_json(tags: &[u32], text: &[u8]) -> Result<String, String> {
     Ok(out)
 }
 
-/// JSON text split into tokens: how a body given as JSON text reaches the reader of a host's tokens in the
-/// WebAssembly module, so that it holds one reader of drafts (see [`crate::draft::JsonBody`]). Fails where
+/// JSON text split into tokens (every key as text): how a body given as JSON text reaches the reader of a
+/// host's tokens in the WebAssembly module, so that it holds one reader of drafts (see
+/// [`crate::draft::JsonBody`]). Fails where
 /// the text is not JSON, with the reason the [`Scanner`] gives (the same, word for word, as reading the text
 /// itself would give).
 #[cfg(any(target_arch = "wasm32", test))]
@@ -179,6 +208,17 @@ impl<'a> Tokens<'a> {
         Ok(taken)
     }
 
+    /// Takes a member's key: one of [`KEYS`] by its index, or the text of the length its tag gives.
+    #[inline(never)]
+    fn key(&mut self) -> Result<&'a str, Unreadable> {
+        let tag = self.tag()?;
+        if tag & KEY == 0 {
+            return self.take(tag);
+        }
+        let known = usize::try_from(tag & !KEY).ok().and_then(|i| KEYS.get(i));
+        known.copied().ok_or_else(|| self.broken("a key's index is past the known keys"))
+    }
+
     #[inline]
     fn expect(&mut self, tag: u32, what: &str) -> Result<(), Unreadable> {
         if self.tag()? == tag { Ok(()) } else { Err(self.broken(what)) }
@@ -210,8 +250,7 @@ impl<'a> Tokens<'a> {
                 push(&mut out, "{");
                 for i in 0..n {
                     push(&mut out, if i > 0 { "," } else { "" });
-                    let units = self.tag()?;
-                    string(&mut out, self.take(units)?);
+                    string(&mut out, self.key()?);
                     push(&mut out, ":");
                     self.walk(out.as_deref_mut())?;
                 }
@@ -315,8 +354,7 @@ impl<'a> Source<'a> for Tokens<'a> {
         let n = self.tag()?;
         self.enter()?;
         for _ in 0..n {
-            let units = self.tag()?;
-            let key = self.take(units)?;
+            let key = self.key()?;
             each(self, Cow::Borrowed(key))?;
         }
         self.depth -= 1;
@@ -374,6 +412,53 @@ mod tests {
         }
     }
 
+    /// The tokens of a JSON value as the JavaScript package writes them: every key of [`KEYS`] by its index.
+    fn coded(value: &serde_json::Value, tags: &mut Vec<u32>, text: &mut String) {
+        let mut text_token = |tag: u32, t: &str, tags: &mut Vec<u32>| {
+            tags.extend([tag, units(t)]);
+            text.push_str(t);
+        };
+        match value {
+            serde_json::Value::Object(members) => {
+                tags.extend([OBJECT, members.len() as u32]);
+                for (key, value) in members {
+                    match KEYS.iter().position(|k| k == key) {
+                        Some(i) => tags.push(KEY | i as u32),
+                        None => {
+                            tags.push(units(key));
+                            text.push_str(key);
+                        }
+                    }
+                    coded(value, tags, text);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                tags.extend([ARRAY, items.len() as u32]);
+                for item in items {
+                    coded(item, tags, text);
+                }
+            }
+            serde_json::Value::String(s) => text_token(STRING, s, tags),
+            serde_json::Value::Number(n) => text_token(NUMBER, &n.to_string(), tags),
+            serde_json::Value::Bool(b) => tags.push(if *b { TRUE } else { FALSE }),
+            serde_json::Value::Null => tags.push(NULL),
+        }
+    }
+
+    #[test]
+    fn known_keys_go_by_their_index_and_read_as_their_text() {
+        let mut tags = Vec::new();
+        let mut text = String::new();
+        coded(&serde_json::json!({"campaign_id": 1, "quantityx": {"quantity": 2}}), &mut tags, &mut text);
+        assert_eq!(tags, [OBJECT, 2, KEY, NUMBER, 1, 9, OBJECT, 1, KEY | 16, NUMBER, 1]);
+        assert_eq!(text, "1quantityx2");
+        assert_eq!(render(&[OBJECT, 2, KEY | 11, STRING, 2, 1, NULL], "IEa").unwrap(), r#"{"country_code":"IE","a":null}"#);
+        assert_eq!(render(&[OBJECT, 1, 12, STRING, 2], "country_codeIE").unwrap(), r#"{"country_code":"IE"}"#, "or as text");
+        for (i, key) in KEYS.iter().enumerate() {
+            assert_eq!(KEYS.iter().position(|k| k == key), Some(i), "{key} is listed once");
+        }
+    }
+
     #[test]
     fn lengths_count_utf16_units_and_must_fall_between_characters() {
         // "😀" is two UTF-16 units and four bytes; "é" one unit and two bytes.
@@ -409,6 +494,8 @@ mod tests {
             (&[OBJECT, 1][..], ""),
             (&[OBJECT, 1, 1][..], "a"),
             (&[OBJECT, u32::MAX, 1, NULL][..], "a"),
+            (&[OBJECT, 1, KEY | 17, NULL][..], ""),
+            (&[OBJECT, 1, u32::MAX, NULL][..], ""),
             (&[ARRAY, u32::MAX][..], ""),
             (&[99][..], ""),
             (&[NUMBER, 2][..], "1x"),
@@ -460,6 +547,16 @@ mod tests {
             assert_eq!(
                 crate::validate_gift_request_tokens(&tags, text.as_bytes()),
                 crate::validate_gift_request_json(body.as_bytes()),
+                "{body}"
+            );
+            // With the known keys by their index (of the value as parsed: a repeated key is kept once).
+            let value: serde_json::Value = serde_json::from_str(body).unwrap();
+            let (mut tags, mut text) = (Vec::new(), String::new());
+            coded(&value, &mut tags, &mut text);
+            assert!(tags.iter().any(|t| t & KEY != 0) || !body.contains("campaign_id"), "{body}");
+            assert_eq!(
+                crate::validate_gift_request_tokens(&tags, text.as_bytes()),
+                crate::validate_gift_request_json(value.to_string().as_bytes()),
                 "{body}"
             );
         }

@@ -40,6 +40,13 @@ fn the_javascript_types_are_generated_from_the_rust_types() {
     generated.push_str(&format!(
         "\n/** The tags of a payload's tokens (`andopen_core::tokens`). */\nexport const enum Token {{ Object = {OBJECT}, Array = {ARRAY}, String = {STRING}, Number = {NUMBER}, True = {TRUE}, False = {FALSE}, Null = {NULL} }}\n"
     ));
+    // A known key's tag: a `switch`, which compares the interned keys of an object in a few instructions.
+    use andopen_core::tokens::{KEY, KEYS};
+    generated.push_str("\n/** The tag of a key of `andopen_core::tokens::KEYS` (`KEY | i`), or 0 for a key that goes as text. */\nexport function keyTag(key: string): number {\n  switch (key) {\n");
+    for (i, key) in (0u32..).zip(KEYS) {
+        generated.push_str(&format!("    case \"{key}\": return {};\n", KEY | i));
+    }
+    generated.push_str("    default: return 0;\n  }\n}\n");
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bindings/js/src/generated.ts");
     if std::env::var_os("UPDATE_TYPES").is_some() {
         std::fs::write(&path, &generated).unwrap();

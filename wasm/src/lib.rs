@@ -2,8 +2,9 @@
 //!
 //! The boundary is shaped for speed and size: plain data in, JSON text out. A payload object to validate
 //! crosses as tokens ([`andopen_core::tokens`]): the package writes its walk into the tag area
-//! ([`tag_area`]) and the UTF-8 of all its keys, strings and numbers at once into the input area
-//! ([`input_area`]), so that nothing is quoted, escaped or scanned for quotes on either side. Everything
+//! ([`tag_area`]), the gift request's own keys as numbers there, and the UTF-8 of its strings, numbers and
+//! other keys at once into the input area ([`input_area`]), so that nothing is quoted, escaped or scanned
+//! for quotes on either side. Everything
 //! else (options, JSON payloads, responses) crosses as JSON text. Results and errors come back as one JSON
 //! string, and a valid payload costs no result at all (`undefined`). The core reads and writes that JSON
 //! itself (no serde_json in the module). No rule of the contract is written on the JavaScript side: the package in `bindings/js` only

@@ -222,3 +222,27 @@ errors: Array<ErrorItem>, };
 
 /** The tags of a payload's tokens (`andopen_core::tokens`). */
 export const enum Token { Object = 1, Array = 2, String = 3, Number = 4, True = 5, False = 6, Null = 7 }
+
+/** The tag of a key of `andopen_core::tokens::KEYS` (`KEY | i`), or 0 for a key that goes as text. */
+export function keyTag(key: string): number {
+  switch (key) {
+    case "campaign_id": return 2147483648;
+    case "recipient": return 2147483649;
+    case "first_name": return 2147483650;
+    case "last_name": return 2147483651;
+    case "email": return 2147483652;
+    case "shipping_address": return 2147483653;
+    case "address1": return 2147483654;
+    case "address2": return 2147483655;
+    case "city": return 2147483656;
+    case "region": return 2147483657;
+    case "postal_code": return 2147483658;
+    case "country_code": return 2147483659;
+    case "phone": return 2147483660;
+    case "line_items": return 2147483661;
+    case "sku": return 2147483662;
+    case "variant_id": return 2147483663;
+    case "quantity": return 2147483664;
+    default: return 0;
+  }
+}

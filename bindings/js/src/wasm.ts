@@ -7,7 +7,7 @@
 import wbgInit, { initSync as wbgInitSync, inputArea as reserveInput, limits as coreLimits, tagArea as reserveTags, validateInput, validateTokens, type InitInput, type InitOutput, type SyncInitInput } from "../wasm/andopen.js";
 import { AndOpenError, ConfigError, type ErrorReport } from "./errors.js";
 import { errorFromReport, report } from "./reports.js";
-import { Token } from "./generated.js";
+import { Token, keyTag } from "./generated.js";
 import { sources } from "./sources.js";
 import { checkSyncInput } from "./check.js";
 
@@ -313,7 +313,7 @@ let walking = false;
 let tagCount = 0;
 /** Whether the text the last `writeTokens` wrote is all ASCII. */
 let textIsAscii = true;
-/** Every key, string and number of the payload being written, back to back (encoded once, at the end). */
+/** The strings, numbers and unknown keys of the payload being written, back to back (encoded once, at the end). */
 let text = "";
 
 /**
@@ -341,7 +341,8 @@ const CUT = -3;
 
 /**
  * Writes `payload` as tokens (the format is `andopen_core::tokens`): its walk into the tag area, the UTF-8
- * of all its keys, strings and numbers into the input area, encoded at once. Returns the text's length in
+ * of its strings, numbers and keys into the input area, encoded at once (a key of the gift request goes as
+ * its tag alone: see `keyTag`). Returns the text's length in
  * bytes (the tag count is left in `tagCount`), or -1 when the payload must go as the text of
  * `JSON.stringify`: `toJSON`, class instances and other objects that are not plain (boxed primitives,
  * `JSON.rawJSON` values), a `BigInt`, nesting as deep as `MAX_DEPTH` (or a cycle), a lone surrogate (two
@@ -501,18 +502,20 @@ function token(v: unknown, depth: number, t: number): number {
       if (!grow(t + 3)) return FULL;
       b = tags;
     }
+    // A key of the gift request goes as its tag alone, any other as its text.
+    const known = keyTag(key);
     if (typeof item === "string") {
-      b[t] = key.length;
+      b[t] = known || key.length;
       b[t + 1] = Token.String;
       b[t + 2] = item.length;
-      if (!append(key) || !append(item)) return CUT;
+      if ((known === 0 && !append(key)) || !append(item)) return CUT;
       t += 3;
       n++;
       continue;
     }
     if (skipped(item)) continue;
-    b[t++] = key.length;
-    if (!append(key)) return CUT;
+    b[t++] = known || key.length;
+    if (known === 0 && !append(key)) return CUT;
     n++;
     t = token(item, depth + 1, t);
     if (t < 0) return t;

@@ -68,6 +68,15 @@ test("plain payloads go as tokens that read as their JSON.stringify", () => {
   }
 });
 
+test("the gift request's own keys go as tags alone, any other key as its text", () => {
+  const payload = { campaign_id, recipient: { first_name: "Al", last_name: "Sm", email: null }, line_items: [{ sku: "M", quantity: 1, skuu: "x" }] };
+  const len = writeTokens(payload);
+  // Only the values and the unknown key `skuu` are text: the eight known keys are not.
+  assert.equal(len, [campaign_id, "Al", "Sm", "M", "1", "skuu", "x"].join("").length);
+  assert.equal(writtenTokens(len), JSON.stringify(payload));
+  assert.deepEqual(validateGiftRequest(payload), validateGiftRequest(JSON.stringify(payload)));
+});
+
 test("what tokens cannot carry goes as JSON text", () => {
   for (const payload of viaText) assert.equal(writeTokens(payload), -1, String(JSON.stringify(payload)));
 });
