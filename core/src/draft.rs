@@ -62,11 +62,15 @@ pub(crate) struct LineItemDraft<'a> {
 
 impl<'a> GiftRequestDraft<'a> {
     /// Reads a body a host has split into tokens ([`crate::tokens`]): the same draft as from its JSON text.
-    /// Its size is taken as the text's bytes plus one for every two tags, which never exceeds the length of
-    /// the same body as JSON text.
+    /// Its size is taken as at least the text's bytes plus one for every two tags, which never exceeds the
+    /// length of the same body as JSON text (a host sends a body that may be longer as JSON text: see
+    /// [`crate::tokens::MOST_PER_TAG`]).
     #[inline]
     pub(crate) fn from_tokens(tags: &'a [u32], text: &'a [u8]) -> Result<GiftRequestDraft<'a>, ErrorItem> {
-        refuse_over_limit(text.len().saturating_add(tags.len() / 2))?;
+        let least = text.len().saturating_add(tags.len() / 2);
+        if least > MAX_BODY_BYTES {
+            return Err(body_too_large(least, true));
+        }
         Self::read_tokens(tags, text)
     }
 

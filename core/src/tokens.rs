@@ -77,6 +77,13 @@ pub fn to_json(tags: &[u32], text: &[u8]) -> Result<String, String> {
     Ok(out)
 }
 
+/// The most bytes of JSON text one tag stands for, beside the text it takes: a key of [`KEYS`] (sixteen
+/// bytes at most) with its quotes, colon and comma. Each byte of text is at most six bytes of JSON (an
+/// escape such as `\u001f`), so tokens stand for at most `6 × text + MOST_PER_TAG × tags` bytes: a host
+/// sends a payload whose bound is over [`crate::limits::MAX_BODY_BYTES`] as JSON text, which is measured
+/// exactly (the tokens' own measure is a lower bound: see `validate_gift_request_tokens`).
+pub const MOST_PER_TAG: usize = 20;
+
 /// JSON text split into tokens (every key as text): how a body given as JSON text reaches the reader of a
 /// host's tokens in the WebAssembly module, so that it holds one reader of drafts (see
 /// [`crate::draft::JsonBody`]). Fails where
@@ -456,6 +463,32 @@ mod tests {
         assert_eq!(render(&[OBJECT, 1, 12, STRING, 2], "country_codeIE").unwrap(), r#"{"country_code":"IE"}"#, "or as text");
         for (i, key) in KEYS.iter().enumerate() {
             assert_eq!(KEYS.iter().position(|k| k == key), Some(i), "{key} is listed once");
+        }
+    }
+
+    #[test]
+    fn the_json_of_tokens_is_within_the_bound_on_it() {
+        for key in KEYS {
+            assert!(key.len() + 4 <= MOST_PER_TAG, "{key} with its quotes, colon and comma");
+        }
+        let escapes: String = (0u8..0x80).map(char::from).collect();
+        let bodies = [
+            serde_json::json!({"a": [1, -0.5, 2e21, true, false, null], "b": {}, "c": [], "d": "x"}),
+            serde_json::json!({"name": "Ní Bhriain 😀 中文", "q": escapes, "shipping_address": {"country_code": "IE"}}),
+            serde_json::json!([{"😀": "\u{2028}"}, "é", [[]], {"quantity": [null, false]}, {"\u{1}": "\u{1}"}]),
+            serde_json::json!({"shipping_address": {"shipping_address": {"shipping_address": false}}}),
+            serde_json::json!("alone"),
+            serde_json::json!(false),
+        ];
+        for body in &bodies {
+            let json = body.to_string();
+            let (tags, text) = split(&json);
+            let (mut coded_tags, mut coded_text) = (Vec::new(), String::new());
+            coded(body, &mut coded_tags, &mut coded_text);
+            for (tags, text) in [(tags, text), (coded_tags, coded_text)] {
+                assert_eq!(render(&tags, &text).unwrap(), json);
+                assert!(json.len() <= 6 * text.len() + MOST_PER_TAG * tags.len(), "{json}");
+            }
         }
     }
 

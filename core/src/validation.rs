@@ -279,8 +279,10 @@ pub fn validate_gift_request_json(body: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
 }
 
 /// [`validate_gift_request_json`] for a body a host has split into tokens ([`crate::tokens`]): the same
-/// answer as for the body's JSON text, without reading JSON. The JavaScript package validates objects
-/// this way.
+/// answer as for the body's JSON text, without reading JSON, for tokens that cannot stand for more than
+/// [`crate::limits::MAX_BODY_BYTES`] of it (see [`crate::tokens::MOST_PER_TAG`]). Larger tokens are only
+/// refused when their text and tags alone are over the limit: send such a body as JSON text, which is
+/// measured exactly. The JavaScript package validates objects this way, and larger ones as JSON text.
 #[inline]
 pub fn validate_gift_request_tokens(tags: &[u32], text: &[u8]) -> Result<Mode, Vec<ErrorItem>> {
     check(&GiftRequestDraft::from_tokens(tags, text).map_err(|e| vec![e])?)

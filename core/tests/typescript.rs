@@ -40,6 +40,10 @@ fn the_javascript_types_are_generated_from_the_rust_types() {
     generated.push_str(&format!(
         "\n/** The tags of a payload's tokens (`andopen_core::tokens`). */\nexport const enum Token {{ Object = {OBJECT}, Array = {ARRAY}, String = {STRING}, Number = {NUMBER}, True = {TRUE}, False = {FALSE}, Null = {NULL} }}\n"
     ));
+    use andopen_core::tokens::MOST_PER_TAG;
+    generated.push_str(&format!(
+        "\n/** The most bytes of JSON one tag of a payload's tokens stands for, beside its text (`andopen_core::tokens::MOST_PER_TAG`). */\nexport const MOST_PER_TAG = {MOST_PER_TAG};\n"
+    ));
     // A known key's tag: a `switch`, which compares the interned keys of an object in a few instructions.
     use andopen_core::tokens::{KEY, KEYS};
     generated.push_str("\n/** The tag of a key of `andopen_core::tokens::KEYS` (`KEY | i`), or 0 for a key that goes as text. */\nexport function keyTag(key: string): number {\n  switch (key) {\n");

@@ -223,6 +223,9 @@ errors: Array<ErrorItem>, };
 /** The tags of a payload's tokens (`andopen_core::tokens`). */
 export const enum Token { Object = 1, Array = 2, String = 3, Number = 4, True = 5, False = 6, Null = 7 }
 
+/** The most bytes of JSON one tag of a payload's tokens stands for, beside its text (`andopen_core::tokens::MOST_PER_TAG`). */
+export const MOST_PER_TAG = 20;
+
 /** The tag of a key of `andopen_core::tokens::KEYS` (`KEY | i`), or 0 for a key that goes as text. */
 export function keyTag(key: string): number {
   switch (key) {

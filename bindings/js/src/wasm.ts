@@ -7,7 +7,7 @@
 import wbgInit, { initSync as wbgInitSync, inputArea as reserveInput, limits as coreLimits, tagArea as reserveTags, validateInput, validateTokens, type InitInput, type InitOutput, type SyncInitInput } from "../wasm/andopen.js";
 import { AndOpenError, ConfigError, type ErrorReport } from "./errors.js";
 import { errorFromReport, report } from "./reports.js";
-import { Token, keyTag } from "./generated.js";
+import { MOST_PER_TAG, Token, keyTag } from "./generated.js";
 import { sources } from "./sources.js";
 import { checkSyncInput } from "./check.js";
 
@@ -347,7 +347,9 @@ const CUT = -3;
  * `JSON.stringify`: `toJSON`, class instances and other objects that are not plain (boxed primitives,
  * `JSON.rawJSON` values), a `BigInt`, nesting as deep as `MAX_DEPTH` (or a cycle), a lone surrogate (two
  * that the joined text makes whole are left to the core: see `validatePayload`), plain objects that
- * inherit enumerable properties, a getter that calls the module. What is written reads exactly as that
+ * inherit enumerable properties, a getter that calls the module, a payload whose JSON text may be over
+ * `MAX_BODY_BYTES` (six bytes for each byte of text and `MOST_PER_TAG` for each tag: the core measures
+ * tokens only from below, JSON text exactly). What is written reads exactly as that
  * text would; this only moves values, every rule is the core's. The walk stops as soon as the payload is
  * over `MAX_BODY_BYTES` (its text, or its tags): what was written then is enough for the core to refuse it,
  * unread.
@@ -391,7 +393,10 @@ export function writeTokens(payload: unknown): number {
   textIsAscii = written === read;
   const wellFormed = textIsAscii || (text as { isWellFormed?: () => boolean }).isWellFormed?.() === true;
   text = "";
-  return read === units && wellFormed ? written : -1;
+  // Tokens that may stand for more JSON than the limit go as JSON text, which the core measures exactly
+  // (it measures tokens only from below).
+  const mayBeOver = 6 * written + MOST_PER_TAG * tagCount > MAX_BODY;
+  return read === units && wellFormed && !mayBeOver ? written : -1;
 }
 
 /** Whether plain objects inherit no enumerable property (`for…in` would list it, `JSON.stringify` not). */

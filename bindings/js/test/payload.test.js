@@ -3,7 +3,7 @@
 // whatever cannot go as tokens must go as that text.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { validateGiftRequest } from "@andopen/sdk";
+import { limits, validateGiftRequest } from "@andopen/sdk";
 // The writer is the same in every entry; its tests read the tokens back through the validation-only module,
 // whose core has `tokensText`.
 import "@andopen/sdk/validate"; // the Node entry: where its module is
@@ -75,6 +75,27 @@ test("the gift request's own keys go as tags alone, any other key as its text", 
   assert.equal(len, [campaign_id, "Al", "Sm", "M", "1", "skuu", "x"].join("").length);
   assert.equal(writtenTokens(len), JSON.stringify(payload));
   assert.deepEqual(validateGiftRequest(payload), validateGiftRequest(JSON.stringify(payload)));
+});
+
+test("a payload is held to the body limit as its JSON text is, to the byte", () => {
+  // As tokens its known keys would take no text, and the core measures tokens only from below: a payload
+  // whose JSON may be over the limit goes as JSON text, measured exactly.
+  const body = (n) => ({
+    campaign_id,
+    recipient: { first_name: "A", last_name: "B" },
+    shipping_address: { address1: "1", city: "C", region: "R", postal_code: "P", country_code: "IE", phone: "1" },
+    line_items: Array.from({ length: n }, () => ({ sku: "A", quantity: 1 })),
+  });
+  const size = (n) => JSON.stringify(body(n)).length;
+  const fitting = Math.floor((limits().maxBodyBytes - size(0)) / (size(2) - size(1)));
+  for (const n of [fitting, fitting + 1]) {
+    const payload = body(n);
+    const text = JSON.stringify(payload);
+    assert.equal(writeTokens(payload), -1, "goes as JSON text");
+    const errors = validateGiftRequest(payload);
+    assert.deepEqual(errors, validateGiftRequest(text), `${n} items, ${text.length} bytes`);
+    assert.equal(errors.length === 0, text.length <= limits().maxBodyBytes, `${n} items, ${text.length} bytes`);
+  }
 });
 
 test("what tokens cannot carry goes as JSON text", () => {
@@ -175,10 +196,12 @@ test("nesting deeper than the core reads is refused alike as tokens, as JSON tex
 });
 
 test("a payload that outgrows the areas is still read whole", () => {
-  const items = Array.from({ length: 20000 }, () => ({ sku: "MUG-WHT", quantity: 1 }));
+  // 16,000 tags and 20,000 bytes of text, against 1,024 and 4,096 at first (and JSON within the limit).
+  const items = Array.from({ length: 2000 }, () => ({ sku: "MUG-WHT", quantity: 1 }));
   const payload = { campaign_id, recipient: { first_name: "Alice", last_name: "Smith" }, shipping_address: {}, line_items: items };
   const len = writeTokens(payload);
   assert.ok(len >= 0);
+  assert.ok(writtenTagCount() > 16_000 && len > 16_000, `${writtenTagCount()} tags, ${len} bytes`);
   assert.equal(writtenTokens(len), JSON.stringify(payload));
   assert.equal(validateGiftRequest(payload).length, 6); // the address's six required fields
 });
