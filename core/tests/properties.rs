@@ -87,26 +87,8 @@ fn quote(text: &str) -> String {
     serde_json::to_string(text).unwrap()
 }
 
-/// Every field name the create body knows, at any level.
-const FIELD_NAMES: &[&str] = &[
-    "campaign_id",
-    "recipient",
-    "first_name",
-    "last_name",
-    "email",
-    "shipping_address",
-    "address1",
-    "address2",
-    "city",
-    "region",
-    "postal_code",
-    "country_code",
-    "phone",
-    "line_items",
-    "sku",
-    "variant_id",
-    "quantity",
-];
+/// Every field name the create body knows, at any level (the keys a host may write by their index).
+const FIELD_NAMES: &[&str] = &andopen_core::tokens::KEYS;
 
 const COUNTRIES: &[&str] = &["IE", "US", "GB", "DE", "FR", "NL", "ES", "IT", "SE", "JP", "AU", "CA", "AX", "ZW"];
 
