@@ -7,7 +7,7 @@
 //! - `tags`, a walk of the value in JSON order, each value one of
 //!   - [`OBJECT`] `n`, then `n` members, each its key followed by its value: the key as the length of its
 //!     text, or, for a key of [`KEYS`], as `KEY | i` for `KEYS[i]` (with no text: a host that knows the keys
-//!     of a gift request need not copy them, nor the core compare their bytes);
+//!     of a gift request need not copy or encode them, nor the core measure them);
 //!   - [`ARRAY`] `n`, then `n` values;
 //!   - [`STRING`] `length`; [`NUMBER`] `length` (its text in JSON's number grammar);
 //!   - [`TRUE`], [`FALSE`], [`NULL`];
@@ -86,9 +86,8 @@ pub const MOST_PER_TAG: usize = 20;
 
 /// JSON text split into tokens (every key as text): how a body given as JSON text reaches the reader of a
 /// host's tokens in the WebAssembly module, so that it holds one reader of drafts (see
-/// [`crate::draft::JsonBody`]). Fails where
-/// the text is not JSON, with the reason the [`Scanner`] gives (the same, word for word, as reading the text
-/// itself would give).
+/// [`crate::draft::JsonBody`]). Fails where the text is not JSON, with the reason the [`Scanner`] gives
+/// (the same, word for word, as reading the text itself would give).
 #[cfg(any(target_arch = "wasm32", test))]
 pub(crate) fn split_json(body: &[u8]) -> Result<(Vec<u32>, String), Unreadable> {
     let mut scanner = Scanner::new(body)?;
